@@ -1,0 +1,462 @@
+"""Where the data lives: the embedded DuckDB file or any SQLAlchemy URL.
+
+One small interface (:class:`Store`) with two backends:
+
+- :class:`DuckDBStore` (the embedded default) talks to DuckDB directly and reads
+  through its native Arrow path (``relation.pl()``). Connections are short-lived
+  and opened read-only for reads, so another process (a scheduled import) can take
+  the file's write lock between reads; a lock conflict is retried for a while
+  before a clear :class:`StoreBusy` error.
+- :class:`SQLAlchemyStore` serves any other URL (PostgreSQL, a warehouse). Reads
+  use ADBC for PostgreSQL when the driver is installed (bound parameters, Arrow
+  all the way), else SQLAlchemy's cursor path.
+
+Queries are SQLAlchemy Core statements compiled per dialect with bound
+parameters: no value is ever formatted into SQL text. Nothing connects at import
+time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateTable
+
+from connectors import schema
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+_BUSY_TIMEOUT_S = 30.0
+
+
+class StoreError(RuntimeError):
+    """A problem with the data store that the user can act on."""
+
+
+class StoreBusy(StoreError):
+    """The database file is locked by another process for longer than we wait."""
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, fit for logs and the UI."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL: show nothing of it
+        return "<invalid database URL>"
+
+
+class Store(Protocol):
+    """What the rest of the app needs from a data store."""
+
+    kind: str  # "duckdb" or the SQLAlchemy dialect name
+    display_url: str  # credentials masked
+
+    def exists(self) -> bool: ...
+    def ensure_schema(self) -> None: ...
+    def query(self, stmt: sa.sql.Executable) -> pl.DataFrame: ...
+    def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
+    def replace_all(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def data_version(self) -> str: ...
+
+
+# --- DuckDB -------------------------------------------------------------------
+
+
+class _ReadWriteLock:
+    """Many readers or one writer, inside this process."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer or self._readers:
+                self._cond.wait()
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+_LOCKS: dict[str, _ReadWriteLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(path: Path) -> _ReadWriteLock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(str(path.resolve()), _ReadWriteLock())
+
+
+def _duckdb_dialect() -> sa.engine.Dialect:
+    from duckdb_engine import Dialect
+
+    return Dialect(paramstyle="numeric_dollar")
+
+
+def compile_statement(stmt: sa.sql.Executable, dialect: sa.engine.Dialect) -> tuple[str, list[Any]]:
+    """SQL text with positional placeholders and the list of bound values."""
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    order = compiled.positiontup or []
+    return str(compiled), [params[name] for name in order]
+
+
+class DuckDBStore:
+    """The embedded default: one DuckDB file."""
+
+    kind = "duckdb"
+
+    def __init__(self, path: str | Path, *, busy_timeout_s: float = _BUSY_TIMEOUT_S) -> None:
+        self.path = Path(path)
+        self.display_url = f"duckdb:///{self.path}"
+        self.busy_timeout_s = busy_timeout_s
+        self._lock = _lock_for(self.path)
+        self._dialect = _duckdb_dialect()
+
+    # connections ------------------------------------------------------------
+    def _connect(self, *, read_only: bool):
+        import duckdb
+
+        deadline = time.monotonic() + self.busy_timeout_s
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:  # another process holds the lock
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    if "lock" in str(exc).lower():
+                        raise StoreBusy(
+                            "The database file is in use by another program (for example a "
+                            "running import). Try again in a minute."
+                        ) from exc
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A read-only DuckDB connection, closed afterwards."""
+        with self._lock.read():
+            con = self._connect(read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Any]:
+        """A read-write connection inside one transaction: all or nothing."""
+        with self._lock.write():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = self._connect(read_only=False)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            finally:
+                con.close()
+
+    # Store interface ---------------------------------------------------------
+    def exists(self) -> bool:
+        if not self.path.exists():
+            return False
+        with self.reading() as con:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return "meta" in tables
+
+    def ensure_schema(self) -> None:
+        with self.writing() as con:
+            for table in schema.metadata.sorted_tables:
+                ddl = str(CreateTable(table, if_not_exists=True).compile(dialect=self._dialect))
+                con.execute(ddl)
+            con.execute(
+                "INSERT INTO meta VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING",
+                [SCHEMA_VERSION],
+            )
+
+    def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
+        sql, params = compile_statement(stmt, self._dialect)
+        with self.reading() as con:
+            return con.sql(sql, params=params).pl()
+
+    def execute_sql(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        """Run a literal SQL text with bound parameters (for checks and benchmarks)."""
+        with self.reading() as con:
+            return con.sql(sql, params=params or []).pl()
+
+    def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
+        """Append rows and set meta items in one transaction; bump the data version."""
+        with self.writing() as con:
+            for name in _dependency_order(frames):
+                write_frame_duckdb(con, name, frames[name])
+            for key, value in (meta or {}).items():
+                _set_meta_duckdb(con, key, value)
+            _bump_version_duckdb(con)
+
+    def replace_all(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
+        """Rebuild the whole database from these frames.
+
+        Written into a new file that replaces the old one in a single rename, so a
+        reader sees either the old data or the new, never a half-written mix (and
+        DuckDB's foreign-key limits on deleting referenced rows never bite).
+        """
+        import duckdb
+
+        tmp = self.path.with_name(self.path.name + ".building")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            leftover.unlink(missing_ok=True)
+        previous = 0
+        if self.path.exists():
+            try:
+                previous = int(self.data_version())
+            except Exception:  # an unreadable old file is simply replaced
+                previous = 0
+        con = duckdb.connect(str(tmp))
+        try:
+            for table in schema.metadata.sorted_tables:
+                con.execute(str(CreateTable(table).compile(dialect=self._dialect)))
+            con.execute("BEGIN TRANSACTION")
+            for name in _dependency_order(frames):
+                write_frame_duckdb(con, name, frames[name])
+            items = {"schema_version": SCHEMA_VERSION, **(meta or {}), "data_version": str(previous + 1)}
+            for key, value in items.items():
+                _set_meta_duckdb(con, key, value)
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        con.close()
+        with self._lock.write():
+            Path(str(self.path) + ".wal").unlink(missing_ok=True)
+            os.replace(tmp, self.path)
+
+    def get_meta(self, key: str) -> str | None:
+        with self.reading() as con:
+            row = con.execute("SELECT value FROM meta WHERE key = $1", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, items: Mapping[str, str]) -> None:
+        with self.writing() as con:
+            for key, value in items.items():
+                _set_meta_duckdb(con, key, value)
+
+    def data_version(self) -> str:
+        return self.get_meta("data_version") or "0"
+
+
+def _dependency_order(frames: Mapping[str, pl.DataFrame]) -> list[str]:
+    order = [t.name for t in schema.metadata.sorted_tables]
+    unknown = set(frames) - set(order)
+    if unknown:
+        raise StoreError(f"Unknown tables: {sorted(unknown)}")
+    return [name for name in order if name in frames]
+
+
+def write_frame_duckdb(con: Any, name: str, frame: pl.DataFrame) -> None:
+    table = schema.metadata.tables[name]
+    cols = [c.name for c in table.columns]
+    missing = [c for c in cols if c not in frame.columns and not table.c[c].nullable]
+    if missing:
+        raise StoreError(f"{name}: missing required columns {missing}")
+    present = [c for c in cols if c in frame.columns]
+    if frame.height == 0:
+        return
+    arrow = frame.select(present).to_arrow()
+    con.register("_incoming", arrow)
+    try:
+        col_sql = ", ".join(f'"{c}"' for c in present)
+        con.execute(f'INSERT INTO "{name}" ({col_sql}) SELECT {col_sql} FROM _incoming')
+    finally:
+        con.unregister("_incoming")
+
+
+def _set_meta_duckdb(con: Any, key: str, value: str) -> None:
+    con.execute(
+        "INSERT INTO meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def _bump_version_duckdb(con: Any) -> None:
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    current = int(row[0]) if row else 0
+    _set_meta_duckdb(con, "data_version", str(current + 1))
+
+
+# --- any SQLAlchemy URL -------------------------------------------------------
+
+
+class SQLAlchemyStore:
+    """Any database SQLAlchemy can reach. Used read-only by the app."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.display_url = safe_url(url)
+        try:
+            self._engine = sa.create_engine(url, pool_pre_ping=True, **engine_kwargs)
+        except Exception as exc:  # never echo the URL: it may hold a password
+            raise StoreError(f"Cannot use the database URL {self.display_url}: {type(exc).__name__}") from None
+        self.kind = self._engine.dialect.name
+
+    @property
+    def engine(self) -> sa.Engine:
+        return self._engine
+
+    def exists(self) -> bool:
+        return sa.inspect(self._engine).has_table("meta")
+
+    def ensure_schema(self) -> None:
+        schema.metadata.create_all(self._engine)
+        with self._engine.begin() as conn:
+            if conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first() is None:
+                conn.execute(schema.meta.insert().values(key="schema_version", value=SCHEMA_VERSION))
+
+    def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
+        fast = _adbc_query(self, stmt)
+        if fast is not None:
+            return fast
+        with self._engine.connect() as conn:
+            result = conn.execute(stmt)
+            columns = list(result.keys())
+            rows = result.fetchall()
+        if not rows:
+            return _empty_frame(stmt, columns)
+        return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None)
+
+    def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
+        with self._engine.begin() as conn:
+            self._insert(conn, frames)
+            self._bump(conn, meta)
+
+    def replace_all(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
+        """Empty every table and load these frames, in one transaction."""
+        with self._engine.begin() as conn:
+            schema.metadata.create_all(conn)
+            for table in reversed(schema.metadata.sorted_tables):
+                if table.name != "meta":
+                    conn.execute(table.delete())
+            self._insert(conn, frames)
+            self._bump(conn, {"schema_version": SCHEMA_VERSION, **(meta or {})})
+
+    @staticmethod
+    def _insert(conn: sa.Connection, frames: Mapping[str, pl.DataFrame]) -> None:
+        for name in _dependency_order(frames):
+            table = schema.metadata.tables[name]
+            frame = frames[name]
+            cols = [c.name for c in table.columns if c.name in frame.columns]
+            for chunk in frame.select(cols).iter_slices(50_000):
+                conn.execute(table.insert(), chunk.to_dicts())
+
+    @staticmethod
+    def _bump(conn: sa.Connection, meta: Mapping[str, str] | None) -> None:
+        row = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).first()
+        items = dict(meta or {})
+        items["data_version"] = str(int(row[0]) + 1) if row else "1"
+        for key, value in items.items():
+            conn.execute(schema.meta.delete().where(schema.meta.c.key == key))
+            conn.execute(schema.meta.insert().values(key=key, value=value))
+
+    def get_meta(self, key: str) -> str | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == key)).first()
+        return None if row is None else row[0]
+
+    def data_version(self) -> str:
+        return self.get_meta("data_version") or "0"
+
+
+def _empty_frame(stmt: sa.sql.Executable, columns: list[str]) -> pl.DataFrame:
+    """An empty frame whose dtypes follow the statement's column types."""
+    types = {}
+    selected = getattr(stmt, "selected_columns", None)
+    for name in columns:
+        col = selected[name] if selected is not None and name in selected else None
+        types[name] = _polars_type(col.type) if col is not None else pl.Null
+    return pl.DataFrame(schema=types)
+
+
+def _polars_type(t: sa.types.TypeEngine) -> pl.DataType:
+    if isinstance(t, sa.Boolean):
+        return pl.Boolean
+    if isinstance(t, (sa.BigInteger, sa.Integer, sa.SmallInteger)):
+        return pl.Int64
+    if isinstance(t, (sa.Float, sa.Numeric)):
+        return pl.Float64
+    if isinstance(t, sa.DateTime):
+        return pl.Datetime("us")
+    if isinstance(t, sa.Date):
+        return pl.Date
+    if isinstance(t, sa.String):
+        return pl.String
+    return pl.Null
+
+
+def _adbc_query(store: SQLAlchemyStore, stmt: sa.sql.Executable) -> pl.DataFrame | None:
+    """PostgreSQL through ADBC (Arrow, bound parameters) when the driver is installed."""
+    if store.kind != "postgresql":
+        return None
+    try:
+        import adbc_driver_postgresql.dbapi as adbc
+    except ImportError:
+        return None
+    from sqlalchemy.dialects import postgresql
+
+    sql, params = compile_statement(stmt, postgresql.dialect(paramstyle="numeric_dollar"))
+    uri = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with adbc.connect(uri) as conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+        return pl.from_arrow(cur.fetch_arrow_table())  # type: ignore[return-value]
+
+
+def open_store(url: str | None, *, default_path: str | Path) -> DuckDBStore | SQLAlchemyStore:
+    """The store for a URL setting: the embedded DuckDB file when no URL is given."""
+    if not url:
+        return DuckDBStore(default_path)
+    if url.startswith("duckdb:///"):
+        return DuckDBStore(url.removeprefix("duckdb:///"))
+    return SQLAlchemyStore(url)
+
+
+def truth_of(store: Store) -> dict[str, Any] | None:
+    """The demo company's ground truth, when the store holds the demo."""
+    raw = store.get_meta("demo_truth")
+    return None if raw is None else json.loads(raw)

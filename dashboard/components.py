@@ -1,0 +1,61 @@
+"""Reusable pieces of a page: KPI cards, notices, the share link, the 'not built yet' panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.filters import escape_markdown
+from dashboard.i18n import t
+from metrics.specs import spec
+
+
+class UserFacingError(Exception):
+    """A problem the user can fix (bad upload, empty period, bad link): shown, not logged as a bug."""
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+def metric_help(name: str, lang: str, extra: str | None = None) -> str:
+    """The definition of a registered metric, for the hover help next to its number."""
+    text = spec(name).description_for(lang)
+    return f"{text}\n\n{extra}" if extra else text
+
+
+def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = "normal", help: str | None = None,
+        trend: Sequence[float] | None = None, key_hint: str | None = None) -> None:
+    """One KPI card: the value, its change, its definition on hover, an optional small trend."""
+    st.metric(
+        label, value, delta=delta, delta_color=delta_color, help=help, border=True,
+        chart_data=list(trend) if trend else None, chart_type="area" if trend else "line",
+    )
+
+
+def show_link_notice(problems: Sequence[str], lang: str) -> None:
+    if problems:
+        items = ", ".join(f"`{escape_markdown(p)}`" if p.isidentifier() else escape_markdown(p) for p in problems)
+        st.warning(t("notice.bad_link", lang, items=items), icon="⚠️")
+
+
+def share_link(lang: str) -> None:
+    """A popover with the full link of this view and a copy button."""
+    base = st.context.url or ""
+    params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    query = urlencode([(k, v) for k, values in params.items() for v in values])
+    url = f"{base}?{query}" if query else base
+    with st.popover(t("share.button", lang), icon=":material/link:", width="stretch"):
+        st.caption(t("share.help", lang))
+        st.code(url, language=None, wrap_lines=True)
+
+
+def not_built(page: str, lang: str) -> None:
+    """Say plainly that a page is not built yet — no placeholder numbers."""
+    st.info(f"**{t('todo.title', lang)}**\n\n{t('todo.body', lang, what=t(f'todo.{page}', lang))}", icon="🚧")
+
+
+def empty_period(lang: str) -> None:
+    st.info(t("empty.period", lang), icon="🗓️")

@@ -1,0 +1,171 @@
+"""Cached access to the data: the store, the first-start demo build, and loaders.
+
+Loaders are cached per (store, data version, family, filters, columns). The data
+version changes with every write, so an import shows up on the next rerun without
+a restart, and stale entries simply stop being asked for. ``st.cache_resource`` is
+used rather than ``st.cache_data`` because polars frames are immutable: sharing one
+object between sessions is safe and skips a pickle round-trip of millions of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from connectors import read
+from connectors.read import Filters
+from connectors.store import DuckDBStore, SQLAlchemyStore, StoreError, open_store
+from dashboard.filters import Bounds, ViewState, resolve_comparison, resolve_period
+from dashboard.i18n import t
+from dashboard.settings import Settings
+
+log = logging.getLogger(__name__)
+_BUILD_LOCK = threading.Lock()
+Store = DuckDBStore | SQLAlchemyStore
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    try:
+        secrets = dict(st.secrets)
+    except Exception:  # no secrets file: environment only
+        secrets = {}
+    return Settings.from_env(secrets=secrets)
+
+
+@st.cache_resource(show_spinner=False)
+def _open(url: str, path: str) -> Store:
+    return open_store(url or None, default_path=path)
+
+
+def store() -> Store:
+    s = settings()
+    return _open(s.db_url, str(s.duckdb_path))
+
+
+def store_id(st_: Store) -> str:
+    return st_.display_url
+
+
+def ensure_data() -> Store:
+    """The store, with the demo company built into it first if the embedded file is new."""
+    s = settings()
+    st_ = store()
+    if st_.exists():
+        return st_
+    if not isinstance(st_, DuckDBStore):
+        raise StoreError(
+            f"The database {st_.display_url} has no dashboard tables yet. Load data into it first, "
+            "for example: python -m connectors.demo --url <URL>"
+        )
+    with _BUILD_LOCK:
+        if st_.exists():  # another session built it meanwhile
+            return st_
+        from connectors.demo import load_demo
+
+        lang = s.language
+        with st.status(t("build.title", lang), expanded=True) as status:
+            st.write(t("build.intro", lang))
+            bar = st.progress(0.0)
+
+            def progress(fraction: float, message: str) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+            load_demo(st_, s.demo_scale, s.demo_seed, progress=progress)
+            status.update(label=t("build.done", lang), state="complete", expanded=False)
+    return st_
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _dimension(_store: Store, sid: str, version: str, name: str) -> pl.DataFrame:
+    return read.read_dimension(_store, name)  # type: ignore[arg-type]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _bounds(_store: Store, sid: str, version: str) -> tuple[dt.date, dt.date] | None:
+    return read.activity_bounds(_store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _regions(_store: Store, sid: str, version: str) -> list[str]:
+    return read.regions(_store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _fact(_store: Store, sid: str, version: str, family: str, filters: Filters,
+          columns: tuple[str, ...] | None) -> pl.DataFrame:
+    return read.read_fact(_store, family, filters, columns)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page needs, built once per run."""
+
+    settings: Settings
+    store: Store
+    version: str
+    view: ViewState
+    bounds: Bounds
+    period: tuple[dt.date, dt.date]
+    comparison: tuple[dt.date, dt.date] | None
+    channels: pl.DataFrame
+    campaigns: pl.DataFrame
+    regions: tuple[str, ...]
+
+    @property
+    def lang(self) -> str:
+        return self.view.lang
+
+    @property
+    def currency(self) -> str:
+        return self.settings.currency
+
+    def filters(self, *, comparison: bool = False) -> Filters:
+        start, end = self.comparison if comparison and self.comparison else self.period
+        return Filters(start, end, self.view.channels, self.view.regions)
+
+    def load(self, family: str, *, comparison: bool = False, columns: Sequence[str] | None = None,
+             whole_history: bool = False) -> pl.DataFrame:
+        """Rows of a fact family under the shared filters (or over all time)."""
+        if comparison and self.comparison is None:
+            raise ValueError("no comparison period chosen")
+        flt = self.filters(comparison=comparison)
+        if whole_history:
+            flt = flt.with_period(None, None)
+        return _fact(self.store, store_id(self.store), self.version, family, flt,
+                     tuple(columns) if columns else None)
+
+    def channel_name(self, channel_id: str) -> str:
+        row = self.channels.filter(pl.col("channel_id") == channel_id)
+        if row.height == 0:
+            return channel_id
+        name_ru = row["name_ru"][0]
+        return name_ru if self.lang == "ru" and name_ru else row["name"][0]
+
+
+def base_context(st_: Store) -> tuple[str, pl.DataFrame, pl.DataFrame, tuple[str, ...], Bounds]:
+    """Dimensions and data bounds for the current data version."""
+    version = st_.data_version()
+    sid = store_id(st_)
+    channels = _dimension(st_, sid, version, "channels")
+    campaigns = _dimension(st_, sid, version, "campaigns")
+    regions = tuple(_regions(st_, sid, version))
+    b = _bounds(st_, sid, version)
+    today = dt.date.today()
+    bounds = Bounds(*b) if b else Bounds(today, today)
+    return version, channels, campaigns, regions, bounds
+
+
+def build_context(st_: Store, view: ViewState, version: str, channels: pl.DataFrame, campaigns: pl.DataFrame,
+                  regions: tuple[str, ...], bounds: Bounds) -> PageContext:
+    return PageContext(
+        settings=settings(), store=st_, version=version, view=view, bounds=bounds,
+        period=resolve_period(view, bounds), comparison=resolve_comparison(view, bounds),
+        channels=channels, campaigns=campaigns, regions=regions,
+    )

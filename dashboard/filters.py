@@ -1,0 +1,210 @@
+"""The shared view state (period, comparison, channels, regions, language) and its URL form.
+
+Pure functions, no streamlit: ``parse_query`` turns a URL's query parameters into a
+:class:`ViewState` plus the list of parts it could not use (shown to the user as a
+notice); ``to_query`` writes a state back, leaving out defaults so links stay short.
+Codes in the URL never depend on the interface language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from metrics.periods import comparison_period
+
+PRESETS = (
+    "last_30_days", "last_90_days", "last_month", "last_quarter", "year_to_date", "last_12_months", "all", "custom",
+)
+COMPARISONS = ("previous", "year", "none")
+LANGUAGES = ("en", "ru")
+
+# URL parameter names of the shared state.
+P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CHANNELS, P_REGIONS, P_LANG = (
+    "period", "from", "to", "compare", "ch", "region", "lang",
+)
+GLOBAL_PARAMS = (P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CHANNELS, P_REGIONS, P_LANG)
+MAX_VALUE_LENGTH = 2000
+MIN_DATE, MAX_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    period: str = "last_90_days"
+    start: dt.date | None = None  # only with period == "custom"
+    end: dt.date | None = None
+    compare: str = "previous"
+    channels: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The span of days that hold data; period presets count back from ``last``."""
+
+    first: dt.date
+    last: dt.date
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    state: ViewState
+    problems: tuple[str, ...] = field(default=())
+
+
+def resolve_period(state: ViewState, bounds: Bounds) -> tuple[dt.date, dt.date]:
+    """The inclusive (start, end) days a state's period covers."""
+    anchor = bounds.last
+    p = state.period
+    if p == "custom" and state.start and state.end:
+        return state.start, state.end
+    if p == "last_30_days":
+        return anchor - dt.timedelta(days=29), anchor
+    if p == "last_month":
+        month_end = anchor if (anchor + dt.timedelta(days=1)).day == 1 else anchor.replace(day=1) - dt.timedelta(days=1)
+        return month_end.replace(day=1), month_end
+    if p == "last_quarter":
+        q_end = _quarter_end_on_or_before(anchor)
+        return (q_end.replace(day=1) - dt.timedelta(days=62)).replace(day=1), q_end
+    if p == "year_to_date":
+        return anchor.replace(month=1, day=1), anchor
+    if p == "last_12_months":
+        try:
+            begin = anchor.replace(year=anchor.year - 1) + dt.timedelta(days=1)
+        except ValueError:
+            begin = anchor.replace(year=anchor.year - 1, day=28) + dt.timedelta(days=1)
+        return begin, anchor
+    if p == "all":
+        return bounds.first, anchor
+    return anchor - dt.timedelta(days=89), anchor  # last_90_days and fallback
+
+
+def _quarter_end_on_or_before(day: dt.date) -> dt.date:
+    next_day = day + dt.timedelta(days=1)
+    if next_day.day == 1 and next_day.month in (1, 4, 7, 10):
+        return day
+    q_start_month = 3 * ((day.month - 1) // 3) + 1
+    return day.replace(month=q_start_month, day=1) - dt.timedelta(days=1)
+
+
+def resolve_comparison(state: ViewState, bounds: Bounds) -> tuple[dt.date, dt.date] | None:
+    if state.compare == "none":
+        return None
+    start, end = resolve_period(state, bounds)
+    return comparison_period(start, end, state.compare)  # type: ignore[arg-type]
+
+
+def _first(values: Sequence[str]) -> str:
+    return values[-1] if values else ""
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x for x in (p.strip() for p in v.split(",")) if x)
+    return out
+
+
+def _date(text: str) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if MIN_DATE <= day <= MAX_DATE else None
+
+
+def parse_query(
+    params: Mapping[str, Sequence[str]],
+    *,
+    channels: Iterable[str],
+    regions: Iterable[str],
+    default: ViewState = ViewState(),
+    extra_params: Iterable[str] = (),
+) -> ParseResult:
+    """Read the shared state from URL parameters; anything unusable falls back to the default.
+
+    ``params`` maps each parameter to all its values (a URL can repeat a key).
+    ``extra_params`` are the page-level parameter names that are valid too.
+    Problems are returned as parameter names (never the raw values, which may be hostile).
+    """
+    known_channels, known_regions = set(channels), set(regions)
+    allowed = set(GLOBAL_PARAMS) | set(extra_params)
+    problems: list[str] = []
+    state = default
+    for key, values in params.items():
+        if key not in allowed:
+            problems.append(key)
+        elif any(len(v) > MAX_VALUE_LENGTH for v in values):
+            problems.append(key)
+    clean = {k: list(v) for k, v in params.items() if k in GLOBAL_PARAMS and k not in problems}
+
+    if P_PERIOD in clean:
+        value = _first(clean[P_PERIOD])
+        if value in PRESETS:
+            state = replace(state, period=value)
+        else:
+            problems.append(P_PERIOD)
+    if state.period == "custom":
+        start = _date(_first(clean.get(P_FROM, [])))
+        end = _date(_first(clean.get(P_TO, [])))
+        if start and end and start <= end:
+            state = replace(state, start=start, end=end)
+        else:
+            problems.extend(p for p in (P_FROM, P_TO) if p not in problems)
+            state = replace(state, period=default.period if default.period != "custom" else "last_90_days")
+    else:
+        problems.extend(p for p in (P_FROM, P_TO) if p in clean)
+    if P_COMPARE in clean:
+        value = _first(clean[P_COMPARE])
+        if value in COMPARISONS:
+            state = replace(state, compare=value)
+        else:
+            problems.append(P_COMPARE)
+    for key, known, attr in ((P_CHANNELS, known_channels, "channels"), (P_REGIONS, known_regions, "regions")):
+        if key in clean:
+            values = _split(clean[key])
+            good = tuple(sorted({v for v in values if v in known}))
+            if len(good) != len(set(values)):
+                problems.append(key)
+            state = replace(state, **{attr: good})
+    if P_LANG in clean:
+        value = _first(clean[P_LANG])
+        if value in LANGUAGES:
+            state = replace(state, lang=value)
+        else:
+            problems.append(P_LANG)
+    return ParseResult(state, tuple(dict.fromkeys(problems)))
+
+
+def to_query(state: ViewState, default: ViewState = ViewState()) -> dict[str, str]:
+    """The URL parameters of a state, leaving out whatever equals the default."""
+    out: dict[str, str] = {}
+    if state.period != default.period:
+        out[P_PERIOD] = state.period
+    if state.period == "custom" and state.start and state.end:
+        out[P_FROM] = state.start.isoformat()
+        out[P_TO] = state.end.isoformat()
+    if state.compare != default.compare:
+        out[P_COMPARE] = state.compare
+    if state.channels:
+        out[P_CHANNELS] = ",".join(state.channels)
+    if state.regions:
+        out[P_REGIONS] = ",".join(state.regions)
+    if state.lang != default.lang:
+        out[P_LANG] = state.lang
+    return out
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: str, limit: int = 40) -> str:
+    """Make untrusted text inert inside Streamlit markdown (no links, HTML or formatting)."""
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    text = "".join(ch for ch in text if ch.isprintable())
+    return _MD_SPECIAL.sub(r"\\\1", text)

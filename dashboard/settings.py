@@ -1,0 +1,104 @@
+"""The one settings object: every setting with its name, default and help.
+
+Read from environment variables (``DASHBOARD_<NAME>``) and, inside the app, from
+``st.secrets`` (keys of the same lower-case name); the environment wins. The
+README's configuration table is generated from ``SPECS`` and tested against it.
+This module does not import streamlit, so command-line tools can use it too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"DASHBOARD_{self.name.upper()}"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = _setting("", "SQLAlchemy URL of the database to read (PostgreSQL, a warehouse). "
+                           "Empty: the embedded DuckDB file, built with the demo company on first start.")
+    data_dir: str = _setting("data", "Folder of the embedded DuckDB file.")
+    duckdb_file: str = _setting("dashboard.duckdb", "File name of the embedded DuckDB database inside data_dir.")
+    demo_scale: str = _setting("small", "Size of the demo company built on first start: small or large.")
+    demo_seed: int = _setting(42, "Random seed of the demo company (same seed, same data).")
+    currency: str = _setting("RUB", "ISO code of the reporting currency used to format money.")
+    language: str = _setting("en", "Default interface language: en or ru.")
+    default_period: str = _setting("last_90_days", "Period preset opened by default.")
+    nps_min_answers: int = _setting(30, "NPS groups with fewer answers are flagged as unreliable.")
+    review_answer_hours: int = _setting(24, "Service standard: hours to answer a public review.")
+    complaint_resolution_hours: int = _setting(48, "Service standard: hours to resolve a complaint.")
+    active_months: int = _setting(12, "A customer who ordered within this many months is active.")
+    lost_months: int = _setting(24, "A customer with no order for this many months is lost (> 1 year).")
+    loyal_orders: int = _setting(3, "An active customer with at least this many orders is loyal.")
+    discount_rate: float = _setting(0.12, "Yearly discount rate for profit and CLV projections.")
+    horizon_years: int = _setting(3, "Horizon of the retention-to-profit projection, in years.")
+    lookback_days: int = _setting(30, "Attribution look-back window, in days.")
+    half_life_days: int = _setting(7, "Half-life of the time-decay attribution model, in days.")
+    max_upload_mb: int = _setting(50, "Largest file accepted by the import, in megabytes.")
+
+    @property
+    def duckdb_path(self) -> Path:
+        return Path(self.data_dir) / self.duckdb_file
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
+        """Build settings from secrets, then environment variables (which win).
+
+        A value that cannot be read as the setting's type raises ``ValueError``
+        naming the setting, so a typo in the configuration is caught at start.
+        """
+        environ = os.environ if environ is None else environ
+        secrets = secrets or {}
+        values: dict[str, Any] = {}
+        types = {f.name: type(f.default) for f in fields(cls)}
+        for spec in SPECS:
+            raw = environ.get(spec.env, secrets.get(spec.name))
+            if raw is None or raw == "":
+                continue
+            kind = types[spec.name]
+            try:
+                values[spec.name] = kind(raw) if kind is not str else str(raw)
+            except (TypeError, ValueError):
+                raise ValueError(f"Setting {spec.env} must be a {kind.__name__}, got {raw!r}") from None
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.demo_scale not in ("small", "large"):
+            raise ValueError("DASHBOARD_DEMO_SCALE must be small or large")
+        if self.language not in ("en", "ru"):
+            raise ValueError("DASHBOARD_LANGUAGE must be en or ru")
+        if self.lost_months <= self.active_months:
+            raise ValueError("DASHBOARD_LOST_MONTHS must be greater than DASHBOARD_ACTIVE_MONTHS")
+
+
+SPECS: tuple[SettingSpec, ...] = tuple(
+    SettingSpec(f.name, f.default, f.metadata["help"]) for f in fields(Settings)
+)
+
+
+def markdown_table() -> str:
+    """The README's configuration table."""
+    lines = ["| Environment variable | Default | Meaning |", "|---|---|---|"]
+    for spec in SPECS:
+        default = f"`{spec.default}`" if spec.default != "" else "(empty)"
+        lines.append(f"| `{spec.env}` | {default} | {spec.help} |")
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""The shared sidebar: period, comparison, channels, regions, language, share link."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import state
+from dashboard.components import share_link
+from dashboard.filters import COMPARISONS, LANGUAGES, PRESETS, Bounds, ViewState, resolve_period
+from dashboard.i18n import fmt_date, t
+
+REGION_NAMES_EN = {"Москва": "Moscow", "Красногорск": "Krasnogorsk", "Тверь": "Tver"}
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+
+
+def region_label(region: str, lang: str) -> str:
+    return REGION_NAMES_EN.get(region, region) if lang == "en" else region
+
+
+def render_sidebar(*, default: ViewState, channels: pl.DataFrame, regions: tuple[str, ...], bounds: Bounds) -> ViewState:
+    lang = state.lang(default.lang)
+    names = {
+        r["channel_id"]: (r["name_ru"] if lang == "ru" and r["name_ru"] else r["name"])
+        for r in channels.iter_rows(named=True)
+    }
+    with st.sidebar:
+        st.subheader(t("filters", lang))
+        period = st.selectbox(t("period", lang), PRESETS, key=state.PERIOD,
+                              format_func=lambda p: t(f"period.{p}", lang))
+        if period == "custom":
+            if state.DATES not in st.session_state:
+                st.session_state[state.DATES] = resolve_period(default, bounds)
+            st.date_input(t("dates", lang), key=state.DATES, min_value=dt.date(2000, 1, 1),
+                          max_value=dt.date(2100, 12, 31), format="DD.MM.YYYY" if lang == "ru" else "YYYY-MM-DD")
+        st.selectbox(t("compare", lang), COMPARISONS, key=state.COMPARE, format_func=lambda c: t(f"compare.{c}", lang))
+        st.multiselect(t("channels", lang), list(names), key=state.CHANNELS, format_func=lambda c: names.get(c, c),
+                       placeholder=t("channels.all", lang))
+        st.multiselect(t("regions", lang), list(regions), key=state.REGIONS,
+                       format_func=lambda r: region_label(r, lang), placeholder=t("regions.all", lang))
+        st.segmented_control(t("language", lang), LANGUAGES, key=state.LANG, required=True,
+                             format_func=lambda code: LANGUAGE_NAMES[code])
+        view = state.current_view(default)
+        state.write_url(view, default)
+        st.caption(t("data.as_of", view.lang, date=fmt_date(bounds.last, view.lang)))
+        share_link(view.lang)
+    return view

@@ -1,0 +1,11 @@
+"""Reputation page — not built yet: says so plainly, shows no numbers."""
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.components import not_built
+from dashboard.i18n import t
+
+ctx = state.context()
+st.title(t("page.reputation", ctx.lang))
+not_built("reputation", ctx.lang)
