@@ -3,10 +3,10 @@
 One small interface (:class:`Store`) with two backends:
 
 - :class:`DuckDBStore` (the embedded default) talks to DuckDB directly and reads
-  through its native Arrow path (``relation.pl()``). Connections are short-lived
-  and opened read-only for reads, so another process (a scheduled import) can take
-  the file's write lock between reads; a lock conflict is retried for a while
-  before a clear :class:`StoreBusy` error.
+  through its native Arrow path (``relation.pl()``). Readers share one read-only
+  connection that is released when idle, so another process (a scheduled import)
+  can take the file's write lock; a lock conflict is retried for a while before a
+  clear :class:`StoreBusy` error (see ``connectors/duckdb_file.py``).
 - :class:`SQLAlchemyStore` serves any other URL (PostgreSQL, a warehouse). Reads
   use ADBC for PostgreSQL when the driver is installed (bound parameters, Arrow
   all the way), else SQLAlchemy's cursor path.
@@ -22,8 +22,6 @@ import contextlib
 import json
 import logging
 import os
-import threading
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateTable
 
 from connectors import schema
+from connectors.duckdb_file import FileBusy, duckdb_file
 
 log = logging.getLogger(__name__)
 
@@ -75,50 +74,6 @@ class Store(Protocol):
 # --- DuckDB -------------------------------------------------------------------
 
 
-class _ReadWriteLock:
-    """Many readers or one writer, inside this process."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writer = False
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            while self._writer:
-                self._cond.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            while self._writer or self._readers:
-                self._cond.wait()
-            self._writer = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writer = False
-                self._cond.notify_all()
-
-
-_LOCKS: dict[str, _ReadWriteLock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-def _lock_for(path: Path) -> _ReadWriteLock:
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault(str(path.resolve()), _ReadWriteLock())
-
-
 def _duckdb_dialect() -> sa.engine.Dialect:
     from duckdb_engine import Dialect
 
@@ -142,55 +97,27 @@ class DuckDBStore:
         self.path = Path(path)
         self.display_url = f"duckdb:///{self.path}"
         self.busy_timeout_s = busy_timeout_s
-        self._lock = _lock_for(self.path)
+        self._file = duckdb_file(self.path)
         self._dialect = _duckdb_dialect()
 
     # connections ------------------------------------------------------------
-    def _connect(self, *, read_only: bool):
-        import duckdb
-
-        deadline = time.monotonic() + self.busy_timeout_s
-        delay = 0.05
-        while True:
-            try:
-                return duckdb.connect(str(self.path), read_only=read_only)
-            except duckdb.IOException as exc:  # another process holds the lock
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    if "lock" in str(exc).lower():
-                        raise StoreBusy(
-                            "The database file is in use by another program (for example a "
-                            "running import). Try again in a minute."
-                        ) from exc
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
-
     @contextlib.contextmanager
     def reading(self) -> Iterator[Any]:
-        """A read-only DuckDB connection, closed afterwards."""
-        with self._lock.read():
-            con = self._connect(read_only=True)
-            try:
-                yield con
-            finally:
-                con.close()
+        """A read-only cursor (the connection is shared and kept warm)."""
+        try:
+            with self._file.reading(busy_timeout_s=self.busy_timeout_s) as cursor:
+                yield cursor
+        except FileBusy as exc:
+            raise StoreBusy(str(exc)) from None
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Any]:
         """A read-write connection inside one transaction: all or nothing."""
-        with self._lock.write():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = self._connect(read_only=False)
-            try:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    yield con
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-                con.execute("COMMIT")
-            finally:
-                con.close()
+        try:
+            with self._file.writing(busy_timeout_s=self.busy_timeout_s) as con:
+                yield con
+        except FileBusy as exc:
+            raise StoreBusy(str(exc)) from None
 
     # Store interface ---------------------------------------------------------
     def exists(self) -> bool:
@@ -265,7 +192,7 @@ class DuckDBStore:
             tmp.unlink(missing_ok=True)
             raise
         con.close()
-        with self._lock.write():
+        with self._file.exclusive():
             Path(str(self.path) + ".wal").unlink(missing_ok=True)
             os.replace(tmp, self.path)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dashboard.components import kpi, metric_help
@@ -19,10 +20,15 @@ def delta_text(current: float | None, previous: float | None, lang: str, *, poin
     diff, rel = change(current, previous)
     if diff is None:
         return None
+    unit = " " + ("п." if lang == "ru" else "pts")
     if points:
-        return f"{'-' if diff < 0 else '+'}{fmt_number(abs(diff), lang, digits=1)} " + ("п." if lang == "ru" else "pts")
+        if round(diff, 1) == 0:
+            return fmt_number(0.0, lang, digits=1) + unit
+        return f"{'-' if diff < 0 else '+'}{fmt_number(abs(diff), lang, digits=1)}{unit}"
     if rel is None:
         return None
+    if round(rel, 3) == 0:  # shown as 0.0%: no sign, no colour
+        return fmt_pct(0.0, lang)
     return f"{'-' if rel < 0 else '+'}{fmt_pct(abs(rel), lang)}"
 
 
@@ -51,7 +57,14 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
         delta_color="off",
         help=metric_help("spend", lang, t("overview.share", lang, share=share)),
     )
-    st.caption(t("overview.share", lang, share=share) if summary.spend else t("overview.no_spend", lang))
+    selected = ctx.view.channels
+    pillar_selected = not selected or ctx.channels.filter(
+        pl.col("channel_id").is_in(list(selected)) & (pl.col("pillar") == p)
+    ).height > 0
+    if not pillar_selected:
+        st.caption(t("overview.no_channels", lang))
+    else:
+        st.caption(t("overview.share", lang, share=share) if summary.spend else t("overview.no_spend", lang))
     h = summary.headline
     kpi(
         spec(h.metric).label_for(lang),
@@ -60,9 +73,13 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
         help=metric_help(h.metric, lang),
         trend=h.trend if len(h.trend) > 1 else None,
     )
-    if h.value is None:
+    if not pillar_selected and h.metric != "nps":
+        st.caption(t("overview.no_channels", lang))
+    elif h.value is None:
         empty_key = {"sales": "overview.no_orders", "reputation": "overview.no_answers",
                      "communication": "overview.no_posts"}[p]
         st.caption(t(empty_key, lang))
     elif h.n is not None and h.n < ctx.settings.nps_min_answers:
-        st.caption(f"⚠️ {t('overview.nps_small', lang)} (n = {h.n})")
+        st.caption(f":material/warning: {t('overview.nps_small', lang)} (n = {h.n})")
+    if h.metric == "nps" and selected:
+        st.caption(t("overview.company_wide", lang))

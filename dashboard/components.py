@@ -27,18 +27,20 @@ def metric_help(name: str, lang: str, extra: str | None = None) -> str:
 
 
 def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = "normal", help: str | None = None,
-        trend: Sequence[float] | None = None, key_hint: str | None = None) -> None:
+        trend: Sequence[float] | None = None) -> None:
     """One KPI card: the value, its change, its definition on hover, an optional small trend."""
+    flat = delta is not None and delta[:1] not in "+-"  # an unchanged value: no arrow, no colour
     st.metric(
-        label, value, delta=delta, delta_color=delta_color, help=help, border=True,
+        label, value, delta=delta, delta_color="off" if flat else delta_color, help=help, border=True,
         chart_data=list(trend) if trend else None, chart_type="area" if trend else "line",
+        delta_arrow="off" if flat else "auto",
     )
 
 
 def show_link_notice(problems: Sequence[str], lang: str) -> None:
     if problems:
         items = ", ".join(f"`{escape_markdown(p)}`" if p.isidentifier() else escape_markdown(p) for p in problems)
-        st.warning(t("notice.bad_link", lang, items=items), icon="⚠️")
+        st.warning(t("notice.bad_link", lang, items=items), icon=":material/link_off:")
 
 
 def share_link(lang: str) -> None:
@@ -54,8 +56,8 @@ def share_link(lang: str) -> None:
 
 def not_built(page: str, lang: str) -> None:
     """Say plainly that a page is not built yet — no placeholder numbers."""
-    st.info(f"**{t('todo.title', lang)}**\n\n{t('todo.body', lang, what=t(f'todo.{page}', lang))}", icon="🚧")
+    st.info(f"**{t('todo.title', lang)}**\n\n{t('todo.body', lang, what=t(f'todo.{page}', lang))}", icon=":material/construction:")
 
 
 def empty_period(lang: str) -> None:
-    st.info(t("empty.period", lang), icon="🗓️")
+    st.info(t("empty.period", lang), icon=":material/event_busy:")

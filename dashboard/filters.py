@@ -68,7 +68,7 @@ def resolve_period(state: ViewState, bounds: Bounds) -> tuple[dt.date, dt.date]:
         return month_end.replace(day=1), month_end
     if p == "last_quarter":
         q_end = _quarter_end_on_or_before(anchor)
-        return (q_end.replace(day=1) - dt.timedelta(days=62)).replace(day=1), q_end
+        return dt.date(q_end.year, q_end.month - 2, 1), q_end
     if p == "year_to_date":
         return anchor.replace(month=1, day=1), anchor
     if p == "last_12_months":

@@ -102,3 +102,7 @@ def markdown_table() -> str:
         default = f"`{spec.default}`" if spec.default != "" else "(empty)"
         lines.append(f"| `{spec.env}` | {default} | {spec.help} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # print the README's configuration table
+    print(markdown_table())

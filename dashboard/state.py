@@ -119,10 +119,6 @@ def lang(default: str = "en") -> str:
     return st.session_state.get(LANG, default)
 
 
-def context():
-    """The current run's PageContext (set by the app before the page runs)."""
-    return st.session_state[CONTEXT]
-
 
 __all__ = [
     "PERIOD", "DATES", "COMPARE", "CHANNELS", "REGIONS", "LANG", "PAGE_PARAMS", "read_url_once", "current_view",

@@ -22,7 +22,7 @@ def spend_by_pillar(spend: pl.DataFrame, channels: pl.DataFrame) -> pl.DataFrame
     )
     return (
         pl.LazyFrame({"pillar": list(PILLARS)})
-        .join(totals, on="pillar", how="left")
+        .join(totals, on="pillar", how="left", maintain_order="left")
         .with_columns(pl.col("spend").fill_null(0.0))
         .with_columns(
             share=pl.when(pl.col("spend").sum() > 0).then(pl.col("spend") / pl.col("spend").sum()).otherwise(None)

@@ -4,10 +4,10 @@ import polars as pl
 import streamlit as st
 
 from connectors.read import table_stats
-from dashboard import state
+from dashboard.app import context
 from dashboard.i18n import fmt_number, t
 
-ctx = state.context()
+ctx = context()
 lang = ctx.lang
 
 st.title(t("data.title", lang))
@@ -24,10 +24,11 @@ stats = table_stats(ctx.store)
 st.dataframe(
     stats.with_columns(pl.col("rows").map_elements(lambda n: fmt_number(n, lang), return_dtype=pl.String)),
     hide_index=True,
+    height="content",
     column_config={
         "table": t("data.table", lang), "rows": t("data.rows", lang),
         "first": st.column_config.DateColumn(t("data.first", lang)),
         "last": st.column_config.DateColumn(t("data.last", lang)),
     },
 )
-st.info(t("data.import_todo", lang), icon="🚧")
+st.info(t("data.import_todo", lang), icon=":material/construction:")

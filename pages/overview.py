@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from dashboard import state
+from dashboard.app import context
 from dashboard.cards import pillar_card
 from dashboard.i18n import fmt_date, fmt_money, t
 from dashboard.overview import pillar_summaries
 
-ctx = state.context()
+ctx = context()
 lang = ctx.lang
 
 st.title(t("overview.title", lang))
@@ -28,4 +28,4 @@ for column, summary in zip(st.columns(3, gap="medium"), summaries):
 
 if ctx.view.regions:
     st.caption(t("notice.filters_scope", lang))
-st.info(t("overview.more", lang), icon="ℹ️")
+st.info(t("overview.more", lang), icon=":material/info:")

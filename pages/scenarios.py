@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard import state
+from dashboard.app import context
 from dashboard.components import not_built
 from dashboard.i18n import t
 
-ctx = state.context()
+ctx = context()
 st.title(t("page.scenarios", ctx.lang))
 not_built("scenarios", ctx.lang)

@@ -91,7 +91,7 @@ def build_demo(scale: str = "small", seed: int = 42, *, progress: Progress | Non
     leads_all = pl.concat([lf.select("t", "channel_id", "region", "campaign_id", "customer") for lf in pop.leads])
     leads_all = leads_all.sort("t", "channel_id", "region").with_columns(
         lead_id=pl.int_range(1, leads_all.height + 1, dtype=pl.Int64)
-    ).join(id_map, on="customer", how="left").with_columns(journey_id=pl.col("lead_id"))
+    ).join(id_map, on="customer", how="left").sort("lead_id").with_columns(journey_id=pl.col("lead_id"))
     leads = leads_all.select(
         "lead_id", _to_datetime(pl.col("t"), start).alias("created_at"), "channel_id", "campaign_id",
         "region", "journey_id", "customer_id",

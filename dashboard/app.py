@@ -1,0 +1,77 @@
+"""The app frame: page set-up, data on first start, navigation, the shared sidebar.
+
+``run()`` is the router (``streamlit_app.py`` calls it). Pages get their context
+through ``context()``. Streamlit still knows the old 'pages/ folder' mode: on the
+very first run of a fresh server a deep link (``/sales``) executes the page file
+directly, without the router. ``context()`` notices that and routes properly
+instead, so a shared link works even as the first request a server sees.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from connectors.store import StoreError
+from dashboard import state
+from dashboard.components import show_link_notice
+from dashboard.data import PageContext, base_context, build_context, ensure_data, settings
+from dashboard.filters import ViewState
+from dashboard.i18n import t
+from dashboard.sidebar import render_sidebar
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[1]
+ROUTED = "routed_run"
+
+# (file, message key of the title, icon, url path)
+PAGES = (
+    ("pages/overview.py", "page.overview", ":material/dashboard:", ""),
+    ("pages/sales.py", "page.sales", ":material/shopping_cart:", "sales"),
+    ("pages/reputation.py", "page.reputation", ":material/star:", "reputation"),
+    ("pages/communication.py", "page.communication", ":material/forum:", "communication"),
+    ("pages/retention.py", "page.retention", ":material/savings:", "retention"),
+    ("pages/scenarios.py", "page.scenarios", ":material/tune:", "scenarios"),
+    ("pages/data.py", "page.data", ":material/database:", "data"),
+)
+
+
+def run() -> None:
+    st.set_page_config(page_title="Marketing results", page_icon=str(ROOT / "dashboard/assets/favicon.png"),
+                       layout="wide", initial_sidebar_state="expanded")
+    try:
+        cfg = settings()
+    except ValueError as exc:
+        st.error(t("error.settings", "en", message=str(exc)))
+        st.stop()
+    try:
+        store = ensure_data()
+        version, channels, campaigns, regions, bounds = base_context(store)
+    except StoreError as exc:
+        st.error(t("error.store", cfg.language, message=str(exc)))
+        st.stop()
+
+    default = ViewState(period=cfg.default_period, lang=cfg.language)
+    state.read_url_once(default, channels=channels["channel_id"].to_list(), regions=regions)
+    lang = state.lang(default.lang)
+    pages = [
+        st.Page(path, title=t(title, lang), icon=icon, url_path=url or None, default=not url)
+        for path, title, icon, url in PAGES
+    ]
+    page = st.navigation(pages, position="top")
+    view = render_sidebar(default=default, channels=channels, regions=regions, bounds=bounds)
+    st.session_state[state.CONTEXT] = build_context(store, view, version, channels, campaigns, regions, bounds)
+    show_link_notice(state.url_problems(view), view.lang)
+    st.session_state[ROUTED] = True
+    page.run()
+
+
+def context() -> PageContext:
+    """The page's context; routes first when the page was opened without the router."""
+    if st.session_state.pop(ROUTED, False):
+        return st.session_state[state.CONTEXT]
+    run()
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises

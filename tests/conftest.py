@@ -1,0 +1,50 @@
+"""Shared fixtures: one small demo company per test session, built into a temporary DuckDB file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from connectors.demo import Demo, load_demo
+from connectors.store import DuckDBStore
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="session")
+def small_loaded(demo_dir: Path) -> tuple[DuckDBStore, Demo]:
+    store = DuckDBStore(demo_dir / "dashboard.duckdb")
+    demo = load_demo(store, "small", seed=42)
+    return store, demo
+
+
+@pytest.fixture(scope="session")
+def small_store(small_loaded: tuple[DuckDBStore, Demo]) -> DuckDBStore:
+    return small_loaded[0]
+
+
+@pytest.fixture(scope="session")
+def small_demo(small_loaded: tuple[DuckDBStore, Demo]) -> Demo:
+    return small_loaded[1]
+
+
+@pytest.fixture(scope="session")
+def app_env(demo_dir: Path, small_store: DuckDBStore) -> dict[str, str]:
+    """Environment for an app run on the session's small demo."""
+    env = {"DASHBOARD_DATA_DIR": str(demo_dir), "DASHBOARD_DB_URL": ""}
+    os.environ.update(env)
+    return env
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
