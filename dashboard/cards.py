@@ -1,4 +1,4 @@
-"""The Overview's pillar card."""
+"""The Overview's pillar card: spend and share, then each headline result in its own units."""
 
 from __future__ import annotations
 
@@ -15,13 +15,18 @@ from metrics.specs import spec
 PILLAR_MD_COLOR = {"sales": "blue", "reputation": "orange", "communication": "green"}
 
 
-def delta_text(current: float | None, previous: float | None, lang: str, *, points: bool = False) -> str | None:
-    """The change shown under a KPI; ASCII sign first so the colour follows it."""
+def delta_text(current: float | None, previous: float | None, lang: str, *, points: bool = False,
+               scale: float = 1.0) -> str | None:
+    """The change shown under a KPI; ASCII sign first so the colour follows it.
+
+    ``points``: an absolute difference in points (NPS, or a share × ``scale`` = 100 for p.p.).
+    """
     diff, rel = change(current, previous)
     if diff is None:
         return None
     unit = " " + ("п." if lang == "ru" else "pts")
     if points:
+        diff *= scale
         if round(diff, 1) == 0:
             return fmt_number(0.0, lang, digits=1) + unit
         return f"{'-' if diff < 0 else '+'}{fmt_number(abs(diff), lang, digits=1)}{unit}"
@@ -33,15 +38,41 @@ def delta_text(current: float | None, previous: float | None, lang: str, *, poin
 
 
 def headline_value(h: Headline, ctx: PageContext) -> str:
+    """The value in its unit: money, points (± margin), a ratio as %, or a count."""
     lang = ctx.lang
     if h.value is None:
         return "—"
-    if h.metric == "nps":
+    unit = spec(h.metric).unit
+    if unit == "money":
+        return fmt_money(h.value, lang, ctx.currency)
+    if unit == "points":
         margin = f" ±{fmt_number(h.margin, lang, digits=1)}" if h.margin is not None else ""
         return fmt_points(h.value, lang, signed=True) + margin
-    if spec(h.metric).unit == "money":
-        return fmt_money(h.value, lang, ctx.currency)
+    if unit == "ratio":
+        margin = f" ±{fmt_pct(h.margin, lang)}" if h.margin is not None else ""
+        return fmt_pct(h.value, lang) + margin
     return fmt_number(h.value, lang, compact=True)
+
+
+def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> None:
+    lang = ctx.lang
+    is_ratio = spec(h.metric).unit == "ratio"
+    kpi(
+        spec(h.metric).label_for(lang),
+        headline_value(h, ctx),
+        delta=delta_text(h.value, h.previous, lang, points=h.change == "points", scale=100.0 if is_ratio else 1.0),
+        delta_color="normal" if spec(h.metric).higher_is_better else "inverse",
+        help=metric_help(h.metric, lang),
+        trend=h.trend if len(h.trend) > 1 else None,
+    )
+    if not pillar_selected and not h.company_wide:
+        st.caption(t("overview.no_channels", lang))
+    elif h.value is None:
+        st.caption(t(h.empty, lang))
+    elif h.n is not None and h.n < ctx.settings.nps_min_answers:
+        st.caption(f":material/warning: {t('overview.nps_small', lang)} (n = {h.n})")
+    if h.company_wide and ctx.view.channels:
+        st.caption(t("overview.company_wide", lang))
 
 
 def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
@@ -65,21 +96,5 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
         st.caption(t("overview.no_channels", lang))
     else:
         st.caption(t("overview.share", lang, share=share) if summary.spend else t("overview.no_spend", lang))
-    h = summary.headline
-    kpi(
-        spec(h.metric).label_for(lang),
-        headline_value(h, ctx),
-        delta=delta_text(h.value, h.previous, lang, points=h.metric == "nps"),
-        help=metric_help(h.metric, lang),
-        trend=h.trend if len(h.trend) > 1 else None,
-    )
-    if not pillar_selected and h.metric != "nps":
-        st.caption(t("overview.no_channels", lang))
-    elif h.value is None:
-        empty_key = {"sales": "overview.no_orders", "reputation": "overview.no_answers",
-                     "communication": "overview.no_posts"}[p]
-        st.caption(t(empty_key, lang))
-    elif h.n is not None and h.n < ctx.settings.nps_min_answers:
-        st.caption(f":material/warning: {t('overview.nps_small', lang)} (n = {h.n})")
-    if h.metric == "nps" and selected:
-        st.caption(t("overview.company_wide", lang))
+    for h in summary.headlines:
+        headline_kpi(h, ctx, pillar_selected=pillar_selected)

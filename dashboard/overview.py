@@ -1,32 +1,43 @@
-"""The Overview's numbers: each pillar's spend, share of budget and headline result.
+"""The Overview's numbers: each pillar's spend, share of budget and headline results.
 
-Everything is computed by ``metrics`` functions on frames from the cached loaders;
-this module only decides which metric answers which pillar and gathers current and
-comparison values, so the page stays a description of the screen.
+Each pillar's headline results come from its own module in ``dashboard/pillars/``
+(``headlines(ctx, grain) -> list[Headline]``), computed by ``metrics`` functions on
+frames from the cached loaders; this module gathers them with the spend split, so
+the page stays a description of the screen.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 import polars as pl
 
 from dashboard.data import PageContext
 from metrics.budget import PILLARS, spend_by_pillar
-from metrics.periods import full_buckets
-from metrics.communication import engagement_by_period, engagement_totals
-from metrics.reputation import nps, nps_by_period
-from metrics.sales import sales_by_period, sales_totals
 
 
 @dataclass(frozen=True)
 class Headline:
-    metric: str  # name in metrics.specs
+    """One headline result of a pillar, in the pillar's own units.
+
+    ``metric`` names a metric in ``metrics.specs`` (its label, definition and unit);
+    ``change`` says how the difference to ``previous`` is shown (relative %, or
+    absolute points for scores and shares); ``margin`` is the ± of a sampled
+    estimate; ``n`` the answers behind a survey result; ``company_wide`` marks results
+    the channel filter does not apply to; ``empty`` is the message key shown when
+    there is no value.
+    """
+
+    metric: str
     value: float | None
     previous: float | None
-    margin: float | None = None  # ± for estimates with sampling error (NPS)
-    n: int | None = None  # answers behind the value, when it is a survey result
+    change: Literal["relative", "points"] = "relative"
+    margin: float | None = None
+    n: int | None = None
     trend: tuple[float, ...] = ()
+    company_wide: bool = False
+    empty: str = "empty.period"
 
 
 @dataclass(frozen=True)
@@ -35,7 +46,7 @@ class PillarSummary:
     spend: float
     share: float | None
     spend_previous: float | None
-    headline: Headline
+    headlines: tuple[Headline, ...] = field(default=())
 
 
 def trend_grain(days: int) -> str:
@@ -48,59 +59,19 @@ def trend_grain(days: int) -> str:
 
 
 def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
-    has_cmp = ctx.comparison is not None
+    from dashboard.pillars import communication, reputation, sales
+
+    builders = {"sales": sales.headlines, "reputation": reputation.headlines,
+                "communication": communication.headlines}
     spend_now = spend_by_pillar(ctx.load("spend", columns=("channel_id", "amount")), ctx.channels)
     spend_prev = (
         spend_by_pillar(ctx.load("spend", comparison=True, columns=("channel_id", "amount")), ctx.channels)
-        if has_cmp else None
+        if ctx.comparison else None
     )
-    days = (ctx.period[1] - ctx.period[0]).days + 1
-    grain = trend_grain(days)
-    headlines = {
-        "sales": _sales_headline(ctx, grain),
-        "reputation": _reputation_headline(ctx, grain),
-        "communication": _communication_headline(ctx, grain),
-    }
+    grain = trend_grain((ctx.period[1] - ctx.period[0]).days + 1)
     out = []
     for pillar in PILLARS:
         row = spend_now.filter(pl.col("pillar") == pillar).row(0, named=True)
         prev = spend_prev.filter(pl.col("pillar") == pillar)["spend"][0] if spend_prev is not None else None
-        out.append(PillarSummary(pillar, row["spend"], row["share"], prev, headlines[pillar]))
+        out.append(PillarSummary(pillar, row["spend"], row["share"], prev, tuple(builders[pillar](ctx, grain))))
     return out
-
-
-def _sales_headline(ctx: PageContext, grain: str) -> Headline:
-    cols = ("ordered_at", "revenue", "cost_of_goods")
-    orders = ctx.load("orders", columns=cols)
-    now = sales_totals(orders)["revenue"][0]
-    prev = sales_totals(ctx.load("orders", comparison=True, columns=cols))["revenue"][0] if ctx.comparison else None
-    trend = full_buckets(sales_by_period(orders, grain=grain), start=ctx.period[0], end=ctx.period[1],
-                         grain=grain)["revenue"].to_list()
-    return Headline("revenue", now if orders.height else None, prev, trend=tuple(trend))
-
-
-def _reputation_headline(ctx: PageContext, grain: str) -> Headline:
-    cols = ("responded_at", "score")
-    answers = ctx.load("nps_responses", columns=cols)
-    now = nps(answers).row(0, named=True)
-    prev = nps(ctx.load("nps_responses", comparison=True, columns=cols)).row(0, named=True) if ctx.comparison else None
-    trend_grain_nps = "month" if grain == "month" else "week"
-    trend = nps_by_period(answers, grain=trend_grain_nps)["nps"].to_list()
-    return Headline(
-        "nps", now["nps"], prev["nps"] if prev else None, margin=now["margin_of_error"], n=now["n"],
-        trend=tuple(x for x in trend if x is not None),
-    )
-
-
-def _communication_headline(ctx: PageContext, grain: str) -> Headline:
-    cols = ("published_at", "reach", "impressions", "likes", "comments", "shares", "saves")
-    posts = ctx.load("social_posts", columns=cols)
-    now = engagement_totals(posts)["engagements"][0]
-    prev = (
-        engagement_totals(ctx.load("social_posts", comparison=True, columns=cols))["engagements"][0]
-        if ctx.comparison else None
-    )
-    trend = full_buckets(engagement_by_period(posts, grain=grain), start=ctx.period[0], end=ctx.period[1],
-                         grain=grain)["engagements"].to_list()
-    return Headline("engagements", float(now) if posts.height else None,
-                    float(prev) if prev is not None else None, trend=tuple(float(x) for x in trend))

@@ -1,0 +1,1 @@
+"""Each pillar's headline results for the Overview: ``headlines(ctx, grain) -> list[Headline]``."""
