@@ -22,7 +22,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -67,6 +67,7 @@ class Store(Protocol):
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame: ...
     def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
     def replace_all(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
+    def execute(self, statements: Sequence[sa.sql.Executable], *, bump_version: bool = True) -> list[int]: ...
     def get_meta(self, key: str) -> str | None: ...
     def data_version(self) -> str: ...
 
@@ -196,6 +197,18 @@ class DuckDBStore:
             Path(str(self.path) + ".wal").unlink(missing_ok=True)
             os.replace(tmp, self.path)
 
+    def execute(self, statements: Sequence[sa.sql.Executable], *, bump_version: bool = True) -> list[int]:
+        """Run DML statements (insert / update / delete) in one transaction; rows affected by each."""
+        counts = []
+        with self.writing() as con:
+            for stmt in statements:
+                sql, params = compile_statement(stmt, self._dialect)
+                row = con.execute(sql, params).fetchone()
+                counts.append(int(row[0]) if row and isinstance(row[0], int) else -1)
+            if bump_version:
+                _bump_version_duckdb(con)
+        return counts
+
     def get_meta(self, key: str) -> str | None:
         with self.reading() as con:
             row = con.execute("SELECT value FROM meta WHERE key = $1", [key]).fetchone()
@@ -321,6 +334,14 @@ class SQLAlchemyStore:
         for key, value in items.items():
             conn.execute(schema.meta.delete().where(schema.meta.c.key == key))
             conn.execute(schema.meta.insert().values(key=key, value=value))
+
+    def execute(self, statements: Sequence[sa.sql.Executable], *, bump_version: bool = True) -> list[int]:
+        """Run DML statements in one transaction; rows affected by each."""
+        with self._engine.begin() as conn:
+            counts = [conn.execute(stmt).rowcount for stmt in statements]
+            if bump_version:
+                self._bump(conn, None)
+        return counts
 
     def get_meta(self, key: str) -> str | None:
         with self._engine.connect() as conn:

@@ -124,3 +124,44 @@ __all__ = [
     "PERIOD", "DATES", "COMPARE", "CHANNELS", "REGIONS", "LANG", "PAGE_PARAMS", "read_url_once", "current_view",
     "write_url", "url_problems", "lang", "P_CHANNELS", "P_COMPARE", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
 ]
+
+
+def page_param(param: str, widget_key: str, *, parse, default) -> None:
+    """Seed a page widget from the URL, before the widget is drawn.
+
+    Only when the widget has no state yet (first view of the page in this session),
+    so the user's later changes win. ``parse(text)`` returns the value, or ``None``
+    when the text is unusable: then the parameter is dropped from the link and a
+    notice says so. ``param`` must be declared in ``PAGE_PARAMS``.
+    """
+    from dashboard.components import show_link_notice
+
+    if widget_key in st.session_state:
+        return
+    values = st.query_params.get_all(param)
+    if not values:
+        st.session_state[widget_key] = default
+        return
+    value = None
+    try:
+        value = parse(values[-1]) if len(values[-1]) <= 2000 else None
+    except (TypeError, ValueError):
+        value = None
+    if value is None:
+        del st.query_params[param]
+        st.session_state[widget_key] = default
+        show_link_notice([param], lang())
+    else:
+        st.session_state[widget_key] = value
+
+
+def write_page_param(param: str, widget_key: str, *, dump=str, default=None) -> None:
+    """Put a page widget's value into the link (left out when it equals the default)."""
+    value = st.session_state.get(widget_key, default)
+    if value == default or value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    else:
+        text = dump(value)
+        if st.query_params.get(param) != text:
+            st.query_params[param] = text

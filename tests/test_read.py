@@ -128,3 +128,22 @@ def test_table_stats_count_rows(small_store, full) -> None:
     row = stats.filter(pl.col("table") == "orders").row(0, named=True)
     assert row["first"] == full["orders"]["ordered_at"].min().date()
     assert row["last"] == full["orders"]["ordered_at"].max().date()
+
+
+def test_execute_runs_statements_in_one_transaction(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    from connectors.store import DuckDBStore
+
+    store = DuckDBStore(tmp_path / "w.duckdb")
+    store.ensure_schema()
+    before = store.data_version()
+    row = {"scenario_id": "abc", "name": "Q1", "created_at": dt.datetime(2026, 1, 1), "payload": "{}"}
+    assert store.execute([schema.scenarios.insert().values(**row)]) == [1]
+    assert store.data_version() == str(int(before) + 1)
+    with pytest.raises(Exception):  # the second insert violates the key: nothing of the batch is written
+        store.execute([schema.scenarios.insert().values(**{**row, "scenario_id": "xyz"}),
+                       schema.scenarios.insert().values(**row)])
+    ids = store.query(sa.select(schema.scenarios.c.scenario_id))["scenario_id"].to_list()
+    assert ids == ["abc"]
+    assert store.execute([schema.scenarios.delete().where(schema.scenarios.c.scenario_id == "abc")]) == [1]
