@@ -173,3 +173,55 @@ def read_paths(store: Store, filters: Filters, *, lookback_days: int = 30) -> Jo
     ).sort(pl.col("path").list.join(">"))
     paths = pl.concat([conv, nulls])
     return JourneyPaths(paths, new_customers - conv.height, new_customers)
+
+
+def read_conversion_touches(store: Store, filters: Filters) -> pl.DataFrame:
+    """Every new customer of the period with their whole tracked journey before the first order.
+
+    No look-back limit (this is the journey's length, not a credit window). Returns
+    ``customer_id`` (i64), ``acquisition_channel_id`` (str), ``first_channel`` (str, null when
+    untracked), ``touches`` (i64, touches up to the first order), ``days`` (f64, days from
+    the first touch to the first order; null when untracked). Channel filter: on the
+    customer's acquisition channel, as for customers everywhere.
+    """
+    c, t = schema.customers, schema.touchpoints
+    lo, hi = _bounds(filters)
+    where = _in_period(c.c.first_seen, lo, hi)
+    if filters.regions:
+        where.append(c.c.region.in_(filters.regions))
+    if filters.channels:
+        where.append(c.c.acquisition_channel_id.in_(filters.channels))
+    cust = sa.select(c.c.customer_id, c.c.first_seen, c.c.acquisition_channel_id).where(*where).cte("cust")
+    ranked = (
+        sa.select(
+            t.c.customer_id, t.c.ts, t.c.channel_id,
+            sa.func.row_number().over(partition_by=t.c.customer_id, order_by=(t.c.ts, t.c.channel_id)).label("rn"),
+        )
+        .join(cust, t.c.customer_id == cust.c.customer_id)
+        .where(t.c.ts <= cust.c.first_seen)
+        .cte("ranked")
+    )
+    per = (
+        sa.select(
+            ranked.c.customer_id,
+            sa.func.count().label("touches"),
+            sa.func.min(ranked.c.ts).label("first_ts"),
+            sa.func.max(sa.case((ranked.c.rn == 1, ranked.c.channel_id))).label("first_channel"),
+        )
+        .group_by(ranked.c.customer_id)
+        .cte("per_customer")
+    )
+    stmt = (
+        sa.select(
+            cust.c.customer_id, cust.c.acquisition_channel_id, per.c.first_channel,
+            sa.func.coalesce(per.c.touches, 0).label("touches"),
+            _days(cust.c.first_seen, per.c.first_ts).label("days"),
+        )
+        .select_from(cust.outerjoin(per, cust.c.customer_id == per.c.customer_id))
+        .order_by(cust.c.customer_id)
+    )
+    frame = store.query(stmt)
+    return frame.select(
+        pl.col("customer_id").cast(pl.Int64), pl.col("acquisition_channel_id").cast(pl.String),
+        pl.col("first_channel").cast(pl.String), pl.col("touches").cast(pl.Int64), pl.col("days").cast(pl.Float64),
+    )
