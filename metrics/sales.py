@@ -267,7 +267,7 @@ register(
         "months", "derived", ("cac", "gross_profit"), higher_is_better=False,
     ),
     MetricSpec(
-        "reach", "Reach (journeys)", "Охват (пути)",
+        "journey_reach", "Reach (journeys)", "Охват (пути)",
         "Tracked journeys (people) the channel touched in the period.",
         "Отслеженные пути клиентов (люди), которых канал коснулся за период.",
         "count",
@@ -276,7 +276,7 @@ register(
         "response_rate", "Response rate", "Отклик",
         "Responses (leads from the channel) / reach.",
         "Отклики (лиды из канала) / охват.",
-        "ratio", "ratio", ("leads", "reach"),
+        "ratio", "ratio", ("leads", "journey_reach"),
     ),
     MetricSpec(
         "cost_per_response", "Cost per response", "Цена отклика",
