@@ -15,19 +15,25 @@ MODEL_COLORS = {
 }
 
 
-def spend_vs_margin(frame: pl.DataFrame, *, labels: Mapping[str, str], money_title: str) -> go.Figure:
-    """Spend as bars, revenue and gross profit as lines, per period (``period``, ``spend``, ``revenue``,
-    ``gross_profit``)."""
+def spend_vs_margin(frame: pl.DataFrame, *, labels: Mapping[str, str], money_title: str,
+                    spend_title: str) -> go.Figure:
+    """Revenue and gross profit as lines (left axis), spend as bars (right axis, its own scale), per period
+    (``period``, ``spend``, ``revenue``, ``gross_profit``)."""
     require_columns(frame, ["period", "spend", "revenue", "gross_profit"], "spend_vs_margin")
     x = frame["period"].to_list()
     fig = go.Figure()
     fig.add_trace(go.Bar(x=x, y=frame["spend"].to_list(), name=labels["spend"], marker_color=NEUTRAL,
-                         opacity=0.55, hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra>" + labels["spend"] + "</extra>"))
-    for col, color, dash in (("revenue", PILLAR_COLORS["sales"], "solid"), ("gross_profit", "#059669", "solid")):
-        fig.add_trace(go.Scatter(x=x, y=frame[col].to_list(), name=labels[col], mode="lines",
-                                 line=dict(color=color, width=2.5, dash=dash),
+                         opacity=0.45, yaxis="y2",
+                         hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra>" + labels["spend"] + "</extra>"))
+    for col, color in (("revenue", PILLAR_COLORS["sales"]), ("gross_profit", "#059669")):
+        fig.add_trace(go.Scatter(x=x, y=frame[col].to_list(), name=labels[col], mode="lines+markers",
+                                 line=dict(color=color, width=2.5), marker=dict(size=5),
                                  hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra>" + labels[col] + "</extra>"))
-    fig.update_layout(height=340, yaxis=dict(title=money_title), xaxis=dict(title=None), bargap=0.25)
+    fig.update_layout(
+        height=360, xaxis=dict(title=None), bargap=0.3,
+        yaxis=dict(title=money_title, rangemode="tozero"),
+        yaxis2=dict(title=spend_title, overlaying="y", side="right", rangemode="tozero", showgrid=False),
+    )
     return fig
 
 
@@ -53,8 +59,9 @@ def attribution_comparison(frame: pl.DataFrame, *, models: Sequence[str], model_
             marker_line=dict(width=1.5 if model == chosen else 0, color="#111827"),
             hovertemplate="%{x}<br>" + model_labels[model] + ": %{y:,.1f}<extra></extra>",
         ))
-    fig.update_layout(barmode="group", height=420, yaxis=dict(title=y_title), xaxis=dict(title=None, tickangle=-20),
-                      bargap=0.18, bargroupgap=0.05)
+    fig.update_layout(barmode="group", height=460, yaxis=dict(title=y_title),
+                      xaxis=dict(title=None, tickangle=-25, automargin=True),
+                      margin=dict(l=60, r=10, t=40, b=10), bargap=0.18, bargroupgap=0.05)
     return fig
 
 
@@ -63,7 +70,7 @@ def sales_funnel(frame: pl.DataFrame, *, stage_labels: Mapping[str, str]) -> go.
     require_columns(frame, ["stage", "count", "rate"], "sales_funnel")
     fig = go.Figure(go.Funnel(
         y=[stage_labels[s] for s in frame["stage"].to_list()], x=frame["count"].to_list(),
-        textinfo="value+percent previous", marker=dict(color=PILLAR_COLORS["sales"]),
+        texttemplate="%{value:,}<br>%{percentPrevious:.0%}", marker=dict(color=PILLAR_COLORS["sales"]),
         connector=dict(line=dict(color="#cbd5e1")), hovertemplate="%{y}: %{x:,}<extra></extra>",
     ))
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=10, b=10))

@@ -18,8 +18,9 @@ from dashboard.sales import (
 from metrics.attribution import MODELS
 from metrics.specs import spec  # noqa: F401  (pages use ui.spec)
 
-KPI_ROWS = (("sales_spend", "leads", "cpl", "conversion", "new_customers", "cac"),
-            ("revenue", "gross_profit", "roas", "romi", "payback"))
+KPI_ROWS = (("sales_spend", "leads", "cpl", "conversion"), ("new_customers", "cac", "roas", "romi"),
+            ("revenue", "gross_profit", "payback"))
+MONEY_COLUMNS = ("spend", "cpl", "cac", "revenue", "gross_profit", "cost_per_customer", "cost_per_response")
 
 
 def controls(ctx: PageContext) -> tuple[str, int, str]:
@@ -77,7 +78,7 @@ def kpi_cards(results: SalesResults, ctx: PageContext) -> None:
     lang = ctx.lang
     by_name = {k.metric: k for k in results.kpis}
     for row in KPI_ROWS:
-        for column, name in zip(st.columns(len(KPI_ROWS[0])), row):
+        for column, name in zip(st.columns(len(KPI_ROWS[0])), row, strict=False):
             k = by_name[name]
             with column:
                 extra = t("sales.payback.none", lang) if name == "payback" and results.cac is None else None
@@ -90,6 +91,12 @@ def kpi_cards(results: SalesResults, ctx: PageContext) -> None:
 
 def _money_title(label: str, ctx: PageContext) -> str:
     return f"{label}, {CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)}"
+
+
+def shown_frame(frame: pl.DataFrame, ctx: PageContext, column: str = "channel_id") -> pl.DataFrame:
+    """A table as displayed: channel names in the interface language, money rounded to whole units."""
+    money = [c for c in MONEY_COLUMNS if c in frame.columns]
+    return _channel_names(frame.with_columns(pl.col(money).round(0)), ctx, column)
 
 
 def _channel_names(frame: pl.DataFrame, ctx: PageContext, column: str = "channel_id") -> pl.DataFrame:
@@ -129,7 +136,7 @@ def _pct(label: str, ctx: PageContext, metric: str) -> st.column_config.NumberCo
 
 def channel_table(frame: pl.DataFrame, ctx: PageContext, model: str, lookback: int) -> None:
     lang = ctx.lang
-    shown = _channel_names(frame.drop("pillar"), ctx)
+    shown = shown_frame(frame.drop("pillar"), ctx)
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
     st.dataframe(
         shown, hide_index=True, width="stretch",
@@ -156,7 +163,7 @@ def campaign_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     lang = ctx.lang
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
     st.dataframe(
-        _channel_names(frame, ctx), hide_index=True, width="stretch",
+        shown_frame(frame, ctx), hide_index=True, width="stretch",
         column_config={
             "campaign_id": None,
             "name": st.column_config.TextColumn(t("sales.col.campaign", lang), pinned=True),
@@ -176,15 +183,15 @@ def campaign_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     download(frame, "sales_campaigns", ctx, key="dl_campaigns")
 
 
-def attribution_table(frame: pl.DataFrame, ctx: PageContext) -> pl.DataFrame:
-    """Channels × models (new customers credited), for the table under the chart."""
+def attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) -> pl.DataFrame:
+    """Channels × models (new customers credited), largest under the chosen model first."""
     wide = frame.pivot(on="model", index="channel", values="conversions").select("channel", *MODELS)
-    return _channel_names(wide, ctx, "channel")
+    return _channel_names(wide.sort([model, "channel"], descending=[True, False]), ctx, "channel")
 
 
-def show_attribution_table(frame: pl.DataFrame, ctx: PageContext) -> None:
+def show_attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) -> None:
     lang = ctx.lang
-    wide = attribution_table(frame, ctx)
+    wide = attribution_table(frame, ctx, model)
     st.dataframe(wide, hide_index=True, width="stretch", column_config={
         "channel": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
         **{m: st.column_config.NumberColumn(t(f"model.{m}", lang), format="%.1f",
@@ -208,7 +215,7 @@ def first_channel_table(frame: pl.DataFrame, ctx: PageContext) -> None:
 def selection_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     lang = ctx.lang
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
-    st.dataframe(_channel_names(frame, ctx), hide_index=True, width="stretch", column_config={
+    st.dataframe(shown_frame(frame, ctx), hide_index=True, width="stretch", column_config={
         "channel_id": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
         "impressions": _count(t("sales.col.impressions", lang), ctx),
         "reach": _count(label("journey_reach"), ctx, "journey_reach"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.sales import _ratio
+from metrics.sales import _costed, _ratio
 
 TOUCH_BUCKETS = (1, 2, 3, 4, 5, 6, 8, 10)  # last bucket is "10 or more"
 DAY_EDGES = (1.0, 3.0, 7.0, 14.0, 30.0, 60.0)  # buckets: <1, 1–3, 3–7, 7–14, 14–30, 30–60, ≥60
@@ -83,7 +83,7 @@ def channel_selection(spend: pl.DataFrame, reach: pl.DataFrame, leads: pl.DataFr
     ``journeys`` (new customers with ``acquisition_channel_id`` and ``touches``).
     Returns per channel: ``channel_id``, ``impressions`` (i64, paid media), ``reach`` (i64),
     ``responses`` (i64 = leads), ``response_rate`` = responses / reach (0..1), ``spend``
-    (currency), ``cost_per_response`` = spend / responses (currency), ``customers`` (i64, by
+    (currency), ``cost_per_response`` = spend / responses (currency; null without spend), ``customers`` (i64, by
     lead source), ``contact_stages`` = mean touches before the first order of those customers.
     Channels with no reach and no leads are left out; sorted by responses.
     """
@@ -104,7 +104,7 @@ def channel_selection(spend: pl.DataFrame, reach: pl.DataFrame, leads: pl.DataFr
         .with_columns(pl.col("reach", "responses", "customers").fill_null(0), pl.col("spend").fill_null(0.0))
         .with_columns(
             response_rate=_ratio(pl.col("responses"), pl.col("reach")),
-            cost_per_response=_ratio(pl.col("spend"), pl.col("responses")),
+            cost_per_response=_costed(_ratio(pl.col("spend"), pl.col("responses"))),
         )
         .select("channel_id", "impressions", "reach", "responses", "response_rate", "spend", "cost_per_response",
                 "customers", "contact_stages")

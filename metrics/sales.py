@@ -44,6 +44,11 @@ def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return pl.when(den > 0).then(num / den).otherwise(None)
 
 
+def _costed(expr: pl.Expr) -> pl.Expr:
+    """A per-channel cost ratio, null for a channel with no recorded spend (organic: no cost to divide)."""
+    return pl.when(pl.col("spend") > 0).then(expr).otherwise(None)
+
+
 def sales_spend(spend: pl.DataFrame, channels: pl.DataFrame) -> pl.DataFrame:
     """Spend rows of the sales pillar's channels only (the acquisition spend)."""
     ids = channels.filter(pl.col("pillar") == "sales")["channel_id"]
@@ -95,7 +100,8 @@ def channel_results(spend: pl.DataFrame, leads: pl.DataFrame, attributed: pl.Dat
     Returns one row per channel with spend, leads or attributed customers:
     ``channel_id``, ``pillar``, ``spend`` (currency), ``leads``, ``converted_leads`` (i64),
     ``cpl`` (currency), ``conversion`` (0..1), ``new_customers`` (f64, attributed),
-    ``cac`` = spend / attributed new customers (currency), ``revenue`` and ``gross_profit``
+    ``cac`` = spend / attributed new customers (currency; CPL and CAC are null for a channel
+    without spend), ``revenue`` and ``gross_profit``
     (attributed first orders, currency), ``roas`` (multiple), ``romi`` (ratio); sorted by spend.
     """
     by_spend = spend.lazy().group_by("channel_id").agg(pl.col("amount").sum().cast(pl.Float64).alias("spend"))
@@ -118,9 +124,9 @@ def channel_results(spend: pl.DataFrame, leads: pl.DataFrame, attributed: pl.Dat
             pl.col("leads", "converted_leads").fill_null(0),
         )
         .with_columns(
-            cpl=_ratio(pl.col("spend"), pl.col("leads")),
+            cpl=_costed(_ratio(pl.col("spend"), pl.col("leads"))),
             conversion=_ratio(pl.col("converted_leads"), pl.col("leads")),
-            cac=_ratio(pl.col("spend"), pl.col("new_customers")),
+            cac=_costed(_ratio(pl.col("spend"), pl.col("new_customers"))),
         )
         .collect()
     )

@@ -33,7 +33,8 @@ st.caption(t("sales.kpi_note", lang, model=t(f"model.{model}", lang), lookback=l
 st.subheader(t("sales.trend", lang))
 st.caption(t("sales.trend.caption", lang))
 st.plotly_chart(charts.spend_vs_margin(
-    results.trend, money_title=money,
+    results.trend, money_title=t("sales.axis.margin", lang, currency=money),
+    spend_title=t("sales.axis.spend", lang, currency=money),
     labels={"spend": ui.spec("sales_spend").label_for(lang), "revenue": ui.spec("revenue").label_for(lang),
             "gross_profit": ui.spec("gross_profit").label_for(lang)},
 ), key="chart_trend")
@@ -60,7 +61,7 @@ if results.attribution.height:
     with st.expander(t("sales.attribution.models", lang), icon=":material/help:"):
         for m in MODELS:
             st.markdown(f"**{t(f'model.{m}', lang)}** — {t(f'model.{m}.help', lang, half_life=ctx.settings.half_life_days)}")
-    ui.show_attribution_table(results.attribution, ctx)
+    ui.show_attribution_table(results.attribution, ctx, model)
 else:
     empty_period(lang)
 
@@ -75,7 +76,8 @@ with right:
     st.caption(t("sales.payback.caption", lang, observed=results.months_observed))
     if results.payback_curve.height:
         st.plotly_chart(charts.payback_curve(
-            results.payback_curve, cac=results.cac, x_title=t("sales.months_since", lang), money_title=money,
+            results.payback_curve, cac=results.cac, x_title=t("sales.months_since", lang),
+            money_title=t("sales.axis.per_customer", lang, currency=money),
             labels={"cumulative": t("sales.payback.cumulative", lang), "cac": ui.spec("cac").label_for(lang)},
         ), key="chart_payback")
     else:

@@ -160,7 +160,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Reach, cost per response, response rate and the number of contact stages a sale takes, per channel.',
         'Охват, цена отклика, отклик и число контактов до продажи по каждому каналу.',
     ),
-    'sales.money_axis': ('{currency}', '{currency}'),
+    'sales.axis.margin': ('Revenue and gross profit, {currency}', 'Выручка и валовая прибыль, {currency}'),
+    'sales.axis.spend': ('Acquisition spend, {currency}', 'Затраты на привлечение, {currency}'),
+    'sales.axis.per_customer': ('Per customer, {currency}', 'На клиента, {currency}'),
     'sales.no_data': ('No sales data in this period. Choose a longer period or clear the filters.',
                       'Нет данных о продажах за период. Выберите более длинный период или сбросьте фильтры.'),
 }
