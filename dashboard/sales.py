@@ -47,9 +47,17 @@ def parse_model(text: str) -> str | None:
     return text if text in MODELS else None
 
 
+MAX_LOOKBACK = 180
+
+
 def parse_lookback(text: str) -> int | None:
     value = int(text)
-    return value if value in LOOKBACK_CHOICES else None
+    return value if 1 <= value <= MAX_LOOKBACK else None
+
+
+def lookback_options(*values: int) -> list[int]:
+    """The usual windows plus the configured default and a value that came with a link."""
+    return sorted(set(LOOKBACK_CHOICES) | {v for v in values if 1 <= v <= MAX_LOOKBACK})
 
 
 def parse_grain(text: str) -> str | None:

@@ -12,8 +12,8 @@ from dashboard.data import PageContext
 from dashboard.export import csv_bytes
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
 from dashboard.sales import (
-    DEFAULT_MODEL, GRAIN, GRAIN_CHOICES, LOOKBACK, LOOKBACK_CHOICES, MODEL, Kpi, SalesResults, parse_grain,
-    parse_lookback, parse_model,
+    DEFAULT_MODEL, GRAIN, GRAIN_CHOICES, LOOKBACK, MAX_LOOKBACK, MODEL, Kpi, SalesResults, lookback_options,
+    parse_grain, parse_lookback, parse_model,
 )
 from metrics.attribution import MODELS
 from metrics.specs import spec  # noqa: F401  (pages use ui.spec)
@@ -26,7 +26,7 @@ MONEY_COLUMNS = ("spend", "cpl", "cac", "revenue", "gross_profit", "cost_per_cus
 def controls(ctx: PageContext) -> tuple[str, int, str]:
     """Model, look-back and trend grain, seeded from the link and written back to it."""
     lang = ctx.lang
-    default_lookback = ctx.settings.lookback_days if ctx.settings.lookback_days in LOOKBACK_CHOICES else 30
+    default_lookback = ctx.settings.lookback_days if 1 <= ctx.settings.lookback_days <= MAX_LOOKBACK else 30
     state.page_param("model", MODEL, parse=parse_model, default=DEFAULT_MODEL)
     state.page_param("lookback", LOOKBACK, parse=parse_lookback, default=default_lookback)
     state.page_param("grain", GRAIN, parse=parse_grain, default="week")
@@ -36,7 +36,8 @@ def controls(ctx: PageContext) -> tuple[str, int, str]:
         st.selectbox(t("sales.model", lang), MODELS, key=MODEL, format_func=lambda m: t(f"model.{m}", lang),
                      help=t("sales.model.help", lang))
     with mid:
-        st.selectbox(t("sales.lookback", lang), LOOKBACK_CHOICES, key=LOOKBACK,
+        st.selectbox(t("sales.lookback", lang), lookback_options(default_lookback, st.session_state[LOOKBACK]),
+                     key=LOOKBACK,
                      format_func=lambda n: t("sales.lookback.days", lang, n=n), help=t("sales.lookback.help", lang))
     with right:
         st.selectbox(t("sales.grain", lang), GRAIN_CHOICES, key=GRAIN, format_func=lambda g: t(f"sales.grain.{g}", lang))

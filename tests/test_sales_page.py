@@ -64,18 +64,18 @@ def test_sales_page_numbers_equal_metric_functions(app_env, small_store) -> None
 
 
 def test_model_and_lookback_come_from_the_link(app_env, small_store) -> None:
-    at = run_app({"model": "last_touch", "lookback": "14", "grain": "month"}, page="pages/sales.py")
+    at = run_app({"model": "last_touch", "lookback": "21", "grain": "month"}, page="pages/sales.py")
     assert not at.exception
     assert at.selectbox(key="sales_model").value == "last_touch"
-    assert at.selectbox(key="sales_lookback").value == 14
+    assert at.selectbox(key="sales_lookback").value == 21  # any window up to 180 days can come with a link
     assert not at.warning
-    _, _, ret, _ = expected(small_store, "last_touch", 14)
+    _, _, ret, _ = expected(small_store, "last_touch", 21)
     shown = {label: value for label, value, _ in metrics_by_label(at)}
     assert shown["ROMI (first orders)"] == fmt_pct(ret["romi"])
-    assert query(at)["model"] == "last_touch" and query(at)["lookback"] == "14"
+    assert query(at)["model"] == "last_touch" and query(at)["lookback"] == "21"
     at.selectbox(key="sales_model").select("shapley").run()
     assert query(at)["model"] == "shapley"
-    _, _, ret, _ = expected(small_store, "shapley", 14)
+    _, _, ret, _ = expected(small_store, "shapley", 21)
     assert {label: v for label, v, _ in metrics_by_label(at)}["ROMI (first orders)"] == fmt_pct(ret["romi"])
     at.selectbox(key="sales_model").select("markov").run()
     assert "model" not in query(at)  # the default is left out of the link
