@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.cards import delta_text
-from dashboard.components import kpi, metric_help  # noqa: F401  (pages use ui.metric_help)
+from dashboard.components import kpi, metric_help
 from dashboard.data import PageContext
 from dashboard.export import csv_bytes
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
@@ -16,7 +16,7 @@ from dashboard.sales import (
     parse_grain, parse_lookback, parse_model,
 )
 from metrics.attribution import MODELS
-from metrics.specs import spec  # noqa: F401  (pages use ui.spec)
+from metrics.specs import spec
 
 KPI_ROWS = (("sales_spend", "leads", "cpl", "conversion"), ("new_customers", "cac", "roas", "romi"),
             ("revenue", "gross_profit", "payback"))
@@ -252,3 +252,11 @@ def day_labels(edges) -> list[str]:
     """'<1', '1–3', ..., '≥60' for the day buckets."""
     fmt = lambda x: f"{x:g}"  # noqa: E731
     return [f"<{fmt(edges[0])}"] + [f"{fmt(a)}–{fmt(b)}" for a, b in zip(edges, edges[1:])] + [f"≥{fmt(edges[-1])}"]
+
+
+def model_definitions(ctx: PageContext) -> str:
+    """Every attribution model's definition, one bullet each (markdown of our own texts only)."""
+    lang = ctx.lang
+    half_life = ctx.settings.half_life_days
+    return "\n".join(f"- **{t(f'model.{m}', lang)}** — {t(f'model.{m}.help', lang, half_life=half_life)}"
+                     for m in MODELS)

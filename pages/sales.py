@@ -5,11 +5,12 @@ import streamlit as st
 from dashboard import sales_charts as charts
 from dashboard import sales_ui as ui
 from dashboard.app import context
-from dashboard.components import empty_period
+from dashboard.components import empty_period, metric_help
 from dashboard.i18n import CURRENCY_SYMBOLS, t
 from dashboard.sales import sales_results
 from metrics.attribution import MODELS
 from metrics.journeys import DAY_EDGES, TOUCH_BUCKETS
+from metrics.specs import spec
 
 ctx = context()
 lang = ctx.lang
@@ -35,8 +36,8 @@ st.caption(t("sales.trend.caption", lang))
 st.plotly_chart(charts.spend_vs_margin(
     results.trend, money_title=t("sales.axis.margin", lang, currency=money),
     spend_title=t("sales.axis.spend", lang, currency=money),
-    labels={"spend": ui.spec("sales_spend").label_for(lang), "revenue": ui.spec("revenue").label_for(lang),
-            "gross_profit": ui.spec("gross_profit").label_for(lang)},
+    labels={"spend": spec("sales_spend").label_for(lang), "revenue": spec("revenue").label_for(lang),
+            "gross_profit": spec("gross_profit").label_for(lang)},
 ), key="chart_trend")
 
 st.subheader(t("sales.table", lang))
@@ -59,8 +60,7 @@ if results.attribution.height:
         chosen=model, y_title=t("sales.attribution.y", lang),
     ), key="chart_attribution")
     with st.expander(t("sales.attribution.models", lang), icon=":material/help:"):
-        for m in MODELS:
-            st.markdown(f"**{t(f'model.{m}', lang)}** — {t(f'model.{m}.help', lang, half_life=ctx.settings.half_life_days)}")
+        st.markdown(ui.model_definitions(ctx))
     ui.show_attribution_table(results.attribution, ctx, model)
 else:
     empty_period(lang)
@@ -72,13 +72,13 @@ with left:
     st.plotly_chart(charts.sales_funnel(results.funnel, stage_labels={
         s: t(f"sales.stage.{s}", lang) for s in ("journeys", "leads", "customers", "repeat")}), key="chart_funnel")
 with right:
-    st.subheader(t("sales.payback", lang), help=ui.metric_help("payback", lang))
+    st.subheader(t("sales.payback", lang), help=metric_help("payback", lang))
     st.caption(t("sales.payback.caption", lang, observed=results.months_observed))
     if results.payback_curve.height:
         st.plotly_chart(charts.payback_curve(
             results.payback_curve, cac=results.cac, x_title=t("sales.months_since", lang),
             money_title=t("sales.axis.per_customer", lang, currency=money),
-            labels={"cumulative": t("sales.payback.cumulative", lang), "cac": ui.spec("cac").label_for(lang)},
+            labels={"cumulative": t("sales.payback.cumulative", lang), "cac": spec("cac").label_for(lang)},
         ), key="chart_payback")
     else:
         empty_period(lang)
