@@ -24,6 +24,7 @@ from metrics.journeys import (
     channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months, touches_by_first_channel,
     touches_distribution,
 )
+from metrics.periods import full_buckets
 from metrics.sales import (
     acquisition_totals, campaign_results, channel_results, return_on_spend, sales_spend, sales_totals,
     spend_and_margin_by_period,
@@ -179,7 +180,8 @@ def sales_results(ctx: PageContext, model: str, lookback: int, grain: str) -> Sa
     credit = long.filter(pl.col("model") == model)
     channels = _selected(channel_results(spend, leads, credit, ctx.channels), ctx)
     campaigns = campaign_results(spend, leads, ctx.campaigns)
-    trend = spend_and_margin_by_period(spend, ctx.load("orders", columns=ORDER_COLUMNS), grain=grain)
+    trend = full_buckets(spend_and_margin_by_period(spend, ctx.load("orders", columns=ORDER_COLUMNS), grain=grain),
+                         start=ctx.period[0], end=ctx.period[1], grain=grain)  # a cut bucket would look like a drop
 
     flt = ctx.filters()
     touches = _conversion_touches(ctx.store, sid, ctx.version, flt)
