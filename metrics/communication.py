@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import polars as pl
+import polars.selectors as cs
 
 from metrics.periods import GRAIN_EVERY
 from metrics.specs import MetricSpec, register
@@ -55,9 +56,9 @@ def engagement_totals(posts: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.Data
 
     Input: posts with ``impressions``, ``reach``, ``likes``, ``comments``, ``shares``, ``saves``,
     ``clicks``; optionally ``followers`` (see :func:`posts_with_followers`) for the rate by followers.
-    Returns ``*by``, ``posts``, ``impressions``, ``reach``, ``engagements``, ``clicks`` (counts, Int64),
-    ``followers_on_post_days`` (followers on each post's day summed over the posts, Int64; 0 without
-    follower data), ``er_reach``, ``er_impressions``, ``er_followers``, ``ctr`` (ratios 0..1, null
+    Returns ``*by``, ``posts``, ``impressions``, ``reach``, ``engagements``, ``clicks`` (counts, Int64
+    for integer input), ``followers_on_post_days`` (followers on each post's day summed over the posts;
+    0 without follower data), ``er_reach``, ``er_impressions``, ``er_followers``, ``ctr`` (ratios 0..1, null
     when their denominator is 0). Empty input without ``by`` gives one row of zeros and null rates.
     """
     lf = posts.lazy()
@@ -65,16 +66,17 @@ def engagement_totals(posts: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.Data
         lf = lf.with_columns(followers=pl.lit(None, dtype=pl.Int64))
     has_f = pl.col("followers").is_not_null()
     sums = [
-        pl.len().cast(pl.Int64).alias("posts"),
-        pl.col("impressions").sum().cast(pl.Int64),
-        pl.col("reach").sum().cast(pl.Int64),
-        ENGAGEMENT.sum().cast(pl.Int64).alias("engagements"),
-        pl.col("clicks").sum().cast(pl.Int64),
-        pl.col("followers").sum().cast(pl.Int64).alias("followers_on_post_days"),
-        ENGAGEMENT.filter(has_f).sum().cast(pl.Int64).alias("_engaged_with_f"),
+        pl.len().alias("posts"),
+        pl.col("impressions").sum(),
+        pl.col("reach").sum(),
+        ENGAGEMENT.sum().alias("engagements"),
+        pl.col("clicks").sum(),
+        pl.col("followers").sum().alias("followers_on_post_days"),
+        ENGAGEMENT.filter(has_f).sum().alias("_engaged_with_f"),
     ]
     grouped = lf.group_by(list(by)).agg(sums).sort(list(by)) if by else lf.select(sums)
-    return grouped.with_columns(
+    # integer counts come out as Int64; a fractional input (rescaled data) is summed, never truncated
+    return grouped.with_columns(cs.integer().cast(pl.Int64)).with_columns(
         er_reach=_ratio("engagements", "reach"),
         er_impressions=_ratio("engagements", "impressions"),
         er_followers=_ratio("_engaged_with_f", "followers_on_post_days"),
