@@ -64,16 +64,14 @@ def post_type_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
 
 
 def network_table(engagement: pl.DataFrame, growth: pl.DataFrame, lang: str, *, denominator: str) -> pl.DataFrame:
-    """Per network: posts, reach, engagements, the chosen engagement rate, clicks, CTR and follower growth."""
+    """Per network: posts, reach, the chosen engagement rate, CTR and follower growth."""
     joined = engagement.join(growth, on="network", how="full", coalesce=True).sort("network")
     er = f"er_{denominator}"
     rows = [{
         t("comm.col.network", lang): network_name(r["network"], lang),
         t("comm.col.posts", lang): fmt_number(r["posts"], lang),
         spec("reach").label_for(lang): fmt_number(r["reach"], lang),
-        spec("engagements").label_for(lang): fmt_number(r["engagements"], lang),
         spec(er).label_for(lang): fmt_pct(r[er], lang, digits=2),
-        spec("social_clicks").label_for(lang): fmt_number(r["clicks"], lang),
         spec("ctr").label_for(lang): fmt_pct(r["ctr"], lang, digits=2),
         t("comm.col.followers_end", lang): fmt_number(r["followers_end"], lang),
         spec("net_followers").label_for(lang): _signed(r["net"], lang),
@@ -97,7 +95,6 @@ def top_posts_table(frame: pl.DataFrame, lang: str, *, denominator: str) -> pl.D
         t("comm.col.type", lang): post_type_name(r["post_type"], lang),
         t("comm.col.title", lang): neutralise_formula(r["title"]),
         spec("reach").label_for(lang): fmt_number(r["reach"], lang),
-        spec("engagements").label_for(lang): fmt_number(r["engagements"], lang),
         spec(f"er_{denominator}").label_for(lang): fmt_pct(r["er"], lang, digits=2),
         spec("social_clicks").label_for(lang): fmt_number(r["clicks"], lang),
     } for r in frame.iter_rows(named=True)]
@@ -170,3 +167,11 @@ def promo_summary(penalty: pl.DataFrame, unfollows: pl.DataFrame, growth: pl.Dat
                      other=fmt_pct(other["unfollow_rate"], lang, digits=2),
                      people=fmt_number(people, lang), followers=fmt_number(audience, lang)))
     return out
+
+
+def funnel_texts(funnel: pl.DataFrame, lang: str) -> dict[str, str]:
+    """The funnel's labels: each stage's count and its share of delivered mail, in the locale."""
+    r = funnel.row(0, named=True)
+    delivered = r["delivered"]
+    return {k: f"{fmt_number(r[k], lang)} ({fmt_pct(r[k] / delivered if delivered else None, lang, digits=0)})"
+            for k in ("delivered", "unique_opens", "unique_clicks")}

@@ -36,6 +36,7 @@ denominator, grain = st.session_state[comm.ER_KEY], st.session_state[comm.GRAIN_
 er_label = spec(f"er_{denominator}").label_for(lang)
 network_names = {n: tables.network_name(n, lang) for n in ("vk", "telegram", "ok", comm.ALL_NETWORKS)}
 type_names = {p: tables.post_type_name(p, lang) for p in ("conversation", "useful", "promo")}
+locale = charts.chart_locale(lang)
 
 # --- social media -------------------------------------------------------------------------------
 st.header(t("comm.social", lang), divider="green")
@@ -47,14 +48,15 @@ else:
     trend_col, flow_col = st.columns(2, gap="medium")
     with trend_col:
         st.subheader(t("comm.er_trend", lang, label=er_label))
-        st.plotly_chart(charts.er_trend(social.trend, names=network_names, y_title=er_label), width="stretch", theme=None)
+        st.plotly_chart(charts.er_trend(social.trend, names=network_names, y_title=er_label, locale=locale),
+                        width="stretch", theme=None)
     with flow_col:
         st.subheader(t("comm.follower_flow", lang))
         if social.growth_trend.height:
             st.plotly_chart(charts.follower_flow(
                 social.growth_trend, gained=spec("followers_gained").label_for(lang),
                 lost=spec("followers_lost").label_for(lang), net=spec("net_followers").label_for(lang),
-                y_title=t("comm.axis.followers", lang)), width="stretch", theme=None)
+                y_title=t("comm.axis.followers", lang), locale=locale), width="stretch", theme=None)
         else:
             st.info(t("comm.short_period", lang, grain=t(f"comm.grain.{grain}", lang)), icon=":material/event_busy:")
     st.dataframe(tables.network_table(social.by_network, social.growth_by_network, lang, denominator=denominator),
@@ -62,15 +64,16 @@ else:
 
     st.subheader(t("comm.post_types", lang))
     st.caption(t("comm.post_types.lesson", lang))
-    for line in tables.promo_summary(social.penalty, social.unfollows, social.growth, lang):
-        st.markdown(line)
-    chart_col, table_col = st.columns([2, 3], gap="medium")
+    lesson_col, chart_col = st.columns([3, 2], gap="medium")
+    with lesson_col:
+        for line in tables.promo_summary(social.penalty, social.unfollows, social.growth, lang):
+            st.markdown(line)
     with chart_col:
         st.plotly_chart(charts.post_type_rates(social.post_types, names=type_names,
-                                               x_title=spec("er_reach").label_for(lang)), width="stretch", theme=None)
-    with table_col:
-        st.dataframe(tables.post_type_table(social.post_types, lang), hide_index=True)
-        st.caption(t("comm.post_types.method", lang))
+                                               x_title=spec("er_reach").label_for(lang), locale=locale),
+                        width="stretch", theme=None)
+    st.dataframe(tables.post_type_table(social.post_types, lang), hide_index=True)
+    st.caption(t("comm.post_types.method", lang))
 
     st.subheader(t("comm.top_posts", lang, label=er_label))
     st.dataframe(tables.top_posts_table(social.top, lang, denominator=denominator), hide_index=True)
@@ -88,14 +91,16 @@ else:
         st.subheader(t("comm.email_funnel", lang))
         st.plotly_chart(charts.email_funnel_chart(email.funnel, stages={
             "delivered": spec("email_delivered").label_for(lang), "unique_opens": spec("email_opens").label_for(lang),
-            "unique_clicks": spec("email_clicks").label_for(lang)}), width="stretch", theme=None)
+            "unique_clicks": spec("email_clicks").label_for(lang)}, texts=tables.funnel_texts(email.funnel, lang)),
+            width="stretch", theme=None)
     with rates_col:
         st.subheader(t("comm.email_trend", lang))
         st.plotly_chart(charts.rate_lines(email.trend, series={
             "open_rate": spec("email_open_rate").label_for(lang) + " *",
             "click_rate": spec("email_click_rate").label_for(lang),
             "click_to_open": spec("email_click_to_open").label_for(lang) + " *",
-        }, y_title=t("comm.axis.share_of_delivered", lang), dashed=("open_rate", "click_to_open")), width="stretch", theme=None)
+        }, y_title=t("comm.axis.share_of_delivered", lang), dashed=("open_rate", "click_to_open"), locale=locale),
+            width="stretch", theme=None)
     names = {r["campaign_id"]: r["name"] for r in ctx.campaigns.iter_rows(named=True)}
     st.dataframe(tables.campaign_table(email.by_campaign, lang, names), hide_index=True)
 
@@ -107,17 +112,18 @@ if not comm.value(wom.share, "new_customers"):
     st.info(t("comm.no_customers", lang), icon=":material/event_busy:")
 else:
     word_of_mouth_kpis(ctx, wom)
-    share_col, tables_col = st.columns(2, gap="medium")
+    share_col, class_col = st.columns([2, 3], gap="medium")
     with share_col:
         st.subheader(t("comm.referral_trend", lang))
         st.plotly_chart(charts.rate_lines(wom.trend, series={"referral_share": spec("referral_share").label_for(lang)},
-                                          y_title=t("comm.axis.share_of_new", lang)), width="stretch", theme=None)
-    with tables_col:
-        st.subheader(t("comm.referred_value", lang))
-        st.dataframe(tables.referred_value_table(wom.value, lang, ctx.currency), hide_index=True)
+                                          y_title=t("comm.axis.share_of_new", lang), locale=locale),
+                        width="stretch", theme=None)
+    with class_col:
         st.subheader(t("comm.by_class", lang))
         st.dataframe(tables.nps_class_table(wom.by_class, lang), hide_index=True)
         st.caption(t("comm.by_class.method", lang))
+    st.subheader(t("comm.referred_value", lang))
+    st.dataframe(tables.referred_value_table(wom.value, lang, ctx.currency), hide_index=True)
 
 if ctx.view.regions:
     st.caption(t("notice.filters_scope", lang))

@@ -33,6 +33,15 @@ def test_er_trend_has_one_line_per_network_and_the_total_last() -> None:
     assert list(fig.data[0].y) == [0.05, 0.06]
 
 
+def test_charts_follow_the_language() -> None:
+    ru = charts.er_trend(TREND, names={}, y_title="ER", locale=charts.chart_locale("ru"))
+    assert ru.layout.separators == ", " and ru.layout.xaxis.tickformat == "%d.%m.%y"
+    assert "%d.%m.%Y" in ru.data[0].hovertemplate
+    en = charts.er_trend(TREND, names={}, y_title="ER", locale=charts.chart_locale("en"))
+    assert en.layout.separators == ".," and en.layout.xaxis.tickformat is None
+    assert "%d %b %Y" in en.data[0].hovertemplate
+
+
 def test_follower_flow_draws_losses_below_zero() -> None:
     frame = pl.DataFrame({"period": [dt.date(2025, 3, 3)], "gained": [40], "lost": [25], "net": [15]})
     fig = charts.follower_flow(frame, gained="Gained", lost="Lost", net="Net", y_title="Followers (people)")
@@ -55,7 +64,8 @@ def test_post_type_rates_draw_their_intervals() -> None:
 
 def test_email_funnel_and_rate_lines() -> None:
     funnel = pl.DataFrame({"delivered": [1000], "unique_opens": [400], "unique_clicks": [50]})
-    fig = charts.email_funnel_chart(funnel, stages={"delivered": "D", "unique_opens": "O", "unique_clicks": "C"})
+    fig = charts.email_funnel_chart(funnel, stages={"delivered": "D", "unique_opens": "O", "unique_clicks": "C"},
+                                    texts={"delivered": "1,000", "unique_opens": "400", "unique_clicks": "50"})
     assert list(fig.data[0].x) == [1000, 400, 50] and list(fig.data[0].y) == ["D", "O", "C"]
     trend = pl.DataFrame({"period": [dt.date(2025, 3, 3)], "open_rate": [0.4], "click_rate": [0.05]})
     lines = charts.rate_lines(trend, series={"open_rate": "Open rate *", "click_rate": "Click rate"},

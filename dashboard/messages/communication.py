@@ -32,7 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '«Сообщества в соцсетях» в фильтр каналов.',
     ),
     'comm.kpi.posts': ('{posts} posts', 'Публикаций: {posts}'),
-    'comm.kpi.ctr': ('CTR {ctr} (clicks / impressions)', 'CTR {ctr} (переходы / показы)'),
     'comm.kpi.growth': (
         'Growth {growth} · +{gained} gained, −{lost} lost',
         'Рост {growth} · +{gained} новых, −{lost} отписок',
@@ -99,7 +98,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'comm.col.sends': ('Sends', 'Отправки'),
     'comm.col.nps_class': ('Latest NPS answer', 'Последний ответ NPS'),
     'comm.col.customers': ('Customers', 'Клиенты'),
-    'comm.col.per_100': ('Referrals per 100 customers', 'Рекомендаций на 100 клиентов'),
+    'comm.col.per_100': ('Per 100 customers', 'На 100 клиентов'),
     'comm.col.vs_detractors': ('vs detractors', 'к критикам'),
     'comm.col.customers_group': ('Customers', 'Клиенты'),
     'comm.col.buyers': ('Buying customers', 'Покупавшие клиенты'),
@@ -112,10 +111,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'В этом периоде рассылок по выбранным каналам не было. Выберите другой период или добавьте '
         '«E-mail рассылка» в фильтр каналов.',
     ),
-    'comm.kpi.list_size': (
-        '{sends} sends · largest {n} (≈ list size)',
-        'Отправок: {sends} · крупнейшая {n} (≈ размер базы)',
-    ),
+    'comm.kpi.sends': ('{sends} sends', 'Отправок: {sends}'),
     'comm.email_funnel': ('Delivered → opened → clicked', 'Доставлено → открыто → переход'),
     'comm.email_trend': ('Open and click rates', 'Доля открытий и переходов'),
     'comm.axis.share_of_delivered': ('Share (%)', 'Доля (%)'),
@@ -132,7 +128,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     'comm.kpi.new_customers': ('of {n} new customers', 'из {n} новых клиентов'),
     'comm.kpi.revenue_share': ('{share} of all revenue', '{share} всей выручки'),
-    'comm.kpi.gp_per_customer': ('{amount} per buying customer', '{amount} на покупавшего клиента'),
+    'comm.kpi.gp_share': ('{share} of all gross profit', '{share} всей валовой прибыли'),
+    'comm.kpi.gp_per_customer': (
+        'Gross profit per buying customer in the period: **{referred}** from a referred customer, '
+        '{other} from any other.',
+        'Валовая прибыль на покупавшего клиента за период: **{referred}** от пришедшего по рекомендации, '
+        '{other} от остальных.',
+    ),
     'comm.kpi.per_promoter': ('Detractors: {detractors} per 100', 'Критики: {detractors} на 100'),
     'comm.referral_trend': ('Share of new customers who came by referral', 'Доля новых клиентов по рекомендации'),
     'comm.axis.share_of_new': ('Share of new customers (%)', 'Доля новых клиентов (%)'),
