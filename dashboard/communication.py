@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
+import streamlit as st
 
 from connectors.read import Filters
 from dashboard import data as app_data
@@ -170,6 +171,20 @@ def _word_of_mouth_parts(ctx: PageContext, *, comparison: bool) -> tuple[pl.Data
 
 
 def word_of_mouth_numbers(ctx: PageContext, *, grain: str) -> WordOfMouth:
+    """Cached per data version and the filters word of mouth follows (period, comparison, regions):
+    changing a page control or the channel filter reuses it (the biggest computation of the page)."""
+    return _word_of_mouth_cached(ctx, app_data.store_id(ctx.store), ctx.version, ctx.period, ctx.comparison,
+                                 ctx.view.regions, grain)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _word_of_mouth_cached(_ctx: PageContext, sid: str, version: str, period: tuple[dt.date, dt.date],
+                          comparison: tuple[dt.date, dt.date] | None, regions: tuple[str, ...],
+                          grain: str) -> WordOfMouth:
+    return _word_of_mouth(_ctx, grain=grain)
+
+
+def _word_of_mouth(ctx: PageContext, *, grain: str) -> WordOfMouth:
     customers, value, by_class = _word_of_mouth_parts(ctx, comparison=False)
     previous = value_previous = by_class_previous = None
     if ctx.comparison:
