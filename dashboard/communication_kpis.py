@@ -35,6 +35,8 @@ def show_kpi(ctx: PageContext, metric: str, text: str, now: float | None, previo
 def social_kpis(ctx: PageContext, social: Social, *, denominator: str) -> None:
     lang = ctx.lang
     now, prev, growth = row(social.totals), row(social.previous), row(social.growth)
+    if social.growth_by_network.height == 0:  # no follower counts at all: say nothing rather than "0"
+        growth = {k: None for k in growth}
     er = f"er_{denominator}"
     first, second = st.columns(3), st.columns(3)
     with first[0]:
@@ -54,7 +56,8 @@ def social_kpis(ctx: PageContext, social: Social, *, denominator: str) -> None:
         show_kpi(ctx, "net_followers", signed_count(growth["net"], lang), growth["net"],
                  value(social.growth_previous, "net"),
                  caption=t("comm.kpi.growth", lang, growth=fmt_pct(growth["growth_rate"], lang),
-                           gained=fmt_number(growth["gained"], lang), lost=fmt_number(growth["lost"], lang)))
+                           gained=fmt_number(growth["gained"], lang), lost=fmt_number(growth["lost"], lang))
+                 if growth["net"] is not None else t("comm.overview.no_followers", lang))
 
 
 def email_kpis(ctx: PageContext, email: Email) -> None:

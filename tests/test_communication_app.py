@@ -156,3 +156,20 @@ def test_comparison_choices(app_env, compare: str) -> None:
     assert not at.exception, at.exception
     deltas = [m.delta for m in at.metric]
     assert all(not d for d in deltas) if compare == "none" else all(d for d in deltas)
+
+
+@pytest.mark.parametrize("params", [
+    {"period": "custom", "from": "2026-10-30", "to": "2026-10-30"},  # one day, no promo post: nothing to compare
+    {"period": "last_30_days", "grain": "month"},  # shorter than one whole month
+    {"period": "custom", "from": "2023-05-01", "to": "2023-05-31", "compare": "year"},  # nothing a year before
+    {"period": "all", "grain": "day", "er": "followers"},
+])
+def test_odd_periods_render_and_explain_themselves(app_env, params) -> None:
+    at = run_app(params, page=PAGE)
+    assert not at.exception, at.exception
+    assert at.metric and not at.warning
+    texts = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
+    if params.get("from") == "2026-10-30":
+        assert "Too few promo or other posts" in texts
+    if params.get("grain") == "month" and params["period"] == "last_30_days":
+        assert "shorter than one whole month" in texts
