@@ -350,6 +350,20 @@ def test_open_rate_carries_the_privacy_caveat() -> None:
     assert spec("email_click_rate").caveat == ""
 
 
+def test_every_caveat_is_in_both_languages() -> None:
+    import importlib
+    import pkgutil
+
+    import metrics
+    from metrics.specs import REGISTRY
+
+    for module in pkgutil.iter_modules(metrics.__path__):
+        importlib.import_module(f"metrics.{module.name}")
+    assert any(s.caveat for s in REGISTRY.values())
+    for name, s in REGISTRY.items():
+        assert bool(s.caveat) == bool(s.caveat_ru), name
+
+
 # --- word of mouth --------------------------------------------------------------------------------
 
 CUSTOMERS = pl.DataFrame({
