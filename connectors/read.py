@@ -289,3 +289,26 @@ def _normalise(frame: pl.DataFrame, table_name: str, columns: Sequence[str] | No
     if frame.height == 0:  # an empty result may come back without usable types
         return pl.DataFrame(schema={c: target[c] for c in wanted})
     return frame.with_columns([pl.col(c).cast(target[c]) for c in wanted if c in frame.columns])
+
+
+def table_stats(store: Store) -> pl.DataFrame:
+    """Per table: rows and the first / last day of its time column (dimensions have no days).
+
+    One query over all tables (UNION ALL), so a remote database answers in one round trip.
+    """
+    parts = []
+    for name in schema.FACT_TABLES:
+        table = schema.metadata.tables[name]
+        spec = next((s for s in FACTS.values() if s.table == name), None)
+        if spec is None:
+            first = last = sa.cast(sa.null(), sa.Date)
+        else:
+            col = table.c[spec.time_column]
+            first, last = sa.cast(sa.func.min(col), sa.Date), sa.cast(sa.func.max(col), sa.Date)
+        parts.append(sa.select(
+            sa.literal(name).label("table"), sa.func.count().label("rows"), first.label("first"), last.label("last"),
+        ).select_from(table))
+    frame = store.query(sa.union_all(*parts))
+    order = {name: i for i, name in enumerate(schema.FACT_TABLES)}
+    return frame.with_columns(pl.col("rows").cast(pl.Int64), pl.col("first").cast(pl.Date),
+                              pl.col("last").cast(pl.Date)).sort(pl.col("table").replace_strict(order))
