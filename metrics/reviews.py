@@ -57,18 +57,19 @@ def review_totals(reviews: pl.DataFrame) -> pl.DataFrame:
     ).collect()
 
 
-def review_counts(reviews: pl.DataFrame, *, grain: str = "month", by: Sequence[str] = ("source",),
+def review_counts(reviews: pl.DataFrame, *, grain: str | None = "month", by: Sequence[str] = ("source",),
                   time_col: str = "created_at") -> pl.DataFrame:
     """Reviews per period, ``by`` columns and sentiment (long form).
 
-    Returns ``period`` (bucket start date), ``*by``, ``sentiment``, ``reviews`` (count);
-    only combinations that occur.
+    Returns ``period`` (bucket start date; left out when ``grain`` is None), ``*by``,
+    ``sentiment``, ``reviews`` (count); only combinations that occur.
     """
-    keys = ["period", *by, "sentiment"]
+    keys = [*(["period"] if grain else []), *by, "sentiment"]
+    lf = reviews.lazy()
+    if grain:
+        lf = lf.with_columns(pl.col(time_col).dt.truncate(GRAIN_EVERY[grain]).cast(pl.Date).alias("period"))
     return (
-        reviews.lazy()
-        .with_columns(pl.col(time_col).dt.truncate(GRAIN_EVERY[grain]).cast(pl.Date).alias("period"))
-        .group_by(keys).agg(pl.len().cast(pl.Int64).alias("reviews"))
+        lf.group_by(keys).agg(pl.len().cast(pl.Int64).alias("reviews"))
         .sort(keys)
         .collect()
     )
