@@ -188,10 +188,11 @@ def brand_trust(surveys: pl.DataFrame, *, questions: Sequence[str] | None = None
     )
     low, high = wilson_interval(pl.col("agree").cast(pl.Float64), pl.col("n").cast(pl.Float64))
     has = pl.col("n") > 0
+    share = pl.col("agree") / pl.col("n")
     return lf.with_columns(
-        share=pl.when(has).then(pl.col("agree") / pl.col("n")),
-        ci_low=pl.when(has).then(low),
-        ci_high=pl.when(has).then(high),
+        share=pl.when(has).then(share),
+        ci_low=pl.when(has).then(pl.min_horizontal(low, share).clip(0.0, 1.0)),  # rounding never leaves share out
+        ci_high=pl.when(has).then(pl.max_horizontal(high, share).clip(0.0, 1.0)),
     ).sort("question", "period").collect()
 
 
