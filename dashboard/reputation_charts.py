@@ -160,7 +160,8 @@ def complaints_and_share(frame: pl.DataFrame, *, bar_title: str, share_name: str
                              name=share_name, yaxis="y2", mode="lines+markers", line=dict(color=COLOR, width=2.5),
                              hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<extra>%{fullData.name}</extra>"))
     fig.update_layout(height=300, yaxis=dict(title=y_title),
-                      yaxis2=dict(title=y2_title, overlaying="y", side="right", range=[0, 105], showgrid=False))
+                      yaxis2=dict(title=y2_title, overlaying="y", side="right", range=[0, 105], showgrid=False,
+                                  tickmode="array", tickvals=[0, 25, 50, 75, 100]))
     return fig
 
 
@@ -173,10 +174,11 @@ def nps_by_handling(frame: pl.DataFrame, *, labels: Mapping[str, str], x_title: 
         y=[labels.get(h, h) for h in frame["handling"].to_list()], x=frame["nps"].to_list(), orientation="h",
         error_x=dict(type="data", array=frame["margin_of_error"].to_list(), color="#475569", thickness=1.2),
         marker_color=[colors.get(h, NEUTRAL) for h in frame["handling"].to_list()],
+        text=[f"{v:+.0f}" for v in frame["nps"].to_list()], textposition="outside", cliponaxis=False,
         customdata=list(zip(frame["margin_of_error"].to_list(), frame["n"].to_list())),
         hovertemplate="%{y}: NPS %{x:+.1f} ± %{customdata[0]:.1f} (n = %{customdata[1]})<extra></extra>",
     ))
-    fig.update_layout(height=200, xaxis=dict(title=x_title, range=[-100, 100], zeroline=True),
+    fig.update_layout(height=220, xaxis=dict(title=x_title, zeroline=True, zerolinecolor="#64748b"),
                       yaxis=dict(title=None), showlegend=False)
     return fig
 

@@ -264,6 +264,8 @@ def complaints_section(page: rep.ReputationPage, ctx: PageContext) -> None:
                   "late": t("rep.handling.late", lang)}
         _plot(charts.nps_by_handling(page.nps_after_complaints, labels=labels, x_title=t("rep.nps.axis", lang)))
         st.caption(t("rep.complaints.after_note", lang))
+    left, _ = st.columns([2, 1], gap="medium")
+    with left:
         names = {v: _value_label("topic", v, lang) for v in page.topics["topic"].drop_nulls().to_list()}
         topics = page.topics.with_columns(pl.col("topic").replace(names))
         st.dataframe(

@@ -105,7 +105,7 @@ register(
         "hours", higher_is_better=False,
     ),
     MetricSpec(
-        "complaints_within_standard", "Complaints resolved within the standard", "Жалобы, решённые в срок",
+        "complaints_within_standard", "Complaints resolved in time", "Жалобы, решённые в срок",
         "Complaints resolved within the service standard (a setting, default 48 hours) / complaints whose "
         "outcome is known (resolved, or open longer than the standard).",
         "Жалобы, решённые в пределах стандарта (настройка, по умолчанию 48 часов) / жалобы с известным "

@@ -175,7 +175,7 @@ register(
         "hours", higher_is_better=False,
     ),
     MetricSpec(
-        "review_sla_share", "Reviews answered within the standard", "Отзывы с ответом в срок",
+        "review_sla_share", "Reviews answered in time", "Отзывы с ответом в срок",
         "Reviews answered within the service standard (a setting, default 24 hours) / reviews received.",
         "Отзывы, на которые ответили в пределах стандарта (настройка, по умолчанию 24 часа) / полученные отзывы.",
         "ratio", "ratio", ("reviews",),

@@ -88,7 +88,7 @@ def test_overview_numbers_equal_metric_functions(app_env, small_store) -> None:
     assert dict((label, v) for label, v, _ in shown if label != "Spend") == {
         "Revenue": want["revenue"], "NPS": want["nps"], "Engagements": want["engagements"],
         "Positive reviews": want["positive_reviews"], "Negative reviews": want["negative_reviews"],
-        "Complaints resolved within the standard": want["complaints_within"],
+        "Complaints resolved in time": want["complaints_within"],
     }
     nps_delta = next(d for label, _, d in shown if label == "NPS")
     assert nps_delta == f"{'-' if want['nps_delta'] < 0 else '+'}{fmt_number(abs(want['nps_delta']), digits=1)} pts"
