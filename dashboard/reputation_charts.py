@@ -174,7 +174,8 @@ def nps_by_handling(frame: pl.DataFrame, *, labels: Mapping[str, str], x_title: 
         y=[labels.get(h, h) for h in frame["handling"].to_list()], x=frame["nps"].to_list(), orientation="h",
         error_x=dict(type="data", array=frame["margin_of_error"].to_list(), color="#475569", thickness=1.2),
         marker_color=[colors.get(h, NEUTRAL) for h in frame["handling"].to_list()],
-        text=[f"{v:+.0f}" for v in frame["nps"].to_list()], textposition="outside", cliponaxis=False,
+        text=[f"{v:+.0f}" for v in frame["nps"].to_list()], textposition="inside", insidetextanchor="middle",
+        textfont=dict(color="white"),
         customdata=list(zip(frame["margin_of_error"].to_list(), frame["n"].to_list())),
         hovertemplate="%{y}: NPS %{x:+.1f} ± %{customdata[0]:.1f} (n = %{customdata[1]})<extra></extra>",
     ))

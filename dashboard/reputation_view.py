@@ -267,14 +267,14 @@ def complaints_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     left, _ = st.columns([2, 1], gap="medium")
     with left:
         names = {v: _value_label("topic", v, lang) for v in page.topics["topic"].drop_nulls().to_list()}
-        topics = page.topics.with_columns(pl.col("topic").replace(names))
+        topics = page.topics.with_columns(pl.col("topic").replace(names), pl.col("within_standard_share") * 100)
         st.dataframe(
             topics, hide_index=True, width="stretch",
             column_config={
                 "topic": st.column_config.TextColumn(t("rep.complaints.topics", lang)),
                 "complaints": st.column_config.NumberColumn(_label("complaints", lang)),
                 "within_standard_share": st.column_config.ProgressColumn(
-                    _label("complaints_within_standard", lang), min_value=0.0, max_value=1.0, format="percent"),
+                    _label("complaints_within_standard", lang), min_value=0.0, max_value=100.0, format="%.1f%%"),
             },
         )
 
