@@ -27,6 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.loaders import ensure_large
 from connectors.store import DuckDBStore, truth_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,18 +36,6 @@ TARGET_S = 2.0
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-
-
-def ensure_large(path: Path) -> DuckDBStore:
-    """The large demo at ``path``, built there first when the file does not hold it."""
-    store = DuckDBStore(path)
-    truth = truth_of(store) if path.exists() else None
-    if truth is None or truth.get("scale") != "large":
-        from connectors.demo import load_demo
-
-        print(f"Building the large demo into {path} (about a minute) ...", flush=True)
-        load_demo(store, "large", seed=42, progress=lambda f, m: print(f"  {f:4.0%} {m}", flush=True))
-    return store
 
 
 def median_time(fn, repeat: int) -> float:
