@@ -148,7 +148,7 @@ def channel_table(frame: pl.DataFrame, ctx: PageContext, model: str, lookback: i
             "converted_leads": _count(t("sales.col.converted_leads", lang), ctx, "conversion"),
             "cpl": _money(label("cpl"), ctx, "cpl"),
             "conversion": _pct(label("conversion"), ctx, "conversion"),
-            "new_customers": _count(label("new_customers"), ctx, "new_customers", "%.1f"),
+            "new_customers": _count(label("attributed_customers"), ctx, "attributed_customers", "%.1f"),
             "cac": _money(label("cac"), ctx, "cac"),
             "revenue": _money(label("attributed_revenue"), ctx, "attributed_revenue"),
             "gross_profit": _money(label("attributed_gross_profit"), ctx, "attributed_gross_profit"),

@@ -214,13 +214,15 @@ register(
         "сконвертироваться).",
         "ratio", "ratio", ("leads",),
     ),
+    MetricSpec("new_customers", "New customers", "Новые клиенты", "Customers whose first order falls in the period.",
+               "Клиенты, чей первый заказ пришёлся на период.", "count"),
     MetricSpec(
-        "new_customers", "New customers", "Новые клиенты",
-        "Customers whose first order falls in the period. In the channel table: credited to channels by the chosen "
-        "attribution model.",
-        "Клиенты, чей первый заказ пришёлся на период. В таблице каналов — распределены по каналам выбранной "
-        "моделью атрибуции.",
-        "count",
+        "attributed_customers", "New customers (attributed)", "Новые клиенты (атрибуция)",
+        "New customers of the period credited to the channel by the chosen attribution model (fractions: a customer's "
+        "credit can be shared by several channels).",
+        "Новые клиенты периода, приписанные каналу выбранной моделью атрибуции (дробные: заслугу за клиента могут "
+        "делить несколько каналов).",
+        "count", "derived", ("new_customers",),
     ),
     MetricSpec(
         "cac", "CAC", "CAC",

@@ -25,12 +25,17 @@ class MetricSpec:
     kind: Kind = "simple"
     inputs: tuple[str, ...] = ()
     higher_is_better: bool = True
+    caveat: str = ""  # a known bias of the number the UI must show next to it (both languages or neither)
+    caveat_ru: str = ""
 
     def label_for(self, lang: str) -> str:
         return self.label_ru if lang == "ru" else self.label
 
     def description_for(self, lang: str) -> str:
         return self.description_ru if lang == "ru" else self.description
+
+    def caveat_for(self, lang: str) -> str:
+        return self.caveat_ru if lang == "ru" else self.caveat
 
 
 REGISTRY: dict[str, MetricSpec] = {}

@@ -9,17 +9,20 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.read import Filters, read_dimension, read_fact
-from dashboard.i18n import fmt_money, fmt_number, fmt_points
+from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points
 from metrics.budget import spend_by_pillar
-from metrics.communication import engagement_totals
+from metrics.complaints import complaint_handling
+from metrics.reviews import review_sentiment, review_totals
+from metrics.sentiment import default_classifier
+from metrics.communication import engagement_totals, follower_growth
 from metrics.reputation import nps
 from metrics.sales import sales_totals
+from metrics.word_of_mouth import referral_share
 from tests.conftest import ROOT
 
 PAGES = ["pages/overview.py", "pages/sales.py", "pages/reputation.py", "pages/communication.py",
          "pages/retention.py", "pages/scenarios.py", "pages/data.py"]
-NOT_BUILT = {"pages/reputation.py", "pages/communication.py", "pages/retention.py",
-             "pages/scenarios.py"}
+NOT_BUILT = {"pages/retention.py", "pages/scenarios.py"}
 
 
 def run_app(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
@@ -59,14 +62,26 @@ def expected_overview(store, start: dt.date, end: dt.date, cstart: dt.date, cend
     revenue = sales_totals(read_fact(store, "orders", now))["revenue"][0]
     score = nps(read_fact(store, "nps_responses", now)).row(0, named=True)
     score_prev = nps(read_fact(store, "nps_responses", prev)).row(0, named=True)
-    eng = engagement_totals(read_fact(store, "social_posts", now))["engagements"][0]
+    er = engagement_totals(read_fact(store, "social_posts", now))["er_reach"][0]
+    er_prev = engagement_totals(read_fact(store, "social_posts", prev))["er_reach"][0]
+    net = follower_growth(read_fact(store, "social_followers", now))["net"][0]
+    share = referral_share(read_fact(store, "customers", Filters(start, end, (), regions)))["referral_share"][0]
+    reviews = review_totals(review_sentiment(read_fact(store, "reviews", now), classifier=default_classifier()))
+    data_end = dt.datetime(2026, 11, 1)  # the demo's last day + 1
+    handled = complaint_handling(read_fact(store, "complaints", now), standard_hours=48, as_of=data_end)
     spend = {r["pillar"]: fmt_money(r["spend"], lang) for r in pillars.iter_rows(named=True)}
     return {
         "spend": [spend["sales"], spend["reputation"], spend["communication"]],
         "revenue": fmt_money(revenue, lang),
         "nps": fmt_points(score["nps"], lang, signed=True) + f" ±{fmt_number(score['margin_of_error'], lang, digits=1)}",
         "nps_delta": score["nps"] - score_prev["nps"],
-        "engagements": fmt_number(eng, lang, compact=True),
+        "er_reach": fmt_pct(er, lang),
+        "er_delta": (er - er_prev) * 100,
+        "net_followers": fmt_number(net, lang, compact=True),
+        "referral_share": fmt_pct(share, lang),
+        "positive_reviews": fmt_number(reviews["positive"][0], lang, compact=True),
+        "negative_reviews": fmt_number(reviews["negative"][0], lang, compact=True),
+        "complaints_within": fmt_pct(handled["within_standard_share"][0], lang),
     }
 
 
@@ -78,8 +93,14 @@ def test_overview_numbers_equal_metric_functions(app_env, small_store) -> None:
                              dt.date(2026, 5, 5), dt.date(2026, 8, 2))
     assert [v for label, v, _ in shown if label == "Spend"] == want["spend"]
     assert dict((label, v) for label, v, _ in shown if label != "Spend") == {
-        "Revenue": want["revenue"], "NPS": want["nps"], "Engagements": want["engagements"],
+        "Revenue": want["revenue"], "NPS": want["nps"],
+        "Positive reviews": want["positive_reviews"], "Negative reviews": want["negative_reviews"],
+        "Complaints resolved in time": want["complaints_within"],
+        "Engagement rate (by reach)": want["er_reach"], "Net followers": want["net_followers"],
+        "Referral share": want["referral_share"],
     }
+    er_delta = next(d for label, _, d in shown if label == "Engagement rate (by reach)")
+    assert er_delta == f"{'-' if want['er_delta'] < 0 else '+'}{fmt_number(abs(want['er_delta']), digits=1)} pts"
     nps_delta = next(d for label, _, d in shown if label == "NPS")
     assert nps_delta == f"{'-' if want['nps_delta'] < 0 else '+'}{fmt_number(abs(want['nps_delta']), digits=1)} pts"
 
@@ -96,6 +117,8 @@ def test_filters_from_link_reach_the_numbers_in_russian(app_env, small_store) ->
     assert [v for label, v, _ in shown if label == "Затраты"] == want["spend"]
     assert next(v for label, v, _ in shown if label == "Выручка") == want["revenue"]
     assert next(v for label, v, _ in shown if label == "NPS") == want["nps"]
+    assert next(v for label, v, _ in shown if label == "Положительные отзывы") == want["positive_reviews"]
+    assert next(v for label, v, _ in shown if label == "Жалобы, решённые в срок") == want["complaints_within"]
     assert not at.warning  # a good link raises no notice
     assert query(at) == params
 
@@ -116,9 +139,11 @@ def test_an_empty_period_says_so(app_env) -> None:
     at = run_app({"period": "custom", "from": "2031-01-01", "to": "2031-01-31"})
     assert not at.exception
     values = [m.value for m in at.metric]
-    assert values.count("—") == 3  # revenue, NPS, engagements: nothing to show
+    # revenue, NPS, reviews ×2, complaints, engagement rate, net followers, referral share: nothing to show
+    assert values.count("—") == 8
     captions = " ".join(c.value for c in at.caption)
     assert "No orders in this period" in captions and "No answers in this period" in captions
+    assert "No reviews in this period" in captions and "No complaints due in this period" in captions
 
 
 def test_changing_a_filter_updates_the_link(app_env) -> None:

@@ -127,10 +127,11 @@ def test_nps_by_group_and_period() -> None:
 
 def test_engagement_totals_literal() -> None:
     posts = pl.DataFrame({"reach": [100, 300], "impressions": [150, 400], "likes": [5, 10], "comments": [1, 2],
-                          "shares": [0, 3], "saves": [4, 5],
+                          "shares": [0, 3], "saves": [4, 5], "clicks": [1, 2],
                           "published_at": [dt.datetime(2025, 1, 1), dt.datetime(2025, 1, 9)]})
     got = engagement_totals(posts).row(0, named=True)
-    assert got == {"posts": 2, "reach": 400, "impressions": 550, "engagements": 30, "er_reach": 30 / 400}
+    assert {k: got[k] for k in ("posts", "reach", "impressions", "engagements", "er_reach")} == {
+        "posts": 2, "reach": 400, "impressions": 550, "engagements": 30, "er_reach": 30 / 400}
     assert engagement_totals(posts.clear()).row(0, named=True)["er_reach"] is None
     weekly = engagement_by_period(posts, grain="week")
     assert weekly["engagements"].to_list() == [10, 20]
