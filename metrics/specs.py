@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Unit = Literal["money", "count", "ratio", "points", "days", "hours", "multiple"]
+Unit = Literal["money", "count", "ratio", "points", "days", "hours", "months", "multiple"]
 Kind = Literal["simple", "ratio", "derived"]
 
 

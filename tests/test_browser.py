@@ -215,3 +215,21 @@ def test_the_share_popover_shows_the_link(server, browser) -> None:
     code = page.locator('[data-testid="stCode"]').last.inner_text()
     assert "period=last_month" in code and "lang=ru" in code
     context.close()
+
+
+@pytest.mark.parametrize("lang, model_label", [("en", "Last touch"), ("ru", "Последнее касание")])
+def test_sales_page_draws_its_charts_from_a_shared_link(server, browser, artifacts, lang, model_label) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 5200})
+    page, watch = open_page(context, f"{server['base']}/sales?model=last_touch&lookback=14&lang={lang}")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(artifacts / f"page-sales-{lang}.png"))
+    assert not page.locator('[data-testid="stException"]').count()
+    charts = page.locator(".js-plotly-plot")
+    assert charts.count() == 6, "trend, attribution, funnel, payback, touches and days are drawn"
+    assert page.locator(".js-plotly-plot .bars path, .js-plotly-plot .funnel path").count() > 20
+    assert model_label in page.inner_text("body")
+    assert len(metric_values(page)) == 11 and all(v.strip() for v in metric_values(page))
+    assert "model=last_touch" in page.url and "lookback=14" in page.url
+    assert not watch.errors(), watch.errors()
+    context.close()
