@@ -72,17 +72,23 @@ def what_if_chart(curve: pl.DataFrame, *, y: str, budget: float, current: float,
     fig.add_trace(go.Scatter(x=curve["budget"].to_list(), y=curve[y].to_list(), mode="lines", name=y_title,
                              line=dict(color=color, width=3),
                              hovertemplate="%{x:,.0f} → %{y:,.0f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=curve["budget"].to_list(), y=(curve["marginal_romi"] * 100).to_list(), mode="lines",
-                             name=romi_title, yaxis="y2", line=dict(color=NEUTRAL, width=2, dash="dash"),
+    positive = curve.filter(pl.col("budget") > 0)  # the slope at zero spend is a limit, not a budget
+    fig.add_trace(go.Scatter(x=positive["budget"].to_list(), y=(positive["marginal_romi"] * 100).to_list(),
+                             mode="lines", name=romi_title, yaxis="y2", line=dict(color=NEUTRAL, width=2, dash="dash"),
                              hovertemplate="%{x:,.0f} → %{y:.0f}%<extra></extra>"))
-    for x, label, dash in ((current, labels["current"], "dot"), (budget, labels["what_if"], "solid")):
+    marks = [(current, labels["current"], "dot", "top left")]
+    if budget != current:
+        marks.append((budget, labels["what_if"], "solid", "top right"))
+        if budget < current:
+            marks = [(current, labels["current"], "dot", "top right"), (budget, labels["what_if"], "solid", "top left")]
+    for x, label, dash, position in marks:
         fig.add_vline(x=x, line=dict(color="#94a3b8" if dash == "dot" else color, dash=dash, width=1.5),
-                      annotation_text=label, annotation_position="top")
-    fig.add_hline(y=0, yref="y2", line=dict(color="#cbd5e1", width=1))
+                      annotation_text=label, annotation_position=position)
     fig.update_layout(
         height=380, xaxis=dict(title=x_title, rangemode="tozero"),
         yaxis=dict(title=y_title, rangemode="tozero"),
-        yaxis2=dict(title=romi_title, overlaying="y", side="right", showgrid=False, ticksuffix="%"),
-        margin=dict(l=10, r=10, t=60, b=10),
+        yaxis2=dict(title=romi_title, overlaying="y", side="right", showgrid=False, ticksuffix="%",
+                    tickmode="auto", zeroline=True, zerolinecolor="#cbd5e1"),
+        legend=dict(y=1.12), margin=dict(l=10, r=10, t=70, b=10),
     )
     return fig

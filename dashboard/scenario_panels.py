@@ -15,7 +15,7 @@ from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from dashboard.scenario_views import RESULTS, _label, fmt_range, fmt_result
 from metrics.optimiser import InfeasibleBudget, optimise_budget, smallest_budget, whole_units
 from metrics.response import fit_summary
-from metrics.scenarios import Planner
+from metrics.scenarios import Planner, period_start
 
 # --- the optimiser ----------------------------------------------------------------------------------
 
@@ -112,7 +112,7 @@ def _save(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total: dict)
         return
     payload = inputs.payload()
     payload["data_version"] = ctx.version
-    payload["start"] = data.model.next_week.isoformat()
+    payload["start"] = period_start(data.last_day).isoformat()
     payload["projected"] = {k: total[k] for k in ("budget", "leads", "customers", "revenue", "gross_profit", "romi")}
     try:
         sid = save_scenario(ctx.store, name=name, author=ss.get(S.SAVE_AUTHOR), note=ss.get(S.SAVE_NOTE),
@@ -244,7 +244,8 @@ def compare_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, tota
             t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang))
         row = {t("scn.col.metric", lang): label}
         for i, (title, weeks, tot) in enumerate(columns):
-            title = f"{i}. {title}"
+            if title in [c[0] for c in columns[:i]]:
+                title = f"{title} ({i + 1})"
             if name == "weeks":
                 row[title] = str(weeks)
             elif name == "budget":
@@ -289,10 +290,8 @@ def model_fit(ctx: PageContext, data: S.ScenarioData, plan: Planner, horizon: st
         }
         if truth:
             tv = truth.get(r["channel_id"])
-            row[t("scn.col.truth", lang)] = (
-                f"θ {fmt_number(tv['theta'], lang, digits=2)} · κ {fmt_money(tv['kappa'], lang, ctx.currency)}"
-                f" · s {fmt_number(tv['s'], lang, digits=1)} · β {fmt_number(tv['beta'], lang, digits=0)}"
-                if tv else "—")
+            row[t("scn.col.true_theta", lang)] = fmt_number(tv["theta"], lang, digits=2) if tv else "—"
+            row[t("scn.col.true_kappa", lang)] = fmt_money(tv["kappa"], lang, ctx.currency) if tv else "—"
         rows.append(row)
     st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("scn.fit_note", lang, weeks=model.weeks, start=fmt_date(model.first_week, lang),

@@ -15,7 +15,7 @@ from dashboard.data import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
 from dashboard.scenario_charts import channel_color, response_curves_chart, what_if_chart
-from metrics.scenarios import HORIZONS, OBJECTIVES, Planner
+from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, period_start
 
 RESULTS = ("leads", "customers", "revenue", "gross_profit", "romi")
 SPEC_OF = {"leads": "projected_leads", "customers": "projected_customers", "revenue": "projected_revenue",
@@ -76,7 +76,7 @@ def _on_weeks_change(data: S.ScenarioData) -> None:
 
 def period_controls(ctx: PageContext, data: S.ScenarioData) -> None:
     lang = ctx.lang
-    start = data.model.next_week
+    start = period_start(data.last_day)
     c1, c2, c3 = st.columns(3)
     with c1:
         st.selectbox(
@@ -161,9 +161,8 @@ def headline(ctx: PageContext, total: dict, base_total: dict, inputs: S.Inputs) 
 
 
 def _label(name: str, lang: str) -> str:
-    from metrics.specs import spec
-
-    return spec(SPEC_OF[name]).label_for(lang)
+    """The short name of a projected result (the full definition is in the help)."""
+    return t(f"scn.short.{name}", lang)
 
 
 def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base: S.Inputs) -> pl.DataFrame:
@@ -174,7 +173,7 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
         organic = r["kind"] == "baseline"
         rows.append({
             t("scn.col.channel", lang): ctx.channel_name(r["channel_id"]) + (
-                f" ({t('scn.organic', lang)})" if organic else ""),
+                f" · {t('scn.organic', lang)}" if organic else ""),
             t("scn.col.budget", lang): "—" if organic else fmt_money(r["budget"], lang, ctx.currency),
             t("scn.col.change", lang): "—" if organic else (
                 delta_text(r["budget"], float(base.budgets.get(r["channel_id"], 0)), lang) or "—"),

@@ -27,7 +27,7 @@ from connectors.store import truth_of
 from dashboard.data import PageContext, store_id
 from dashboard.filters import escape_markdown
 from metrics.response import ResponseModel, fit_response, weekly_series
-from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, channel_economics, last_period_budgets
+from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, channel_economics, last_period_budgets, period_start
 
 N_BOOT = 100
 SEED = 0
@@ -121,7 +121,7 @@ def scenario_data(ctx: PageContext) -> ScenarioData | None:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _planner(_data: ScenarioData, sid: str, version: str, horizon: str, weeks: int) -> Planner:
-    return Planner(_data.model, _data.economics[horizon], weeks=weeks)
+    return Planner(_data.model, _data.economics[horizon], weeks=weeks, start=period_start(_data.last_day))
 
 
 def planner(ctx: PageContext, data: ScenarioData, horizon: str, weeks: int) -> Planner:

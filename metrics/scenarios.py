@@ -8,7 +8,7 @@ response** is::
                                                         g_t = g_(weeks-1) * theta^(t-weeks+1)     (after)
 
 i.e. the leads the period's budget causes during the period and afterwards while its
-carry-over fades (until theta^k < 1e-6). Carry-over of spend made before the period is
+carry-over fades (until its leads are below 1e-9 of the first week's). Carry-over of spend made before the period is
 left out: no decision changes it. Organic (baseline) leads are projected over the
 period's weeks from their trend and season. Then the outcome chain, per channel::
 
@@ -34,8 +34,8 @@ from metrics.specs import MetricSpec, register
 
 OBJECTIVES = ("gross_profit", "revenue", "leads")
 HORIZONS = {"12m": 365, "first": None}  # value of a new customer: first 12 months, or the first order
-TAIL_PRECISION = 1e-6
-MAX_TAIL_WEEKS = 520
+TAIL_PRECISION = 1e-9
+MAX_TAIL_WEEKS = 2000
 
 
 # --- the company's own economics ------------------------------------------------------------
@@ -122,12 +122,16 @@ def last_period_budgets(weekly: pl.DataFrame, *, weeks: int, channels: list[str]
 # --- the period response --------------------------------------------------------------------
 
 
-def tail_weeks(theta: float | np.ndarray) -> int:
-    """Weeks after the period until the carry-over falls below TAIL_PRECISION (the largest over draws)."""
+def tail_weeks(theta: float | np.ndarray, s: float | np.ndarray = 1.0) -> int:
+    """Weeks after the period until the fading carry-over's leads fall below TAIL_PRECISION of the first week's.
+
+    Near zero, hill(a) ~ (a / kappa)^s, so the leads fade like theta^(k * s): the longest over all rows.
+    """
     th = float(np.max(theta))
     if th <= 0:
         return 0
-    return min(MAX_TAIL_WEEKS, int(math.ceil(math.log(TAIL_PRECISION) / math.log(th))))
+    shape = min(float(np.min(s)), 1.0)
+    return min(MAX_TAIL_WEEKS, int(math.ceil(math.log(TAIL_PRECISION) / (math.log(th) * shape))))
 
 
 def carry_profile(theta: np.ndarray, weeks: int, tail: int) -> np.ndarray:
@@ -143,7 +147,7 @@ def period_leads(params: np.ndarray, budgets: np.ndarray, weeks: int) -> np.ndar
     """Leads caused by each budget, for each parameter row (theta, kappa, s, beta): shape (rows, budgets)."""
     p = np.atleast_2d(np.asarray(params, dtype=float))
     b = np.atleast_1d(np.asarray(budgets, dtype=float))
-    g = carry_profile(p[:, 0], weeks, tail_weeks(p[:, 0]))  # (rows, T)
+    g = carry_profile(p[:, 0], weeks, tail_weeks(p[:, 0], p[:, 2]))  # (rows, T)
     a = (b[None, :, None] / weeks) * g[:, None, :]  # (rows, budgets, T)
     h = hill(a, p[:, 1][:, None, None], p[:, 2][:, None, None])
     return p[:, 3][:, None] * h.sum(axis=-1)
@@ -153,7 +157,7 @@ def period_leads_slope(params: np.ndarray, budgets: np.ndarray, weeks: int) -> n
     """d leads / d budget for each parameter row and budget: shape (rows, budgets), leads per unit of money."""
     p = np.atleast_2d(np.asarray(params, dtype=float))
     b = np.atleast_1d(np.asarray(budgets, dtype=float))
-    g = carry_profile(p[:, 0], weeks, tail_weeks(p[:, 0]))
+    g = carry_profile(p[:, 0], weeks, tail_weeks(p[:, 0], p[:, 2]))
     a = (b[None, :, None] / weeks) * g[:, None, :]
     slope = hill_slope(a, p[:, 1][:, None, None], p[:, 2][:, None, None])
     return p[:, 3][:, None] * (slope * g[:, None, :]).sum(axis=-1) / weeks
@@ -182,15 +186,25 @@ class ChannelPlan:
         return self.conversion * per_customer
 
 
-class Planner:
-    """Projections for a future period of ``weeks`` weeks starting ``start`` (a Monday)."""
+def period_start(last_day: dt.date) -> dt.date:
+    """The first Monday after the last day with data: where a future period starts."""
+    return last_day + dt.timedelta(days=7 - last_day.weekday())
 
-    def __init__(self, model: ResponseModel, economics: pl.DataFrame, *, weeks: int) -> None:
+
+class Planner:
+    """Projections for a future period of ``weeks`` weeks starting ``start`` (a Monday).
+
+    ``start`` defaults to the Monday after the model's last complete week; pass
+    ``period_start(last_day)`` when the data ends inside a week.
+    """
+
+    def __init__(self, model: ResponseModel, economics: pl.DataFrame, *, weeks: int,
+                 start: dt.date | None = None) -> None:
         if weeks < 1:
             raise ValueError("a period has at least one week")
         self.model = model
         self.weeks = weeks
-        self.start = model.next_week
+        self.start = start or model.next_week
         eco = {r["channel_id"]: r for r in economics.iter_rows(named=True)}
         self.channels: dict[str, ChannelPlan] = {}
         for ch in model.spend_channels():

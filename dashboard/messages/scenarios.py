@@ -80,10 +80,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.kpi.budget': ('Budget', 'Бюджет'),
     'scn.vs_last': ('Last period: {value}', 'Прошлый период: {value}'),
     'scn.range': ('90% range: {range}', '90% диапазон: {range}'),
-    'scn.col.range': ('Leads, 90% range', 'Лиды, 90% диапазон'),
-    'scn.col.romi_range': ('ROMI, 90% range', 'ROMI, 90% диапазон'),
+    'scn.col.range': ('Leads 90%', 'Лиды 90%'),
+    'scn.col.romi_range': ('ROMI 90%', 'ROMI 90%'),
     'scn.col.marginal': ('Marginal ROMI', 'Предельный ROMI'),
-    'scn.organic': ('organic, not driven by the budget', 'органика, не зависит от бюджета'),
+    'scn.organic': ('organic', 'органика'),
+    'scn.short.leads': ('Leads', 'Лиды'),
+    'scn.short.customers': ('New customers', 'Новые клиенты'),
+    'scn.short.revenue': ('Revenue', 'Выручка'),
+    'scn.short.gross_profit': ('Gross profit', 'Валовая прибыль'),
+    'scn.short.romi': ('ROMI', 'ROMI'),
     'scn.total': ('Total', 'Итого'),
     'scn.table_note': (
         'Leads: those the period\'s budget brings during the period and afterwards while its carry-over fades; '
@@ -121,8 +126,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.what_if_channel': ('Channel', 'Канал'),
     'scn.what_if_budget': ('Budget of {channel} for the period', 'Бюджет канала «{channel}» на период'),
     'scn.what_if_total': (
-        'Plan total {objective}: {before} → {after} ({change}), other channels unchanged.',
-        'Итог плана, {objective}: {before} → {after} ({change}), остальные каналы без изменений.',
+        'What the whole budget brings ({objective}, organic leads not counted): {before} → {after} ({change}), '
+        'other channels unchanged.',
+        'Что приносит весь бюджет ({objective}, без органических лидов): {before} → {after} ({change}), '
+        'остальные каналы без изменений.',
     ),
     'scn.what_if_apply': ('Use this budget in the scenario', 'Взять этот бюджет в сценарий'),
     'scn.what_if_applied': ('The what-if budget is now in the scenario.', 'Бюджет из «что если» перенесён в сценарий.'),
@@ -215,7 +222,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.kind.constant': ('constant (no curve)', 'постоянный уровень (без кривой)'),
     'scn.kind.baseline': ('organic: trend + season', 'органика: тренд + сезон'),
     'scn.col.mape': ('Hold-out error (MAPE)', 'Ошибка на отложенных неделях (MAPE)'),
-    'scn.col.truth': ('Demo company\'s true values', 'Истинные значения демо-компании'),
+    'scn.col.true_theta': ('True θ (demo)', 'Истинное θ (демо)'),
+    'scn.col.true_kappa': ('True κ (demo)', 'Истинное κ (демо)'),
     'scn.fit_note': (
         'Fitted on {weeks} complete weeks ({start} – {end}) by bounded least squares per channel; ranges in '
         'brackets: 90% of {boot} refits on moving-block resamples of the residuals (blocks of 4 weeks). R² of '
