@@ -146,18 +146,17 @@ def headline(ctx: PageContext, total: dict, base_total: dict, inputs: S.Inputs) 
     lang = ctx.lang
     st.markdown(f"**{t('scn.projection', lang, weeks=inputs.weeks)}**")
     names = ("budget", *RESULTS)
-    for row in (names[:3], names[3:]):
-        for col, name in zip(st.columns(3), row):
-            with col:
-                value, before = total[name], base_total[name]
-                label = t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang)
-                delta = delta_text(value, before, lang, points=name == "romi", scale=100.0)
-                kpi(label, fmt_result(ctx, name, value), delta=delta, help=metric_help(SPEC_OF[name], lang))
-                if name == "budget":
-                    st.caption(t("scn.vs_last", lang, value=fmt_money(before, lang, ctx.currency)))
-                else:
-                    st.caption(t("scn.range", lang, range=fmt_range(ctx, name, total[f"{name}_lo"],
-                                                                    total[f"{name}_hi"])))
+    cells = [c for _ in range(2) for c in st.columns(3)]  # two rows: room for long Russian money formats
+    for col, name in zip(cells, names):
+        with col:
+            value, before = total[name], base_total[name]
+            label = t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang)
+            delta = delta_text(value, before, lang, points=name == "romi", scale=100.0)
+            kpi(label, fmt_result(ctx, name, value), delta=delta, help=metric_help(SPEC_OF[name], lang))
+            if name == "budget":
+                st.caption(t("scn.vs_last", lang, value=fmt_money(before, lang, ctx.currency)))
+            else:
+                st.caption(t("scn.range", lang, range=fmt_range(ctx, name, total[f"{name}_lo"], total[f"{name}_hi"])))
 
 
 def _label(name: str, lang: str) -> str:
@@ -238,6 +237,7 @@ def curves(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) ->
         x_title=money_title(ctx, "scn.axis.budget"), y_title=_y_title(ctx, inputs.objective, inputs.weeks),
         point_names={"last": t("scn.point.last", lang), "scenario": t("scn.point.scenario", lang)},
     )
+    st.markdown(f"**{t('scn.tab.curves', lang)}**")
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
     st.caption(t("scn.curves_note", lang, weeks=inputs.weeks))
 

@@ -34,18 +34,16 @@ by_channel, total = plan.project(inputs.budgets)
 base_total = plan.project(base.budgets)[1].row(0, named=True)
 total = total.row(0, named=True)
 
+views.headline(ctx, total, base_total, inputs)
 left, right = st.columns([5, 6], gap="large")
 with left:
     views.budget_editor(ctx, data, base)
 with right:
-    views.headline(ctx, total, base_total, inputs)
+    views.curves(ctx, plan, inputs, base)
 views.channel_table(ctx, by_channel, total, base)
 
 saved = saved_frame(ctx)
-curves, what_if, optimiser, compare, fit = st.tabs([t(f"scn.tab.{k}", lang) for k in
-                                                    ("curves", "what_if", "optimiser", "compare", "fit")])
-with curves:
-    views.curves(ctx, plan, inputs, base)
+what_if, optimiser, compare, fit = st.tabs([t(f"scn.tab.{k}", lang) for k in ("what_if", "optimiser", "compare", "fit")])
 with what_if:
     views.what_if(ctx, plan, inputs, base)
 with optimiser:

@@ -71,7 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.col.channel': ('Channel', 'Канал'),
     'scn.col.last': ('Last period', 'Прошлый период'),
     'scn.col.budget': ('Budget', 'Бюджет'),
-    'scn.col.change': ('Change', 'Изменение'),
+    'scn.col.change': ('Change', 'Изм.'),
     'scn.budget_of': ('Budget of {channel}', 'Бюджет: {channel}'),
     'scn.constant_tag': ('no curve', 'без кривой'),
     'scn.reset': ('Back to the last period', 'Вернуть прошлый период'),
