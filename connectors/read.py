@@ -283,10 +283,10 @@ def polars_schema(table_name: str) -> dict[str, pl.DataType]:
 
 
 def _normalise(frame: pl.DataFrame, table_name: str, columns: Sequence[str] | None) -> pl.DataFrame:
-    """Same dtypes whatever the backend (DuckDB gives Int16 for SMALLINT, Postgres Decimal, ...)."""
+    """Same dtypes whatever the backend (DuckDB gives Int16 for SMALLINT, PostgreSQL Decimal, ...)."""
     target = polars_schema(FACTS[table_name].table if table_name in FACTS else table_name)
     wanted = list(columns) if columns else list(target)
-    if frame.width == 0 or frame.height == 0 and frame.width != len(wanted):
+    if frame.height == 0:  # an empty result may come back without usable types
         return pl.DataFrame(schema={c: target[c] for c in wanted})
     return frame.with_columns([pl.col(c).cast(target[c]) for c in wanted if c in frame.columns])
 

@@ -1,11 +1,45 @@
-"""Reputation page — not built yet: says so plainly, shows no numbers."""
+"""Reputation — NPS with its margin of error, review sentiment, complaint handling, brand trust."""
 
 import streamlit as st
 
+from dashboard import reputation as rep
+from dashboard import reputation_view as view
+from dashboard import state
 from dashboard.app import context
-from dashboard.components import not_built
-from dashboard.i18n import t
+from dashboard.i18n import fmt_date, t
 
 ctx = context()
-st.title(t("page.reputation", ctx.lang))
-not_built("reputation", ctx.lang)
+lang = ctx.lang
+
+st.title(t("page.reputation", lang))
+st.caption(t("rep.subtitle", lang))
+start, end = ctx.period
+if ctx.comparison:
+    st.markdown(t("showing", lang, start=fmt_date(start, lang), end=fmt_date(end, lang),
+                  cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang)))
+else:
+    st.markdown(t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang)))
+st.caption(t("rep.company_wide", lang))
+
+state.page_param("grain", rep.GRAIN_KEY, parse=rep.parse_grain, default=rep.DEFAULT_GRAIN)
+state.page_param("score", rep.SCORE_KEY, parse=rep.parse_scores, default=rep.DEFAULT_SCORES)
+st.segmented_control(t("rep.grain", lang), rep.GRAINS, key=rep.GRAIN_KEY, required=True,
+                     format_func=lambda g: t(f"rep.grain.{g}", lang))
+scores = tuple(st.session_state[rep.SCORE_KEY])
+
+page = rep.compute_page(ctx, grain_choice=st.session_state[rep.GRAIN_KEY], scores=scores)
+if page.classifier_problem:
+    st.warning(t("rep.classifier_error", lang, message=page.classifier_problem), icon=":material/warning:")
+
+view.headline_cards(page, ctx)
+view.nps_section(page, ctx)
+view.comments_section(page, ctx, scores)
+st.divider()
+view.reviews_section(page, ctx)
+st.divider()
+view.complaints_section(page, ctx)
+st.divider()
+view.brand_section(page, ctx)
+
+state.write_page_param("grain", rep.GRAIN_KEY, default=rep.DEFAULT_GRAIN)
+state.write_page_param("score", rep.SCORE_KEY, dump=rep.dump_scores, default=rep.DEFAULT_SCORES)

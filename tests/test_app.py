@@ -9,8 +9,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.read import Filters, read_dimension, read_fact
-from dashboard.i18n import fmt_money, fmt_number, fmt_points
+from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points
 from metrics.budget import spend_by_pillar
+from metrics.complaints import complaint_handling
+from metrics.reviews import review_sentiment, review_totals
+from metrics.sentiment import default_classifier
 from metrics.communication import engagement_totals
 from metrics.reputation import nps
 from metrics.sales import sales_totals
@@ -18,7 +21,7 @@ from tests.conftest import ROOT
 
 PAGES = ["pages/overview.py", "pages/sales.py", "pages/reputation.py", "pages/communication.py",
          "pages/retention.py", "pages/scenarios.py", "pages/data.py"]
-NOT_BUILT = {"pages/sales.py", "pages/reputation.py", "pages/communication.py", "pages/retention.py"}
+NOT_BUILT = {"pages/sales.py", "pages/communication.py", "pages/retention.py"}
 
 
 def run_app(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
@@ -59,6 +62,9 @@ def expected_overview(store, start: dt.date, end: dt.date, cstart: dt.date, cend
     score = nps(read_fact(store, "nps_responses", now)).row(0, named=True)
     score_prev = nps(read_fact(store, "nps_responses", prev)).row(0, named=True)
     eng = engagement_totals(read_fact(store, "social_posts", now))["engagements"][0]
+    reviews = review_totals(review_sentiment(read_fact(store, "reviews", now), classifier=default_classifier()))
+    data_end = dt.datetime(2026, 11, 1)  # the demo's last day + 1
+    handled = complaint_handling(read_fact(store, "complaints", now), standard_hours=48, as_of=data_end)
     spend = {r["pillar"]: fmt_money(r["spend"], lang) for r in pillars.iter_rows(named=True)}
     return {
         "spend": [spend["sales"], spend["reputation"], spend["communication"]],
@@ -66,6 +72,9 @@ def expected_overview(store, start: dt.date, end: dt.date, cstart: dt.date, cend
         "nps": fmt_points(score["nps"], lang, signed=True) + f" ±{fmt_number(score['margin_of_error'], lang, digits=1)}",
         "nps_delta": score["nps"] - score_prev["nps"],
         "engagements": fmt_number(eng, lang, compact=True),
+        "positive_reviews": fmt_number(reviews["positive"][0], lang, compact=True),
+        "negative_reviews": fmt_number(reviews["negative"][0], lang, compact=True),
+        "complaints_within": fmt_pct(handled["within_standard_share"][0], lang),
     }
 
 
@@ -78,6 +87,8 @@ def test_overview_numbers_equal_metric_functions(app_env, small_store) -> None:
     assert [v for label, v, _ in shown if label == "Spend"] == want["spend"]
     assert dict((label, v) for label, v, _ in shown if label != "Spend") == {
         "Revenue": want["revenue"], "NPS": want["nps"], "Engagements": want["engagements"],
+        "Positive reviews": want["positive_reviews"], "Negative reviews": want["negative_reviews"],
+        "Complaints resolved in time": want["complaints_within"],
     }
     nps_delta = next(d for label, _, d in shown if label == "NPS")
     assert nps_delta == f"{'-' if want['nps_delta'] < 0 else '+'}{fmt_number(abs(want['nps_delta']), digits=1)} pts"
@@ -95,6 +106,8 @@ def test_filters_from_link_reach_the_numbers_in_russian(app_env, small_store) ->
     assert [v for label, v, _ in shown if label == "Затраты"] == want["spend"]
     assert next(v for label, v, _ in shown if label == "Выручка") == want["revenue"]
     assert next(v for label, v, _ in shown if label == "NPS") == want["nps"]
+    assert next(v for label, v, _ in shown if label == "Положительные отзывы") == want["positive_reviews"]
+    assert next(v for label, v, _ in shown if label == "Жалобы, решённые в срок") == want["complaints_within"]
     assert not at.warning  # a good link raises no notice
     assert query(at) == params
 
@@ -115,9 +128,10 @@ def test_an_empty_period_says_so(app_env) -> None:
     at = run_app({"period": "custom", "from": "2031-01-01", "to": "2031-01-31"})
     assert not at.exception
     values = [m.value for m in at.metric]
-    assert values.count("—") == 3  # revenue, NPS, engagements: nothing to show
+    assert values.count("—") == 6  # revenue, NPS, reviews ×2, complaints, engagements: nothing to show
     captions = " ".join(c.value for c in at.caption)
     assert "No orders in this period" in captions and "No answers in this period" in captions
+    assert "No reviews in this period" in captions and "No complaints due in this period" in captions
 
 
 def test_changing_a_filter_updates_the_link(app_env) -> None:
