@@ -49,6 +49,7 @@ SEEDED = "scn_seeded"
 LOADED = "scn_loaded"
 LINK_ERROR = "scn_link_error"
 SEED_INPUTS = "scn_seed_inputs"
+KEPT = "scn_kept"  # the inputs as of the last run (widget state is dropped while another page is shown)
 FLASH = "scn_flash"
 CONFIRM_DELETE = "scn_confirm_delete"
 DELETE_CHOICE = "scn_delete_choice"
@@ -230,6 +231,10 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
     """
     ss = st.session_state
     if ss.get(SEEDED):
+        kept = ss.get(KEPT)
+        if kept is not None and any(budget_key(ch) not in ss for ch in kept[0].budgets):
+            set_inputs(kept[0])  # back from another page: Streamlit forgot the widgets, we did not
+            ss[COMPARE] = list(kept[1])
         return []
     ss[SEEDED] = True
     ss[LOADED] = None
@@ -321,6 +326,7 @@ def write_link(inputs: Inputs, data: ScenarioData) -> None:
         if inputs.budgets != baseline_budgets(data, inputs.weeks):
             wanted[P_BUDGET] = dump_budget(inputs.budgets, data.model.spend_channels())
     compare = ss.get(COMPARE) or []
+    ss[KEPT] = (inputs, tuple(compare))
     if compare:
         wanted[P_COMPARE] = ",".join(compare)
     for param in (P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE):

@@ -184,3 +184,13 @@ def test_changing_the_period_keeps_weekly_budgets_and_compare_shows_saved_ones(a
         assert any("could not be used" in w.value and "compare" in w.value for w in bad.warning)
     finally:
         delete_scenario(small_store, sid)
+
+
+def test_edits_survive_a_visit_to_another_page(app_env, planning) -> None:
+    at = run_app(page=PAGE)
+    at.number_input(key="scn_budget_display").set_value(99_000).run()
+    at.switch_page("pages/overview.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.number_input(key="scn_budget_display").value == 99_000
+    assert at.number_input(key="scn_budget_search_ads").value == planning[1]()["search_ads"]
