@@ -83,7 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.col.range': ('Leads 90%', 'Лиды 90%'),
     'scn.col.romi_range': ('ROMI 90%', 'ROMI 90%'),
     'scn.col.marginal': ('Marginal ROMI', 'Предельный ROMI'),
-    'scn.organic': ('organic', 'органика'),
+    'scn.organic': ('baseline', 'базовый уровень'),
     'scn.short.leads': ('Leads', 'Лиды'),
     'scn.short.customers': ('New customers', 'Новые клиенты'),
     'scn.short.revenue': ('Revenue', 'Выручка'),
