@@ -12,7 +12,7 @@ from connectors.store import StoreError
 from dashboard import scenarios as S
 from dashboard.data import PageContext
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
-from dashboard.scenario_views import RESULTS, _label, fmt_range, fmt_result
+from dashboard.scenario_views import RESULTS, _label, flash, fmt_range, fmt_result
 from metrics.optimiser import InfeasibleBudget, optimise_budget, smallest_budget, whole_units
 from metrics.response import fit_summary
 from metrics.scenarios import Planner, period_start
@@ -45,7 +45,7 @@ def _run_optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, mode: str,
             answer = smallest_budget(plan, target=amount, start=inputs.budgets, objective=objective, bounds=bounds)
     except InfeasibleBudget as exc:
         ss[S.FLASH] = ("error", "scn.opt_infeasible", {"low": fmt_money(exc.low, lang, ctx.currency),
-                                                       "high": fmt_money(exc.high, lang, ctx.currency)})
+                                                       "high": fmt_money(exc.high, lang, ctx.currency)}, "optimiser")
         return
     budgets = whole_units(answer.budgets)
     for ch, value in budgets.items():
@@ -57,9 +57,9 @@ def _run_optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, mode: str,
               "target": fmt_result(ctx, objective, amount),
               "objective": t(f"scn.objective.{objective}", lang).lower()}
     if mode == "target" and not answer.reached:
-        ss[S.FLASH] = ("warning", "scn.opt_unreachable", kwargs)
+        ss[S.FLASH] = ("warning", "scn.opt_unreachable", kwargs, "optimiser")
     else:
-        ss[S.FLASH] = ("success", f"scn.opt_done.{mode}", kwargs)
+        ss[S.FLASH] = ("success", f"scn.opt_done.{mode}", kwargs, "optimiser")
 
 
 def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs, total: dict) -> None:
@@ -99,6 +99,7 @@ def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs,
         st.caption(t("scn.opt_fixed", lang, channels=", ".join(fixed)))
     st.button(t("scn.opt_run", lang), type="primary", icon=":material/auto_graph:", on_click=_run_optimiser,
               args=(ctx, plan, inputs, mode, amount_key, bounds))
+    flash(lang, "optimiser")
 
 
 # --- saving, opening, comparing, deleting ---------------------------------------------------------------
@@ -108,7 +109,7 @@ def _save(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total: dict)
     ss = st.session_state
     name = (ss.get(S.SAVE_NAME) or "").strip()
     if not name:
-        ss[S.FLASH] = ("error", "scn.save_no_name", {})
+        ss[S.FLASH] = ("error", "scn.save_no_name", {}, "saved")
         return
     payload = inputs.payload()
     payload["data_version"] = ctx.version
@@ -118,10 +119,10 @@ def _save(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total: dict)
         sid = save_scenario(ctx.store, name=name, author=ss.get(S.SAVE_AUTHOR), note=ss.get(S.SAVE_NOTE),
                             payload=payload)
     except (StoreError, ValueError) as exc:
-        ss[S.FLASH] = ("error", "scn.save_failed", {"message": str(exc)})
+        ss[S.FLASH] = ("error", "scn.save_failed", {"message": str(exc)}, "saved")
         return
     ss[S.LOADED] = get_scenario(ctx.store, sid)
-    ss[S.FLASH] = ("success", "scn.saved", {"id": sid})
+    ss[S.FLASH] = ("success", "scn.saved", {"id": sid}, "saved")
 
 
 def _open(ctx: PageContext, data: S.ScenarioData) -> None:
@@ -129,7 +130,7 @@ def _open(ctx: PageContext, data: S.ScenarioData) -> None:
     sid = ss.get(S.OPEN_CHOICE)
     got = S.saved_inputs(ctx, data, sid) if sid else None
     if got is None:
-        ss[S.FLASH] = ("error", "scn.bad_id", {"id": sid or ""})
+        ss[S.FLASH] = ("error", "scn.bad_id", {"id": sid or ""}, "saved")
         return
     saved, inputs = got
     S.set_inputs(inputs)
@@ -147,13 +148,14 @@ def _delete(ctx: PageContext, sid: str) -> None:
     try:
         deleted = delete_scenario(ctx.store, sid)
     except StoreError as exc:
-        ss[S.FLASH] = ("error", "scn.save_failed", {"message": str(exc)})
+        ss[S.FLASH] = ("error", "scn.save_failed", {"message": str(exc)}, "saved")
         return
     loaded = ss.get(S.LOADED)
     if loaded is not None and loaded.scenario_id == sid:
         ss[S.LOADED] = None
     ss[S.COMPARE] = [i for i in ss.get(S.COMPARE, []) if i != sid]
-    ss[S.FLASH] = ("success" if deleted else "warning", "scn.deleted" if deleted else "scn.bad_id", {"id": sid})
+    ss[S.FLASH] = ("success" if deleted else "warning", "scn.deleted" if deleted else "scn.bad_id", {"id": sid},
+                   "saved")
 
 
 def _cancel_delete() -> None:
@@ -172,6 +174,7 @@ def saved_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total:
             st.form_submit_button(t("scn.save", lang), icon=":material/save:", on_click=_save,
                                   args=(ctx, data, inputs, total))
         st.caption(t("scn.save_help", lang))
+        flash(lang, "saved")
     with right:
         st.markdown(f"**{t('scn.saved_title', lang)}**")
         if saved.height == 0:

@@ -41,11 +41,12 @@ def fmt_range(ctx: PageContext, name: str, lo: float | None, hi: float | None) -
     return f"{fmt_result(ctx, name, lo)} – {fmt_result(ctx, name, hi)}"
 
 
-def flash(lang: str) -> None:
-    """A message left by a button's callback for the run that follows it."""
-    note = st.session_state.pop(S.FLASH, None)
-    if note:
-        kind, key, kwargs = note
+def flash(lang: str, where: str) -> None:
+    """A message left by a button's callback for the run that follows it, shown next to that button."""
+    note = st.session_state.get(S.FLASH)
+    if note and note[3] == where:
+        del st.session_state[S.FLASH]
+        kind, key, kwargs, _ = note
         getattr(st, kind)(t(key, lang, **kwargs), icon=":material/check_circle:" if kind == "success" else None)
 
 
@@ -125,12 +126,12 @@ def budget_editor(ctx: PageContext, data: S.ScenarioData, base: S.Inputs) -> Non
     """One row per channel: name, last period's spend, the editable budget, the change."""
     lang = ctx.lang
     st.markdown(f"**{t('scn.budgets', lang)}**")
-    head = st.columns([4, 3, 4, 2])
+    head = st.columns([4, 3, 4, 3])
     for col, key in zip(head, ("scn.col.channel", "scn.col.last", "scn.col.budget", "scn.col.change")):
         col.caption(t(key, lang))
     for ch in data.model.spend_channels():
         fit = data.model.fits[ch]
-        c1, c2, c3, c4 = st.columns([4, 3, 4, 2], vertical_alignment="center")
+        c1, c2, c3, c4 = st.columns([4, 3, 4, 3], vertical_alignment="center")
         c1.markdown(escape_markdown(ctx.channel_name(ch), limit=60) + (" ·  :gray[*" + t("scn.constant_tag", lang)
                                                                          + "*]" if fit.kind == "constant" else ""))
         c2.markdown(fmt_money(base.budgets[ch], lang, ctx.currency))
@@ -244,7 +245,7 @@ def curves(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) ->
 
 def _apply_what_if(ch: str, key: str) -> None:
     st.session_state[S.budget_key(ch)] = int(st.session_state[key])
-    st.session_state[S.FLASH] = ("success", "scn.what_if_applied", {})
+    st.session_state[S.FLASH] = ("success", "scn.what_if_applied", {}, "what_if")
 
 
 def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -> None:
@@ -260,7 +261,7 @@ def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -
     current = int(inputs.budgets.get(ch, 0))
     top = int(max(3 * base.budgets.get(ch, 0), 2 * current, 10_000))
     step = max(1_000, int(round(top / 200, -3)))
-    key = f"{S.WHATIF_BUDGET}_{ch}_{inputs.weeks}"
+    key = f"{S.WHATIF_BUDGET}_{ch}_{inputs.weeks}_{current}"  # starts again from the plan when the plan changes
     if key not in st.session_state or st.session_state[key] > top:
         st.session_state[key] = min(current, top)
     budget = st.slider(t("scn.what_if_budget", lang, channel=ctx.channel_name(ch)), 0, top, key=key, step=step,
@@ -297,3 +298,4 @@ def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -
                      change=delta_text(after, before, lang) or "0%"))
         st.button(t("scn.what_if_apply", lang), on_click=_apply_what_if, args=(ch, key), disabled=budget == current,
                   icon=":material/input:")
+        flash(lang, "what_if")

@@ -64,6 +64,7 @@ SAVE_FORM = "scn_save_form"
 SAVE_NAME = "scn_save_name"
 SAVE_AUTHOR = "scn_save_author"
 SAVE_NOTE = "scn_save_note"
+TABS = "scn_tabs"  # the open tab stays open when a button reruns the page
 
 # URL parameters (declared in dashboard.state.PAGE_PARAMS["scenarios"])
 P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE = (

@@ -8,7 +8,7 @@ from dashboard.app import context
 from dashboard.components import show_link_notice
 from dashboard.i18n import t
 from dashboard.scenarios import (
-    Inputs, baseline_budgets, current_inputs, planner, saved_frame, scenario_data, seed_from_link, write_link,
+    TABS, Inputs, baseline_budgets, current_inputs, planner, saved_frame, scenario_data, seed_from_link, write_link,
 )
 
 ctx = context()
@@ -23,7 +23,6 @@ if data is None:
     st.stop()
 
 show_link_notice(seed_from_link(ctx, data), lang)
-views.flash(lang)
 views.period_controls(ctx, data)
 inputs = current_inputs(data)
 views.link_error(lang, inputs)
@@ -43,7 +42,8 @@ with right:
 views.channel_table(ctx, by_channel, total, base)
 
 saved = saved_frame(ctx)
-what_if, optimiser, compare, fit = st.tabs([t(f"scn.tab.{k}", lang) for k in ("what_if", "optimiser", "compare", "fit")])
+what_if, optimiser, compare, fit = st.tabs([t(f"scn.tab.{k}", lang) for k in ("what_if", "optimiser", "compare", "fit")],
+                                           key=TABS)
 with what_if:
     views.what_if(ctx, plan, inputs, base)
 with optimiser:

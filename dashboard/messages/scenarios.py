@@ -157,12 +157,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     'scn.opt_run': ('Optimise', 'Оптимизировать'),
     'scn.opt_done.total': (
-        'Optimised for {objective}: {before} → {after} with a total budget of {total}.',
-        'Оптимизировано по показателю «{objective}»: {before} → {after} при общем бюджете {total}.',
+        'Optimised for {objective}: what the budget brings (organic leads not counted) goes from {before} to '
+        '{after}, with the same total budget of {total}.',
+        'Оптимизировано по показателю «{objective}»: то, что приносит бюджет (без органических лидов), растёт с '
+        '{before} до {after} при том же общем бюджете {total}.',
     ),
     'scn.opt_done.target': (
-        'The smallest budget that reaches {target} of {objective} is {total} ({objective}: {after}).',
-        'Наименьший бюджет, дающий {target} ({objective}), — {total} ({objective}: {after}).',
+        'The smallest budget that reaches {target} of {objective} from the budget (organic leads not counted) is '
+        '{total}; it brings {after}.',
+        'Наименьший бюджет, который приносит {target} ({objective}, без органических лидов), — {total}; он даёт '
+        '{after}.',
     ),
     'scn.opt_unreachable': (
         'The target {target} cannot be reached within the channels\' maximums: the most they bring is {after} '
