@@ -40,7 +40,7 @@ PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "reputation": ("grain", "score"),
     "communication": ("er", "grain"),
     "retention": ("delta",),
-    "scenarios": ("scenario", "budget", "objective", "compare_ids"),
+    "scenarios": ("scenario", "budget", "weeks", "objective", "horizon", "compare_ids"),
     "data": (),
 }
 

@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 
 PAGES = ["pages/overview.py", "pages/sales.py", "pages/reputation.py", "pages/communication.py",
          "pages/retention.py", "pages/scenarios.py", "pages/data.py"]
-NOT_BUILT = {"pages/retention.py", "pages/scenarios.py"}
+NOT_BUILT = {"pages/retention.py"}
 
 
 def run_app(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:

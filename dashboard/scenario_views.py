@@ -1,0 +1,301 @@
+"""Sections of the Budget scenarios page: controls, budget editor, projections, curves, what-if."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import polars as pl
+import streamlit as st
+
+from dashboard import scenarios as S
+from dashboard.cards import delta_text
+from dashboard.components import kpi, metric_help
+from dashboard.data import PageContext
+from dashboard.filters import escape_markdown
+from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
+from dashboard.scenario_charts import channel_color, response_curves_chart, what_if_chart
+from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, period_start
+
+RESULTS = ("leads", "customers", "revenue", "gross_profit", "romi")
+SPEC_OF = {"leads": "projected_leads", "customers": "projected_customers", "revenue": "projected_revenue",
+           "gross_profit": "projected_gross_profit", "romi": "projected_romi", "budget": "spend"}
+
+
+def money_title(ctx: PageContext, key: str) -> str:
+    return t(key, ctx.lang, currency=CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency))
+
+
+def fmt_result(ctx: PageContext, name: str, value: float | None, *, compact: bool = True) -> str:
+    """A projected result in its unit: money, a count or ROMI as %."""
+    if name in ("revenue", "gross_profit", "budget"):
+        return fmt_money(value, ctx.lang, ctx.currency, compact=compact)
+    if name == "romi":
+        return fmt_pct(value, ctx.lang, digits=0)
+    return fmt_number(value, ctx.lang, compact=compact)
+
+
+def fmt_range(ctx: PageContext, name: str, lo: float | None, hi: float | None) -> str:
+    if lo is None or hi is None:
+        return "—"
+    return f"{fmt_result(ctx, name, lo)} – {fmt_result(ctx, name, hi)}"
+
+
+def flash(lang: str, where: str) -> None:
+    """A message left by a button's callback for the run that follows it, shown next to that button."""
+    note = st.session_state.get(S.FLASH)
+    if note and note[3] == where:
+        del st.session_state[S.FLASH]
+        kind, key, kwargs, _ = note
+        getattr(st, kind)(t(key, lang, **kwargs), icon=":material/check_circle:" if kind == "success" else None)
+
+
+def link_error(lang: str, inputs: S.Inputs) -> None:
+    """The bad-scenario-link message, kept until the user changes something."""
+    ss = st.session_state
+    err = ss.get(S.LINK_ERROR)
+    if err and inputs != ss.get(S.SEED_INPUTS):
+        ss[S.LINK_ERROR] = err = None
+    if err:
+        key, value = err
+        st.error(t(key, lang, id=escape_markdown(value, limit=80)), icon=":material/link_off:")
+
+
+# --- controls ------------------------------------------------------------------------------------
+
+
+def _on_weeks_change(data: S.ScenarioData) -> None:
+    ss = st.session_state
+    old, new = ss.get(S.WEEKS_PREV, S.DEFAULT_WEEKS), ss[S.WEEKS]
+    before = replace(S.current_inputs(data), weeks=old)
+    if before.budgets == S.baseline_budgets(data, old):
+        after = replace(before, weeks=new, budgets=S.baseline_budgets(data, new))
+    else:
+        after = S.with_weeks(before, new)
+    S.set_inputs(after)
+
+
+def period_controls(ctx: PageContext, data: S.ScenarioData) -> None:
+    lang = ctx.lang
+    start = period_start(data.last_day)
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.selectbox(
+            t("scn.weeks", lang), S.WEEK_CHOICES, key=S.WEEKS, on_change=_on_weeks_change, args=(data,),
+            format_func=lambda w: t("scn.weeks_option", lang, weeks=w, start=fmt_date(start, lang),
+                                    end=fmt_date(start + dt.timedelta(days=7 * w - 1), lang)),
+            help=t("scn.weeks_help", lang),
+        )
+    with c2:
+        st.selectbox(t("scn.objective", lang), OBJECTIVES, key=S.OBJECTIVE,
+                     format_func=lambda o: t(f"scn.objective.{o}", lang), help=t("scn.objective_help", lang))
+    with c3:
+        st.selectbox(t("scn.horizon", lang), tuple(HORIZONS), key=S.HORIZON,
+                     format_func=lambda h: t(f"scn.horizon.{h}", lang), help=t("scn.horizon_help", lang))
+    st.session_state[S.WEEKS_PREV] = st.session_state[S.WEEKS]
+
+
+def loaded_banner(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs) -> None:
+    saved = st.session_state.get(S.LOADED)
+    if saved is None:
+        return
+    lang = ctx.lang
+    changed = S.inputs_from_payload(saved.payload, data) != inputs
+    text = t("scn.loaded", lang, name=escape_markdown(saved.name, limit=80),
+             author=escape_markdown(saved.author or t("scn.no_author", lang), limit=80),
+             date=fmt_date(saved.created_at.date(), lang))
+    if saved.note:
+        text += "\n\n" + escape_markdown(saved.note, limit=500)
+    if changed:
+        text += "\n\n" + t("scn.loaded_changed", lang)
+    if str(saved.payload.get("data_version")) not in ("None", ctx.version):
+        text += "\n\n" + t("scn.data_changed", lang)
+    st.info(text, icon=":material/bookmark:")
+
+
+# --- the budget editor and the headline ------------------------------------------------------------
+
+
+def _reset_to_baseline(data: S.ScenarioData) -> None:
+    weeks = st.session_state.get(S.WEEKS, S.DEFAULT_WEEKS)
+    for ch, value in S.baseline_budgets(data, weeks).items():
+        st.session_state[S.budget_key(ch)] = value
+
+
+def budget_editor(ctx: PageContext, data: S.ScenarioData, base: S.Inputs) -> None:
+    """One row per channel: name, last period's spend, the editable budget, the change."""
+    lang = ctx.lang
+    st.markdown(f"**{t('scn.budgets', lang)}**")
+    head = st.columns([4, 3, 4, 3])
+    for col, key in zip(head, ("scn.col.channel", "scn.col.last", "scn.col.budget", "scn.col.change")):
+        col.caption(t(key, lang))
+    for ch in data.model.spend_channels():
+        fit = data.model.fits[ch]
+        c1, c2, c3, c4 = st.columns([4, 3, 4, 3], vertical_alignment="center")
+        c1.markdown(escape_markdown(ctx.channel_name(ch), limit=60) + (" ·  :gray[*" + t("scn.constant_tag", lang)
+                                                                         + "*]" if fit.kind == "constant" else ""))
+        c2.markdown(fmt_money(base.budgets[ch], lang, ctx.currency))
+        c3.number_input(t("scn.budget_of", lang, channel=ctx.channel_name(ch)), min_value=0, max_value=S.MAX_BUDGET,
+                        step=10_000, key=S.budget_key(ch), label_visibility="collapsed", format="%d")
+        now = st.session_state.get(S.budget_key(ch), 0)
+        c4.markdown(delta_text(float(now), float(base.budgets[ch]), lang) or "—")
+    st.button(t("scn.reset", lang), icon=":material/restart_alt:", on_click=_reset_to_baseline, args=(data,))
+
+
+def headline(ctx: PageContext, total: dict, base_total: dict, inputs: S.Inputs) -> None:
+    """Six KPI cards: budget and each projected result with its change vs the baseline and its range."""
+    lang = ctx.lang
+    st.markdown(f"**{t('scn.projection', lang, weeks=inputs.weeks)}**")
+    names = ("budget", *RESULTS)
+    cells = [c for _ in range(2) for c in st.columns(3)]  # two rows: room for long Russian money formats
+    for col, name in zip(cells, names):
+        with col:
+            value, before = total[name], base_total[name]
+            label = t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang)
+            delta = delta_text(value, before, lang, points=name == "romi", scale=100.0)
+            kpi(label, fmt_result(ctx, name, value), delta=delta, help=metric_help(SPEC_OF[name], lang))
+            if name == "budget":
+                st.caption(t("scn.vs_last", lang, value=fmt_money(before, lang, ctx.currency)))
+            else:
+                st.caption(t("scn.range", lang, range=fmt_range(ctx, name, total[f"{name}_lo"], total[f"{name}_hi"])))
+
+
+def _label(name: str, lang: str) -> str:
+    """The short name of a projected result (the full definition is in the help)."""
+    return t(f"scn.short.{name}", lang)
+
+
+def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base: S.Inputs) -> pl.DataFrame:
+    """The projection by channel as shown (strings in the interface's formats); returns the shown frame."""
+    lang = ctx.lang
+    rows = []
+    for r in by_channel.iter_rows(named=True):
+        organic = r["kind"] == "baseline"
+        rows.append({
+            t("scn.col.channel", lang): ctx.channel_name(r["channel_id"]) + (
+                f" · {t('scn.organic', lang)}" if organic else ""),
+            t("scn.col.budget", lang): "—" if organic else fmt_money(r["budget"], lang, ctx.currency),
+            t("scn.col.change", lang): "—" if organic else (
+                delta_text(r["budget"], float(base.budgets.get(r["channel_id"], 0)), lang) or "—"),
+            _label("leads", lang): fmt_number(r["leads"], lang),
+            t("scn.col.range", lang): fmt_range(ctx, "leads", r["leads_lo"], r["leads_hi"]),
+            _label("customers", lang): fmt_number(r["customers"], lang),
+            _label("revenue", lang): fmt_money(r["revenue"], lang, ctx.currency),
+            _label("gross_profit", lang): fmt_money(r["gross_profit"], lang, ctx.currency),
+            _label("romi", lang): fmt_pct(r["romi"], lang, digits=0),
+            t("scn.col.romi_range", lang): fmt_range(ctx, "romi", r["romi_lo"], r["romi_hi"]),
+            t("scn.col.marginal", lang): fmt_pct(r["marginal_romi"], lang, digits=0),
+        })
+    rows.append({
+        t("scn.col.channel", lang): t("scn.total", lang),
+        t("scn.col.budget", lang): fmt_money(total["budget"], lang, ctx.currency),
+        t("scn.col.change", lang): delta_text(total["budget"], float(sum(base.budgets.values())), lang) or "—",
+        _label("leads", lang): fmt_number(total["leads"], lang),
+        t("scn.col.range", lang): fmt_range(ctx, "leads", total["leads_lo"], total["leads_hi"]),
+        _label("customers", lang): fmt_number(total["customers"], lang),
+        _label("revenue", lang): fmt_money(total["revenue"], lang, ctx.currency),
+        _label("gross_profit", lang): fmt_money(total["gross_profit"], lang, ctx.currency),
+        _label("romi", lang): fmt_pct(total["romi"], lang, digits=0),
+        t("scn.col.romi_range", lang): fmt_range(ctx, "romi", total["romi_lo"], total["romi_hi"]),
+        t("scn.col.marginal", lang): "—",
+    })
+    shown = pl.DataFrame(rows)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(t("scn.table_note", lang))
+    return shown
+
+
+# --- curves and the single-channel what-if ---------------------------------------------------------
+
+
+def _y_of(objective: str) -> str:
+    return {"gross_profit": "gross_profit", "revenue": "revenue", "leads": "leads"}[objective]
+
+
+def _y_title(ctx: PageContext, objective: str, weeks: int) -> str:
+    if objective == "leads":
+        return t("scn.axis.leads", ctx.lang, weeks=weeks)
+    return money_title(ctx, f"scn.axis.{objective}")
+
+
+def curves(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -> None:
+    lang = ctx.lang
+    channels = [ch for ch in plan.channels if plan.channels[ch].kind == "curve"]
+    if not channels:
+        st.info(t("scn.no_curves", lang))
+        return
+    upto = {ch: 1.1 * max(3.0 * base.budgets.get(ch, 0), 1.5 * inputs.budgets.get(ch, 0), 1.0) for ch in channels}
+    frame = plan.response_curves(upto=upto).filter(pl.col("channel_id").is_in(channels))
+    y = _y_of(inputs.objective)
+    points = []
+    for which, budgets in (("last", base.budgets), ("scenario", inputs.budgets)):
+        for ch in channels:
+            b = float(budgets.get(ch, 0))
+            points.append({"channel_id": ch, "which": which, "budget": b,
+                           "y": float(plan.value(ch, b, inputs.objective)[0])})
+    fig = response_curves_chart(
+        frame, pl.DataFrame(points), y=y, names={ch: ctx.channel_name(ch) for ch in channels},
+        x_title=money_title(ctx, "scn.axis.budget"), y_title=_y_title(ctx, inputs.objective, inputs.weeks),
+        point_names={"last": t("scn.point.last", lang), "scenario": t("scn.point.scenario", lang)},
+    )
+    st.markdown(f"**{t('scn.tab.curves', lang)}**")
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    st.caption(t("scn.curves_note", lang, weeks=inputs.weeks))
+
+
+def _apply_what_if(ch: str, key: str) -> None:
+    st.session_state[S.budget_key(ch)] = int(st.session_state[key])
+    st.session_state[S.FLASH] = ("success", "scn.what_if_applied", {}, "what_if")
+
+
+def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -> None:
+    """Move one channel's budget, keep the others: that channel's curve and the plan's totals."""
+    lang = ctx.lang
+    channels = [ch for ch in plan.channels if plan.channels[ch].kind == "curve"]
+    if not channels:
+        st.info(t("scn.no_curves", lang))
+        return
+    if st.session_state.get(S.WHATIF_CHANNEL) not in channels:
+        st.session_state[S.WHATIF_CHANNEL] = channels[0]
+    ch = st.selectbox(t("scn.what_if_channel", lang), channels, key=S.WHATIF_CHANNEL, format_func=ctx.channel_name)
+    current = int(inputs.budgets.get(ch, 0))
+    top = int(max(3 * base.budgets.get(ch, 0), 2 * current, 10_000))
+    step = max(1_000, int(round(top / 200, -3)))
+    key = f"{S.WHATIF_BUDGET}_{ch}_{inputs.weeks}_{current}"  # starts again from the plan when the plan changes
+    if key not in st.session_state or st.session_state[key] > top:
+        st.session_state[key] = min(current, top)
+    budget = st.slider(t("scn.what_if_budget", lang, channel=ctx.channel_name(ch)), 0, top, key=key, step=step,
+                       format="%d")
+    objective = inputs.objective
+    curve = plan.response_curves(upto={ch: top}, points=120).filter(pl.col("channel_id") == ch)
+    idx = list(plan.channels).index(ch)
+    fig = what_if_chart(
+        curve, y=_y_of(objective), budget=budget, current=current,
+        x_title=money_title(ctx, "scn.axis.budget"), y_title=_y_title(ctx, objective, inputs.weeks),
+        romi_title=t("scn.axis.marginal", lang),
+        labels={"current": t("scn.point.scenario", lang), "what_if": t("scn.point.what_if", lang)},
+        color=channel_color(idx),
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    with right:
+        changed = dict(inputs.budgets, **{ch: budget})
+        before = plan.total_value(inputs.budgets, objective)
+        after = plan.total_value(changed, objective)
+        c = plan.channels[ch]
+        gp = c.value_per_lead("gross_profit") * float(plan.leads(ch, budget)[0])
+        marginal = float(plan.slope(ch, budget)[0]) * c.value_per_lead("gross_profit") - 1.0
+        kpi(_label("leads", lang), fmt_number(float(plan.leads(ch, budget)[0]), lang),
+            help=metric_help("projected_leads", lang))
+        kpi(_label("gross_profit", lang), fmt_money(gp, lang, ctx.currency),
+            help=metric_help("projected_gross_profit", lang))
+        kpi(_label("romi", lang), fmt_pct((gp - budget) / budget, lang, digits=0) if budget else "—",
+            help=metric_help("projected_romi", lang))
+        kpi(t("scn.col.marginal", lang), fmt_pct(marginal, lang, digits=0), help=metric_help("marginal_romi", lang))
+        st.caption(t("scn.what_if_total", lang, objective=t(f"scn.objective.{objective}", lang).lower(),
+                     before=fmt_result(ctx, objective, before), after=fmt_result(ctx, objective, after),
+                     change=delta_text(after, before, lang) or "0%"))
+        st.button(t("scn.what_if_apply", lang), on_click=_apply_what_if, args=(ch, key), disabled=budget == current,
+                  icon=":material/input:")
+        flash(lang, "what_if")

@@ -1,0 +1,385 @@
+"""Budget scenarios: cached fits, scenario inputs, their URL form and the saved-scenario store.
+
+The response curves are fitted once per data version (``st.cache_resource``): weekly spend
+and leads are aggregated in the database, conversion and the value of a new customer are
+computed from leads, customers and orders. Everything after that (projections, curves,
+the optimiser) runs on every redraw and takes milliseconds.
+
+A scenario's inputs are the period length, the objective, the value horizon and a budget
+per channel. Unsaved inputs live in the link (``budget=search_ads:300000,display:150000``,
+``weeks``, ``objective``, ``horizon``); a saved scenario is ``?scenario=<id>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from connectors import read
+from connectors.scenarios import SavedScenario, get_scenario, list_scenarios, valid_id
+from connectors.store import truth_of
+from dashboard.data import PageContext, store_id
+from dashboard.filters import escape_markdown
+from metrics.response import ResponseModel, fit_response, weekly_series
+from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, channel_economics, last_period_budgets, period_start
+
+N_BOOT = 100
+SEED = 0
+WEEK_CHOICES = (4, 8, 13, 26, 52)
+DEFAULT_WEEKS = 13
+DEFAULT_OBJECTIVE = "gross_profit"
+DEFAULT_HORIZON = "12m"
+MAX_BUDGET = 10**12
+MAX_COMPARE = 3  # saved scenarios next to the current one: four side by side
+PAYLOAD_VERSION = 1
+
+# widget and state keys
+WEEKS = "scn_weeks"
+WEEKS_PREV = "scn_weeks_prev"
+OBJECTIVE = "scn_objective"
+HORIZON = "scn_horizon"
+COMPARE = "scn_compare"
+SEEDED = "scn_seeded"
+LOADED = "scn_loaded"
+LINK_ERROR = "scn_link_error"
+SEED_INPUTS = "scn_seed_inputs"
+KEPT = "scn_kept"  # the inputs as of the last run (widget state is dropped while another page is shown)
+FLASH = "scn_flash"
+CONFIRM_DELETE = "scn_confirm_delete"
+DELETE_CHOICE = "scn_delete_choice"
+OPEN_CHOICE = "scn_open_choice"
+WHATIF_CHANNEL = "scn_whatif_channel"
+WHATIF_BUDGET = "scn_whatif_budget"
+OPT_MODE = "scn_opt_mode"
+OPT_TOTAL = "scn_opt_total"
+OPT_TARGET = "scn_opt_target"
+OPT_BOUNDS = "scn_opt_bounds"
+SAVE_FORM = "scn_save_form"
+SAVE_NAME = "scn_save_name"
+SAVE_AUTHOR = "scn_save_author"
+SAVE_NOTE = "scn_save_note"
+TABS = "scn_tabs"  # the open tab stays open when a button reruns the page
+
+# URL parameters (declared in dashboard.state.PAGE_PARAMS["scenarios"])
+P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE = (
+    "scenario", "budget", "weeks", "objective", "horizon", "compare_ids")
+
+
+def budget_key(channel_id: str) -> str:
+    return f"scn_budget_{channel_id}"
+
+
+# --- the fitted model, cached per data version -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioData:
+    weekly: pl.DataFrame
+    model: ResponseModel
+    economics: dict[str, pl.DataFrame]  # by value horizon
+    last_day: dt.date
+    load_seconds: float
+
+
+def _weekly_sums(store, family: str, measure: tuple[str, str | None], name: str) -> pl.DataFrame:
+    frame = read.aggregate_fact(store, family, measures={name: measure}, by=("channel_id",), grain="week")
+    return frame.rename({"period": "week"}).with_columns(pl.col(name).cast(pl.Float64))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _scenario_data(_store, sid: str, version: str, last_day: dt.date) -> ScenarioData | None:
+    import time
+
+    started = time.perf_counter()
+    spend = _weekly_sums(_store, "spend", ("sum", "amount"), "spend")
+    leads_w = _weekly_sums(_store, "leads", ("count", None), "leads")
+    weekly = weekly_series(spend, leads_w, last_day=last_day)
+    if weekly.height == 0 or weekly["week"].n_unique() < 26:
+        return None
+    leads = read.read_fact(_store, "leads", columns=("channel_id", "created_at", "customer_id"))
+    customers = read.read_fact(_store, "customers", columns=("customer_id", "first_seen", "acquisition_channel_id"))
+    orders = read.read_fact(_store, "orders", columns=("customer_id", "ordered_at", "revenue", "cost_of_goods"))
+    economics = {
+        h: channel_economics(leads, customers, orders, last_day=last_day, horizon_days=days)
+        for h, days in HORIZONS.items()
+    }
+    loaded = time.perf_counter() - started
+    model = fit_response(weekly, n_boot=N_BOOT, seed=SEED)
+    if not model.spend_channels():
+        return None
+    return ScenarioData(weekly, model, economics, last_day, loaded)
+
+
+def scenario_data(ctx: PageContext) -> ScenarioData | None:
+    """Weekly series, fitted curves and economics for the whole history (None: too little data)."""
+    return _scenario_data(ctx.store, store_id(ctx.store), ctx.version, ctx.bounds.last)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _planner(_data: ScenarioData, sid: str, version: str, horizon: str, weeks: int) -> Planner:
+    return Planner(_data.model, _data.economics[horizon], weeks=weeks, start=period_start(_data.last_day))
+
+
+def planner(ctx: PageContext, data: ScenarioData, horizon: str, weeks: int) -> Planner:
+    return _planner(data, store_id(ctx.store), ctx.version, horizon, weeks)
+
+
+# --- scenario inputs -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inputs:
+    weeks: int = DEFAULT_WEEKS
+    objective: str = DEFAULT_OBJECTIVE
+    horizon: str = DEFAULT_HORIZON
+    budgets: dict[str, int] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return {"version": PAYLOAD_VERSION, "weeks": self.weeks, "objective": self.objective,
+                "horizon": self.horizon, "budgets": dict(self.budgets)}
+
+
+def baseline_budgets(data: ScenarioData, weeks: int) -> dict[str, int]:
+    """The last ``weeks`` weeks' spend per channel: the plan 'last period continued'."""
+    got = last_period_budgets(data.weekly, weeks=weeks, channels=data.model.spend_channels())
+    return {ch: int(round(v)) for ch, v in got.items()}
+
+
+def parse_budget(text: str, channels: list[str]) -> dict[str, int] | None:
+    """``ch:amount,ch:amount`` → budgets; None when anything in it is unusable."""
+    out: dict[str, int] = {}
+    items = [p for p in text.split(",") if p]
+    if not items or len(items) > 2 * len(channels) + 5:
+        return None
+    for item in items:
+        ch, sep, amount = item.partition(":")
+        if not sep or ch not in channels or ch in out or not amount.isdigit() or len(amount) > 13:
+            return None
+        value = int(amount)
+        if value > MAX_BUDGET:
+            return None
+        out[ch] = value
+    return out
+
+
+def dump_budget(budgets: dict[str, int], channels: list[str]) -> str:
+    return ",".join(f"{ch}:{int(budgets.get(ch, 0))}" for ch in channels)
+
+
+def parse_weeks(text: str) -> int | None:
+    return int(text) if text.isdigit() and int(text) in WEEK_CHOICES else None
+
+
+def parse_choice(choices) -> Any:
+    return lambda text: text if text in choices else None
+
+
+def inputs_from_payload(payload: dict[str, Any], data: ScenarioData) -> Inputs | None:
+    """A saved payload back into inputs; None when it does not fit the current data or is damaged."""
+    channels = data.model.spend_channels()
+    weeks, objective, horizon = payload.get("weeks"), payload.get("objective"), payload.get("horizon")
+    budgets = payload.get("budgets")
+    if weeks not in WEEK_CHOICES or objective not in OBJECTIVES or horizon not in HORIZONS \
+            or not isinstance(budgets, dict):
+        return None
+    clean = baseline_budgets(data, weeks)
+    for ch, value in budgets.items():
+        if ch not in channels:
+            continue  # a channel no longer modelled: dropped (the page says the numbers are recomputed)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) \
+                or not 0 <= value <= MAX_BUDGET:
+            return None
+        clean[ch] = int(round(value))
+    return Inputs(int(weeks), objective, horizon, clean)
+
+
+def current_inputs(data: ScenarioData) -> Inputs:
+    ss = st.session_state
+    weeks = ss.get(WEEKS, DEFAULT_WEEKS)
+    budgets = {ch: int(ss.get(budget_key(ch), 0) or 0) for ch in data.model.spend_channels()}
+    return Inputs(weeks, ss.get(OBJECTIVE, DEFAULT_OBJECTIVE), ss.get(HORIZON, DEFAULT_HORIZON), budgets)
+
+
+def set_inputs(inputs: Inputs) -> None:
+    """Put inputs into the widgets' state (before the widgets are drawn, or from a callback)."""
+    ss = st.session_state
+    ss[WEEKS] = ss[WEEKS_PREV] = inputs.weeks
+    ss[OBJECTIVE] = inputs.objective
+    ss[HORIZON] = inputs.horizon
+    for ch, value in inputs.budgets.items():
+        ss[budget_key(ch)] = int(value)
+
+
+# --- the link ----------------------------------------------------------------------------------
+
+
+def _query(param: str) -> str | None:
+    values = st.query_params.get_all(param)
+    return values[-1] if values and len(values[-1]) <= 2000 else None
+
+
+def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
+    """On the page's first run in a session: inputs from ``?scenario=`` or the unsaved parameters.
+
+    Returns the parameters that could not be used (for the link notice). A scenario id that
+    does not exist is reported separately (``LINK_ERROR``), with the baseline shown instead.
+    """
+    ss = st.session_state
+    if ss.get(SEEDED):
+        kept = ss.get(KEPT)
+        if kept is not None and any(budget_key(ch) not in ss for ch in kept[0].budgets):
+            set_inputs(kept[0])  # back from another page: Streamlit forgot the widgets, we did not
+            ss[COMPARE] = list(kept[1])
+        return []
+    ss[SEEDED] = True
+    ss[LOADED] = None
+    ss[LINK_ERROR] = None
+    problems: list[str] = []
+    channels = data.model.spend_channels()
+    inputs: Inputs | None = None
+    raw_id = st.query_params.get_all(P_SCENARIO)
+    if raw_id:
+        sid = raw_id[-1]
+        saved = get_scenario(ctx.store, sid) if valid_id(sid) else None
+        if saved is None:
+            ss[LINK_ERROR] = ("scn.bad_id", sid[:40])
+        else:
+            inputs = inputs_from_payload(saved.payload, data)
+            if inputs is None:
+                ss[LINK_ERROR] = ("scn.bad_payload", saved.name[:80])
+            else:
+                ss[LOADED] = saved
+        for p in (P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON):  # a saved scenario wins over loose parameters
+            if p in st.query_params:
+                del st.query_params[p]
+        if inputs is None:
+            del st.query_params[P_SCENARIO]
+    if inputs is None:
+        weeks = DEFAULT_WEEKS
+        text = _query(P_WEEKS)
+        if text is not None:
+            weeks = parse_weeks(text) or DEFAULT_WEEKS
+            if parse_weeks(text) is None:
+                problems.append(P_WEEKS)
+        objective = _checked(P_OBJECTIVE, OBJECTIVES, DEFAULT_OBJECTIVE, problems)
+        horizon = _checked(P_HORIZON, tuple(HORIZONS), DEFAULT_HORIZON, problems)
+        budgets = baseline_budgets(data, weeks)
+        text = _query(P_BUDGET)
+        if text is not None:
+            parsed = parse_budget(text, channels)
+            if parsed is None:
+                problems.append(P_BUDGET)
+            else:
+                budgets.update(parsed)
+        inputs = Inputs(weeks, objective, horizon, budgets)
+    set_inputs(inputs)
+    ss[SEED_INPUTS] = inputs
+    ss[COMPARE] = _seed_compare(ctx, problems)
+    for p in problems:
+        if p in st.query_params:
+            del st.query_params[p]
+    return problems
+
+
+def _checked(param: str, choices: tuple[str, ...], default: str, problems: list[str]) -> str:
+    text = _query(param)
+    if text is None:
+        return default
+    if text in choices:
+        return text
+    problems.append(param)
+    return default
+
+
+def _seed_compare(ctx: PageContext, problems: list[str]) -> list[str]:
+    text = _query(P_COMPARE)
+    if text is None:
+        return []
+    ids = [i for i in text.split(",") if i]
+    known = set(saved_frame(ctx)["scenario_id"].to_list())
+    good = [i for i in dict.fromkeys(ids) if valid_id(i) and i in known][:MAX_COMPARE]
+    if len(good) != len(ids):
+        problems.append(P_COMPARE)
+    return good
+
+
+def write_link(inputs: Inputs, data: ScenarioData) -> None:
+    """The address bar: ``scenario=<id>`` while a saved scenario is shown unchanged, else the inputs."""
+    ss = st.session_state
+    qp = st.query_params
+    loaded: SavedScenario | None = ss.get(LOADED)
+    wanted: dict[str, str] = {}
+    if loaded is not None and inputs_from_payload(loaded.payload, data) == inputs:
+        wanted[P_SCENARIO] = loaded.scenario_id
+    else:
+        if inputs.weeks != DEFAULT_WEEKS:
+            wanted[P_WEEKS] = str(inputs.weeks)
+        if inputs.objective != DEFAULT_OBJECTIVE:
+            wanted[P_OBJECTIVE] = inputs.objective
+        if inputs.horizon != DEFAULT_HORIZON:
+            wanted[P_HORIZON] = inputs.horizon
+        if inputs.budgets != baseline_budgets(data, inputs.weeks):
+            wanted[P_BUDGET] = dump_budget(inputs.budgets, data.model.spend_channels())
+    compare = ss.get(COMPARE) or []
+    ss[KEPT] = (inputs, tuple(compare))
+    if compare:
+        wanted[P_COMPARE] = ",".join(compare)
+    for param in (P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE):
+        if param in wanted:
+            if qp.get(param) != wanted[param]:
+                qp[param] = wanted[param]
+        elif param in qp:
+            del qp[param]
+
+
+# --- saved scenarios -----------------------------------------------------------------------------
+
+
+def saved_frame(ctx: PageContext) -> pl.DataFrame:
+    """Saved scenarios, newest first (read on every run: a save elsewhere shows up at once)."""
+    return list_scenarios(ctx.store)
+
+
+def saved_inputs(ctx: PageContext, data: ScenarioData, scenario_id: str) -> tuple[SavedScenario, Inputs] | None:
+    saved = get_scenario(ctx.store, scenario_id)
+    if saved is None:
+        return None
+    inputs = inputs_from_payload(saved.payload, data)
+    return (saved, inputs) if inputs is not None else None
+
+
+def with_weeks(inputs: Inputs, weeks: int) -> Inputs:
+    """The same weekly budget over another number of weeks."""
+    factor = weeks / inputs.weeks
+    return replace(inputs, weeks=weeks, budgets={ch: int(round(v * factor)) for ch, v in inputs.budgets.items()})
+
+
+def parse_payload(text: str | None) -> dict[str, Any]:
+    """A stored payload as a dict ({} when it is not readable JSON of an object)."""
+    try:
+        value = json.loads(text or "")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def escape(text: str, limit: int = 80) -> str:
+    """User text (names, notes) made inert for markdown."""
+    return escape_markdown(text, limit=limit)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _truth_curves(_store, sid: str, version: str) -> dict | None:
+    truth = truth_of(_store)
+    return (truth or {}).get("response_curves", {}).get("channels") or None
+
+
+def demo_truth_curves(ctx: PageContext) -> dict | None:
+    """The demo company's recorded curve parameters, when the data is the demo (else None)."""
+    return _truth_curves(ctx.store, store_id(ctx.store), ctx.version)

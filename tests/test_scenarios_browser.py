@@ -1,0 +1,84 @@
+"""Budget scenarios in a real browser: edit, save, open the saved link elsewhere, a bad link's message."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.test_browser import _chromium_present, browser, open_page, server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+VIEW = {"width": 1440, "height": 1100}
+
+
+def kpi_values(page) -> list[str]:
+    return [e.inner_text() for e in page.locator('[data-testid="stMetricValue"]').all()[:6]]
+
+
+def settle(page, ms: int = 1200) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(ms)
+
+
+def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifacts) -> None:  # noqa: F811
+    context = browser.new_context(viewport=VIEW)
+    page, watch = open_page(context, server["base"] + "/scenarios")
+    before = kpi_values(page)
+    assert len(before) == 6 and all(v.strip() and v != "—" for v in before), before
+    box = page.get_by_label("Budget of Search ads (Yandex Direct)")
+    box.fill("420000")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"budget=.*search_ads%3A420000|budget=.*search_ads:420000"), timeout=30_000)
+    settle(page)
+    edited = kpi_values(page)
+    assert edited != before, "editing a budget changed the projection"
+
+    page.get_by_role("tab", name="Save and compare").click()
+    page.get_by_label("Name").fill("Meeting plan")
+    page.get_by_label("Author").fill("Marketing")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"scenario=[a-z0-9]{8}"), timeout=30_000)
+    settle(page)
+    shared = page.url
+    assert "budget=" not in shared
+    assert kpi_values(page) == edited
+    page.screenshot(path=str(artifacts / "scenarios-saved.png"), full_page=True)
+    assert not watch.errors(), watch.errors()
+
+    fresh = browser.new_context(viewport=VIEW)  # a colleague opening the link from the invitation
+    page2, watch2 = open_page(fresh, shared)
+    settle(page2)
+    assert kpi_values(page2) == edited
+    assert "Meeting plan" in page2.locator('[data-testid="stAlert"]').first.inner_text()
+    assert page2.get_by_label("Budget of Search ads (Yandex Direct)").input_value() == "420000"
+    assert page2.url == shared
+    page2.screenshot(path=str(artifacts / "scenarios-opened-by-link.png"), full_page=True)
+    assert not page2.locator('[data-testid="stException"]').count()
+    assert not watch2.errors(), watch2.errors()
+
+    russian = browser.new_context(viewport={"width": 1440, "height": 2600})
+    page3, watch3 = open_page(russian, shared + "&lang=ru")
+    settle(page3)
+    page3.get_by_role("tab", name="Что если: один канал").click()
+    settle(page3, 800)
+    assert page3.locator("h1").first.inner_text().strip() == "Сценарии бюджета"
+    assert page3.locator(".js-plotly-plot").count() >= 2  # the curves and the what-if chart are drawn
+    page3.screenshot(path=str(artifacts / "scenarios-ru.png"), full_page=True)
+    assert not watch3.errors(), watch3.errors()
+    for ctx in (russian, fresh, context):
+        ctx.close()
+
+
+def test_a_bad_scenario_link_shows_a_clear_message(server, browser, artifacts) -> None:  # noqa: F811
+    context = browser.new_context(viewport=VIEW)
+    page, watch = open_page(context, server["base"] + "/scenarios?scenario=nothere2")
+    settle(page)
+    alert = page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "was not found" in alert and "nothere2" in alert
+    assert len(kpi_values(page)) == 6  # the baseline is shown instead
+    assert "scenario=" not in page.url
+    page.screenshot(path=str(artifacts / "scenarios-bad-link.png"))
+    assert not page.locator('[data-testid="stException"]').count()
+    assert not watch.errors(), watch.errors()
+    context.close()
