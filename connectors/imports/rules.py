@@ -99,3 +99,29 @@ EXAMPLES = {"int": "42", "float": "1234.5 or 1 234,50", "date": "2026-09-30 or 3
             "datetime": "2026-09-30 14:05 or 30.09.2026 14:05", "bool": "yes / no", "text": "any text"}
 EXPECTED = {"int": "a whole number", "float": "a number", "date": "a date", "datetime": "a date and time",
             "bool": "yes or no", "text": "text"}
+
+
+def column_guide(table: str) -> list[dict[str, object]]:
+    """Per column of a table's file: kind, whether required, key, and its limits (for templates)."""
+    derived = derived_columns(table)
+    key = set(schema.natural_key(table).columns)
+    out = []
+    for rule in column_rules(table):
+        limits = []
+        if rule.name in NONNEG.get(table, ()):
+            limits.append(("nonneg", {}))
+        if (table, rule.name) in RANGES:
+            low, high = RANGES[(table, rule.name)]
+            limits.append(("range", {"low": low, "high": high}))
+        if (table, rule.name) in ALLOWED:
+            limits.append(("allowed", {"allowed": ", ".join(ALLOWED[(table, rule.name)])}))
+        if rule.name in CHANNEL_COLUMNS and table != "channels":
+            limits.append(("channel", {}))
+        if rule.name == "campaign_id" and table in CAMPAIGN_REFERENCES:
+            limits.append(("campaign", {}))
+        if rule.name in EXTRA_COLUMNS.get(table, ()):
+            limits.append(("campaign_name", {}))
+        out.append({"column": rule.name, "kind": rule.kind,
+                    "required": rule.required and rule.name not in derived, "key": rule.name in key,
+                    "limits": limits})
+    return out
