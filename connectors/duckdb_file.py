@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -85,8 +86,9 @@ def connect_with_retry(path: Path, *, read_only: bool, busy_timeout_s: float,
                     "The database file is in use by another program (for example a running import). "
                     "Try again in a minute."
                 ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+            # short, jittered polls: a reader that reads now and then leaves short gaps to catch
+            time.sleep(delay * random.uniform(0.5, 1.0))
+            delay = min(delay * 2, 0.25)
 
 
 class DuckDBFile:

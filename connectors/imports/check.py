@@ -136,6 +136,13 @@ def check(parsed: ParsedFile, table: str, mapping: Mapping[str, str], *, constan
             first = raw.filter(bad)[0]
             problems.append(at_rows("wrong_type", rule.name, where(bad), value=_show(first),
                                     expected=EXPECTED[rule.kind], example=EXAMPLES[rule.kind]))
+        if rule.int_bounds is not None:
+            low, high = rule.int_bounds
+            huge = (value < low) | (value > high)
+            if huge.any():
+                problems.append(at_rows("out_of_range", rule.name, where(huge), value=_show(value.filter(huge)[0]),
+                                        low=low, high=high))
+                value = pl.select(pl.when(~huge.fill_null(False)).then(value)).to_series().alias(rule.name)
         if rule.kind == "text":
             long = value.str.len_chars() > MAX_TEXT
             if long.any():

@@ -60,6 +60,7 @@ class ColumnRule:
     kind: str  # text | int | float | date | datetime | bool
     required: bool
     key: bool = False
+    int_bounds: tuple[int, int] | None = None  # what the column's integer type can hold
 
 
 def _kind(col: sa.Column) -> str:
@@ -77,10 +78,20 @@ def _kind(col: sa.Column) -> str:
     return "text"
 
 
+def _int_bounds(col: sa.Column) -> tuple[int, int] | None:
+    if isinstance(col.type, sa.SmallInteger):
+        return -(2**15) + 1, 2**15 - 1
+    if isinstance(col.type, sa.BigInteger):
+        return -(2**53), 2**53
+    if isinstance(col.type, sa.Integer):
+        return -(2**31) + 1, 2**31 - 1
+    return None
+
+
 def column_rules(table: str) -> list[ColumnRule]:
     """Columns of a table in order, then the extra columns its files may bring."""
     t = schema.metadata.tables[table]
-    rules = [ColumnRule(c.name, _kind(c), not c.nullable, c.primary_key) for c in t.columns]
+    rules = [ColumnRule(c.name, _kind(c), not c.nullable, c.primary_key, _int_bounds(c)) for c in t.columns]
     rules += [ColumnRule(name, "text", False) for name in EXTRA_COLUMNS.get(table, ())]
     return rules
 
