@@ -29,7 +29,8 @@ from dashboard.i18n import fmt_number, t
 
 TABLE = "imp_table"
 PRESET = "imp_preset"
-FILE = "imp_file"
+FILE = "imp_file"  # + the upload round: a finished import starts a fresh, empty uploader
+ROUND = "imp_round"
 ENCODING = "imp_encoding"
 SEPARATOR = "imp_separator"
 DECIMAL = "imp_decimal"
@@ -69,7 +70,8 @@ class Upload:
 
 
 def _upload(lang: str, max_mb: int) -> Upload | None:
-    file = st.file_uploader(t("imp.upload", lang), type=["csv", "txt", "tsv", "xlsx", "parquet"], key=FILE,
+    file = st.file_uploader(t("imp.upload", lang), type=["csv", "txt", "tsv", "xlsx", "parquet"],
+                            key=f"{FILE}_{st.session_state.get(ROUND, 0)}",
                             help=t("imp.upload_help", lang, mb=max_mb), max_upload_size=max_mb)
     if file is None:
         return None
@@ -317,6 +319,7 @@ def import_wizard(ctx: PageContext) -> None:
             st.error(t("imp.failed", lang, message=escape_markdown(str(exc), 300)), icon=":material/error:")
             return
         st.session_state.pop(PLAN, None)
+        st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
         st.session_state[FLASH] = t("imp.done", lang, added=fmt_number(result.rows_added, lang),
                                     updated=fmt_number(result.rows_updated, lang), table=result.table,
                                     version=result.data_version)

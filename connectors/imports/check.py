@@ -313,5 +313,5 @@ def _duplicates(table: str, typed: dict[str, pl.Series], problems: list[Problem]
         pl.all_horizontal(pl.all())).to_series()
     if dup.any():
         first = frame.filter(dup).row(0)
-        problems.append(at_rows("duplicate_key", ", ".join(key), where(dup), key=", ".join(key),
+        problems.append(at_rows("duplicate_key", ", ".join(key), where(dup), key_columns=", ".join(key),
                                 value=_show(", ".join(str(v) for v in first))))

@@ -58,8 +58,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{suggestion}Import it into campaigns first, or map a campaign name column so new campaigns are created.",
     ),
     "duplicate_key": (
-        "The same {key} appears on several rows ({value}).",
-        "Each {key} may appear once in a file: remove or merge the repeated rows.",
+        "The same {key_columns} appears on several rows ({value}).",
+        "Each {key_columns} may appear once in a file: remove or merge the repeated rows.",
     ),
     "too_long": (
         "'{column}' is longer than {limit} characters.",
