@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from connectors import schema
+from connectors.export import csv_bytes
 from connectors.imports import (
     PRESETS, FileRejected, FormatOptions, ImportBlocked, ImportPlan, ImportRequest, NewChannel, ParsedFile,
     apply_import, plan_import, read_file,
@@ -42,6 +43,8 @@ FLASH = "imp_flash"  # the result of the last import, shown once after the rerun
 NOT_IN_FILE = ""
 FROM_CAMPAIGN = ""
 AUTO = "auto"
+REPORT_DOWNLOAD = "imp_report_download"
+MAX_LISTED = 30  # problems listed in full; the table below the list has them all
 SEPARATOR_NAMES = {";": "; (semicolon)", ",": ", (comma)", "\t": "tab", "|": "| (pipe)"}
 
 
@@ -187,7 +190,8 @@ def problems_frame(plan: ImportPlan, lang: str) -> pl.DataFrame:
     rows = []
     ordered = sorted(plan.problems, key=lambda p: (p.severity != "error", min(p.rows) if p.rows else 0))
     for p in ordered:
-        fields = {"column": p.column or "", "count": p.count, **{k: str(v) for k, v in p.params.items()}}
+        fields = {"column": p.column or "", "count": p.count, **{k: str(v) for k, v in p.params.items()},
+                  **_localised(p.params, lang)}
         listed = ", ".join(str(r) for r in p.rows)
         if p.count > len(p.rows):
             listed += " " + t("imp.rows_more", lang, count=fmt_number(p.count, lang))
@@ -200,6 +204,21 @@ def problems_frame(plan: ImportPlan, lang: str) -> pl.DataFrame:
         })
     return pl.DataFrame(rows, schema={"severity": pl.String, "rows": pl.String, "column": pl.String,
                                       "problem": pl.String, "hint": pl.String})
+
+
+def _localised(params: dict[str, object], lang: str) -> dict[str, str]:
+    """The parts of a problem's parameters that are words, in the user's language."""
+    out: dict[str, str] = {}
+    if "kind" in params:
+        out["expected"] = t(f"expected.{params['kind']}", lang)
+        out["example"] = t(f"example.{params['kind']}", lang)
+    if "suggested" in params:
+        hit = str(params["suggested"])
+        key = "imp.did_you_mean_short" if "allowed" in params else "imp.did_you_mean"
+        out["suggestion"] = t(key, lang, value=hit) if hit else ""
+    if "op" in params:
+        out["relation"] = t("imp.relation.ge" if params["op"] == ">=" else "imp.relation.le", lang)
+    return out
 
 
 def _fill(key: str, fields: dict[str, object]) -> dict[str, object]:
@@ -229,12 +248,31 @@ def _report(plan: ImportPlan, lang: str) -> None:
             first = plan.previous_imports[-1]
             st.info(t("imp.seen_before", lang, when=str(first["imported_at"])[:16]), icon=":material/history:")
     if plan.problems:
-        st.dataframe(problems_frame(plan, lang), hide_index=True, height="content", column_config={
-            "severity": t("imp.col.severity", lang), "rows": t("imp.col.rows", lang),
-            "column": t("imp.col.column", lang), "problem": st.column_config.TextColumn(t("imp.col.problem", lang),
-                                                                                      width="large"),
-            "hint": st.column_config.TextColumn(t("imp.col.hint", lang), width="large"),
-        })
+        frame = problems_frame(plan, lang)
+        with st.container(border=True):
+            for row in frame.head(MAX_LISTED).iter_rows(named=True):
+                badge = "red" if row["severity"] == t("imp.severity.error", lang) else "orange"
+                where = f"**{t('imp.col.rows', lang)}: {escape_markdown(row['rows'], 80)}** · " if row["rows"] else ""
+                column = f"`{escape_markdown(row['column'], 60)}` · " if row["column"] else ""
+                st.markdown(f":{badge}-badge[{escape_markdown(row['severity'])}] {where}{column}"
+                            f"{escape_markdown(row['problem'], 400)}  \n"
+                            f":material/arrow_right: {escape_markdown(row['hint'], 400)}")
+            if frame.height > MAX_LISTED:
+                st.caption(t("imp.more_problems", lang, count=frame.height - MAX_LISTED))
+        with st.expander(t("imp.report_table", lang), icon=":material/table:"):
+            _report_table(frame, lang)
+
+
+def _report_table(frame: pl.DataFrame, lang: str) -> None:
+    """Every problem as a table, and as a CSV to hand to whoever fixes the file."""
+    st.dataframe(frame, hide_index=True, height="content", column_config={
+        "severity": t("imp.col.severity", lang), "rows": t("imp.col.rows", lang),
+        "column": t("imp.col.column", lang), "problem": st.column_config.TextColumn(t("imp.col.problem", lang),
+                                                                                  width="large"),
+        "hint": st.column_config.TextColumn(t("imp.col.hint", lang), width="large"),
+    })
+    st.download_button(t("imp.report_download", lang), csv_bytes(frame), file_name="import_problems.csv",
+                       mime="text/csv", key=REPORT_DOWNLOAD, on_click="ignore", icon=":material/download:")
 
 
 def _user() -> str | None:

@@ -71,19 +71,25 @@ def _show(value: object) -> str:
     return text[:_VALUE_CHARS] + ("…" if len(text) > _VALUE_CHARS else "")
 
 
-def _suggest(value: str, known: Mapping[str, str]) -> str:
-    """'Did you mean "x"? ' or ''."""
+def _closest(value: str, known: Mapping[str, str]) -> str:
+    """The known id closest to a value (by id or by name), or ''."""
     if not known:
         return ""
     by_name = {v.lower(): k for k, v in known.items() if v}
     if value.lower() in by_name:
-        return f"Did you mean '{by_name[value.lower()]}'? "
+        return by_name[value.lower()]
     pool = list(known) + list(by_name)
     close = difflib.get_close_matches(value.lower(), [p.lower() for p in pool], n=1, cutoff=0.6)
     if not close:
         return ""
     hit = next(p for p in pool if p.lower() == close[0])
-    return f"Did you mean '{by_name.get(hit.lower(), hit)}'? "
+    return by_name.get(hit.lower(), hit)
+
+
+def _suggest(value: str, known: Mapping[str, str]) -> dict[str, str]:
+    """Problem parameters naming the closest known id: 'suggested' (the id) and 'suggestion' (English text)."""
+    hit = _closest(value, known)
+    return {"suggested": hit, "suggestion": f"Did you mean '{hit}'? " if hit else ""}
 
 
 def _parse(raw: pl.Series, kind: str, decimal: str) -> tuple[pl.Series, pl.Series]:
@@ -135,7 +141,7 @@ def check(parsed: ParsedFile, table: str, mapping: Mapping[str, str], *, constan
         if bad.any():
             first = raw.filter(bad)[0]
             problems.append(at_rows("wrong_type", rule.name, where(bad), value=_show(first),
-                                    expected=EXPECTED[rule.kind], example=EXAMPLES[rule.kind]))
+                                    expected=EXPECTED[rule.kind], example=EXAMPLES[rule.kind], kind=rule.kind))
         if rule.int_bounds is not None:
             low, high = rule.int_bounds
             huge = (value < low) | (value > high)
@@ -240,7 +246,7 @@ def _campaigns(table: str, typed: dict[str, pl.Series], refs: References, consta
         ).with_columns(pl.lit(None, pl.Date).alias("end_date")).select(empty.columns)
     for cid in ids.filter(unknown).unique(maintain_order=True).to_list():
         problems.append(at_rows("unknown_campaign", "campaign_id", where(ids == cid), value=_show(cid),
-                                suggestion=_suggest(cid, {k: "" for k in refs.campaigns})))
+                                **_suggest(cid, {k: "" for k in refs.campaigns})))
     return empty
 
 
@@ -263,7 +269,8 @@ def _value_rules(table: str, typed: dict[str, pl.Series], problems: list[Problem
                 close = difflib.get_close_matches(str(value).lower(), list(allowed), n=1, cutoff=0.5)
                 problems.append(at_rows("not_allowed", col, where(typed[col] == value), value=_show(value),
                                         allowed=", ".join(allowed),
-                                        suggestion=f" (did you mean '{close[0]}'?)" if close else ""))
+                                        suggestion=f" (did you mean '{close[0]}'?)" if close else "",
+                                        suggested=close[0] if close else ""))
     for col, series in typed.items():
         if series.dtype not in (pl.Date, pl.Datetime("us")):
             continue
@@ -282,7 +289,7 @@ def _value_rules(table: str, typed: dict[str, pl.Series], problems: list[Problem
             i = bad.fill_null(False).arg_max()
             problems.append(at_rows(
                 "inconsistent", col, where(bad), value=_show(a[i]), other=other, other_value=_show(b[i]),
-                relation="earlier than" if relation == ">=" else "greater than",
+                relation="earlier than" if relation == ">=" else "greater than", op=relation,
                 rule=f"{col} {relation} {other}"))
 
 
@@ -300,7 +307,7 @@ def _channel_references(table: str, typed: dict[str, pl.Series], refs: Reference
         for value in series.filter(bad).unique(maintain_order=True).to_list():
             unknown.append(value)
             problems.append(at_rows("unknown_channel", col, where(series == value), value=_show(value),
-                                    suggestion=_suggest(value, refs.channels)))
+                                    **_suggest(value, refs.channels)))
     return list(dict.fromkeys(unknown))
 
 
