@@ -495,6 +495,7 @@ def _adbc_query(store: SQLAlchemyStore, stmt: sa.sql.Executable) -> pl.DataFrame
 
     sql, params = compile_statement(stmt, postgresql.dialect(paramstyle="numeric_dollar"))
     for attempt in (1, 2):
+        reused = False
         try:
             with store.adbc_connection() as (conn, reused), conn.cursor() as cur:
                 cur.execute(sql, params or None)

@@ -295,3 +295,8 @@ def test_exports_neutralise_formulas_and_reimport_the_text(store) -> None:
     apply_import(store, plan)
     stored = store.execute_sql("SELECT text FROM reviews WHERE review_id >= 900000001 ORDER BY review_id")["text"]
     assert stored.to_list() == hostile[:2]  # kept as text, exactly as the source wrote it
+
+
+def test_a_header_without_rows_is_reported_not_crashed(store) -> None:
+    plan = plan_import(store, b"day", "h.csv", ImportRequest("spend"), max_bytes=MB)
+    assert {p.code for p in plan.problems if p.severity == "error"} == {"no_rows", "missing_column"}

@@ -236,7 +236,8 @@ def _from_rows(rows: list[list[str]], numbers: list[int], name: str, kind: str, 
     else:
         h = detect_header(rows)
     header = _column_names(rows[h])
-    body = [(numbers[i], r) for i, r in enumerate(rows) if i > h and any(c.strip() for c in r)]
+    body = [(numbers[i], r) for i, r in enumerate(rows)
+            if i > h and r and ((r[0] and not r[0].isspace()) or any(c.strip() for c in r))]
     problems: list[Problem] = []
     totals = 0
     while body and body[-1][1] and _TOTAL.match(next((c for c in body[-1][1] if c.strip()), "")):
@@ -252,9 +253,11 @@ def _from_rows(rows: list[list[str]], numbers: list[int], name: str, kind: str, 
             by_found.setdefault(found, []).append(n)
         for found, where in by_found.items():
             problems.append(at_rows("ragged_row", None, where, found=found, expected=width))
-    columns = {c: [(r[j] if j < len(r) else None) for _, r in body] for j, c in enumerate(header)}
-    frame = pl.DataFrame({**columns, ROW: [n for n, _ in body]},
-                         schema={**{c: pl.String for c in header}, ROW: pl.Int64})
+    fill = [None] * width
+    cells = [r if len(r) == width else (r[:width] + fill[: width - len(r)]) for _, r in body]
+    columns = list(zip(*cells)) if cells else [()] * width
+    frame = pl.DataFrame({**{c: pl.Series(c, columns[j], dtype=pl.String) for j, c in enumerate(header)},
+                          ROW: pl.Series(ROW, [n for n, _ in body], dtype=pl.Int64)})
     return ParsedFile(name=name, kind=kind, frame=frame, sha256="", size=0, header_row=numbers[h], problems=problems)
 
 

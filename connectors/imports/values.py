@@ -104,8 +104,10 @@ def parse_temporal(s: pl.Series, kind: str) -> tuple[pl.Series, pl.Series, str |
     text = _cleaned(s)
     if text.is_null().all():
         dtype = pl.Date if kind == "date" else pl.Datetime("us")
-        return pl.Series(s.name, [None] * len(s), dtype=dtype), pl.Series([False] * len(s)), None
+        none = pl.Series(s.name, [False] * len(s), dtype=pl.Boolean)
+        return pl.Series(s.name, [None] * len(s), dtype=dtype), none, None
     best: tuple[int, str, pl.Series] | None = None
+    filled = int(text.is_not_null().sum())
     for family, date_formats in DATE_FAMILIES.items():
         with_time = DATETIME_FAMILIES[family]
         if kind == "date":
@@ -121,6 +123,8 @@ def parse_temporal(s: pl.Series, kind: str) -> tuple[pl.Series, pl.Series, str |
         n = int(value.is_not_null().sum())
         if best is None or n > best[0]:
             best = (n, family, value)
+        if n == filled:  # every cell read: no later family can do better
+            break
     assert best is not None
     value = best[2].alias(s.name)
     return value, text.is_not_null() & value.is_null(), best[1]
