@@ -33,13 +33,15 @@ def show_loaded(ctx: PageContext) -> None:
     lang = ctx.lang
     frame = loaded_tables(ctx)
     st.dataframe(
-        frame.with_columns(
-            pl.col("table").map_elements(lambda x: table_label(x, lang), return_dtype=pl.String),
+        frame.select(
+            pl.col("table").map_elements(lambda x: t(f"table.{x}", lang), return_dtype=pl.String).alias("name"),
+            "table",
             pl.col("rows").map_elements(lambda n: fmt_number(n, lang), return_dtype=pl.String),
+            "first", "last", "last_import",
         ),
         hide_index=True, height="content",
         column_config={
-            "table": t("data.table", lang), "rows": t("data.rows", lang),
+            "name": t("data.table", lang), "table": t("data.code", lang), "rows": t("data.rows", lang),
             "first": st.column_config.DateColumn(t("data.first", lang)),
             "last": st.column_config.DateColumn(t("data.last", lang)),
             "last_import": st.column_config.DatetimeColumn(t("data.last_import", lang), format="YYYY-MM-DD HH:mm"),

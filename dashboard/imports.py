@@ -9,7 +9,7 @@ hash, so a new file starts from its own suggestions.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 import streamlit as st
@@ -36,6 +36,7 @@ ENCODING = "imp_encoding"
 SEPARATOR = "imp_separator"
 DECIMAL = "imp_decimal"
 HEADER = "imp_header"
+SHEET = "imp_sheet"
 CHECK = "imp_check"
 IMPORT = "imp_import"
 PLAN = "imp_plan"  # (token, ImportPlan) of the last check
@@ -303,7 +304,7 @@ def import_wizard(ctx: PageContext) -> None:
                               else (PRESETS[k].label_ru if lang == "ru" else PRESETS[k].label))
     upload = _upload(lang, max_mb)
     if upload is None:
-        st.caption(t("imp.start", lang))
+        st.info(t("imp.start", lang), icon=":material/upload_file:")
         return
     if len(upload.data) > max_mb * 2**20:
         st.error(t("imp.too_large", lang, mb=max_mb), icon=":material/error:")
@@ -316,6 +317,14 @@ def import_wizard(ctx: PageContext) -> None:
         st.error(t(f"reject.{parsed.code}", lang, **_fill(f"reject.{parsed.code}", dict(parsed.params)))
                  + " " + t("imp.nothing_written", lang), icon=":material/error:")
         return
+    if len(parsed.sheets) > 1:
+        sheet = st.selectbox(t("imp.sheet", lang), parsed.sheets, key=SHEET)
+        if sheet != parsed.sheet:
+            options = replace(options, sheet=sheet)
+            parsed = _parse(upload.sha, upload.name, options, max_mb * 2**20, upload.data)
+            if isinstance(parsed, FileRejected):
+                st.error(t("reject.unreadable", lang), icon=":material/error:")
+                return
     _show_format(parsed, lang)
 
     st.markdown(f"##### {t('imp.step_mapping', lang)}")

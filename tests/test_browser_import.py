@@ -95,6 +95,7 @@ def test_the_wizard_imports_a_good_file(server, browser, artifacts, tmp_path) ->
     page.get_by_role("button", name="Import into spend").click()
     page.get_by_text("rows added").wait_for(timeout=30_000)
     page.wait_for_timeout(500)
+    page.get_by_text("rows added").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "import-3-done.png"), full_page=True)
     assert "Imported into spend: 0 rows added, 2 updated" in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert not page.locator('[data-testid="stException"]').count()
@@ -121,7 +122,7 @@ def test_the_wizard_stops_a_bad_file_with_a_readable_report(server, browser, art
     rows = "Rows" if lang == "en" else "Строки"
     for row in ("2", "3", "4", "5, 6", "7"):
         assert f"{rows}: {row}" in report, report  # every problem with its rows, as readable text
-    assert ("Did you mean 'search_ads'?" if lang == "en" else "search_ads") in report
+    assert ("Did you mean “search_ads”?" if lang == "en" else "имелось в виду «search_ads»") in report
     importer = page.get_by_role("button", name="Import into spend" if lang == "en" else "Импортировать в spend")
     assert importer.is_disabled()
     assert not page.locator('[data-testid="stException"]').count()

@@ -58,7 +58,7 @@ def upload(at: AppTest, name: str, data: bytes) -> None:
 
 def shown_rows(at: AppTest, table: str) -> str:
     frame = pl.from_pandas(at.dataframe[0].value)
-    return frame.filter(pl.col("table").str.ends_with(f"({table})"))["rows"][0]
+    return frame.filter(pl.col("table") == table)["rows"][0]
 
 
 def all_text(at: AppTest) -> str:

@@ -300,3 +300,23 @@ def test_exports_neutralise_formulas_and_reimport_the_text(store) -> None:
 def test_a_header_without_rows_is_reported_not_crashed(store) -> None:
     plan = plan_import(store, b"day", "h.csv", ImportRequest("spend"), max_bytes=MB)
     assert {p.code for p in plan.problems if p.severity == "error"} == {"no_rows", "missing_column"}
+
+
+def test_excel_rows_are_numbered_as_in_the_spreadsheet(store) -> None:
+    import xlsxwriter
+
+    from connectors.imports import FormatOptions
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    book.add_worksheet("Readme").write(0, 0, "see the next sheet")
+    sheet = book.add_worksheet("Отчёт")
+    sheet.write(2, 0, "Статистика по кампаниям")  # a title on row 3, the header on row 5
+    sheet.write_row(4, 0, ["Дата", "ID кампании", "Расход"])
+    sheet.write_row(5, 0, ["01.10.2026", "display_msk", 12.5])
+    sheet.write_row(6, 0, ["02.10.2026", "display_msk", "двенадцать"])
+    book.close()
+    request = ImportRequest("spend", options=FormatOptions(sheet="Отчёт"))
+    plan = plan_import(store, buf.getvalue(), "report.xlsx", request, max_bytes=MB)
+    assert plan.parsed.header_row == 5 and plan.parsed.sheets == ("Readme", "Отчёт")
+    assert [(p.code, p.rows) for p in plan.problems if p.severity == "error"] == [("wrong_type", (7,))]

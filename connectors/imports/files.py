@@ -297,10 +297,29 @@ def _read_xlsx(data: bytes, name: str, max_bytes: int, options: FormatOptions) -
             raise
         raise FileRejected("unreadable", "The Excel file is damaged or not an .xlsx file.") from None
     rows = [["" if v is None else str(v) for v in r] for r in table.iter_rows()]
-    parsed = _from_rows(rows, list(range(1, len(rows) + 1)), name, "xlsx", options)
+    first = _first_used_row(data, sheets.index(sheet))  # the reader starts at the first used row
+    parsed = _from_rows(rows, list(range(first, first + len(rows))), name, "xlsx", options)
     parsed.sheet, parsed.sheets = sheet, sheets
     parsed.decimal = "."
     return parsed
+
+
+def _first_used_row(data: bytes, index: int) -> int:
+    """The spreadsheet row number of a sheet's first cell with a value (1 when it cannot be told)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            book = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
+            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+            ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", book)
+            targets = dict(re.findall(r"<Relationship\b[^>]*?Id=\"([^\"]+)\"[^>]*?Target=\"([^\"]+)\"", rels))
+            target = targets[ids[index]].lstrip("/")
+            path = target if target.startswith("xl/") else "xl/" + target
+            with zf.open(path) as f:
+                head = f.read(4 * 2**20).decode("utf-8", errors="replace")
+    except (KeyError, IndexError, zipfile.BadZipFile, OSError, ValueError):
+        return 1
+    hit = re.search(r"<c\b[^>]*?\br=\"[A-Z]+(\d+)\"[^>/]*>(?:(?!</c>).)*?<(?:v|is)\b", head, re.DOTALL)
+    return int(hit.group(1)) if hit else 1
 
 
 # --- Parquet ----------------------------------------------------------------------
