@@ -39,7 +39,7 @@ def show_loaded(ctx: PageContext) -> None:
             pl.col("rows").map_elements(lambda n: fmt_number(n, lang), return_dtype=pl.String),
             "first", "last", "last_import",
         ),
-        hide_index=True, height="content",
+        hide_index=True, height="content", placeholder="—",
         column_config={
             "name": t("data.table", lang), "table": t("data.code", lang), "rows": t("data.rows", lang),
             "first": st.column_config.DateColumn(t("data.first", lang)),
@@ -71,7 +71,7 @@ def show_history(ctx: PageContext) -> None:
         return
     st.dataframe(
         log.select("imported_at", "file_name", "table_name", "rows_added", "rows_updated", "imported_by", "source"),
-        hide_index=True, height="content",
+        hide_index=True, height="content", placeholder="—",
         column_config={
             "imported_at": st.column_config.DatetimeColumn(t("hist.when", lang), format="YYYY-MM-DD HH:mm"),
             "file_name": t("hist.file", lang), "table_name": t("data.table", lang),

@@ -42,6 +42,7 @@ IMPORT = "imp_import"
 PLAN = "imp_plan"  # (token, ImportPlan) of the last check
 FLASH = "imp_flash"  # the result of the last import, shown once after the rerun
 NOT_IN_FILE = ""
+NO_PRESET = ""
 FROM_CAMPAIGN = ""
 AUTO = "auto"
 REPORT_DOWNLOAD = "imp_report_download"
@@ -298,10 +299,10 @@ def import_wizard(ctx: PageContext) -> None:
                          format_func=lambda x: table_label(x, lang))
     preset = None
     if any(p.table == table for p in PRESETS.values()):
-        keys = [None, *(k for k, p in PRESETS.items() if p.table == table)]
+        keys = [NO_PRESET, *(k for k, p in PRESETS.items() if p.table == table)]
         preset = c2.selectbox(t("imp.preset", lang), keys, key=PRESET,
-                              format_func=lambda k: t("imp.no_preset", lang) if k is None
-                              else (PRESETS[k].label_ru if lang == "ru" else PRESETS[k].label))
+                              format_func=lambda k: t("imp.no_preset", lang) if k == NO_PRESET
+                              else (PRESETS[k].label_ru if lang == "ru" else PRESETS[k].label)) or None
     upload = _upload(lang, max_mb)
     if upload is None:
         st.info(t("imp.start", lang), icon=":material/upload_file:")
