@@ -195,7 +195,7 @@ def problems_frame(plan: ImportPlan, lang: str) -> pl.DataFrame:
         fields = {"column": p.column or "", "count": p.count, **{k: str(v) for k, v in p.params.items()},
                   **_localised(p.params, lang)}
         listed = ", ".join(str(r) for r in p.rows)
-        if p.count > len(p.rows):
+        if p.rows and p.count > len(p.rows):
             listed += " " + t("imp.rows_more", lang, count=fmt_number(p.count, lang))
         rows.append({
             "severity": t(f"imp.severity.{p.severity}", lang),

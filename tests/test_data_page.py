@@ -96,6 +96,8 @@ def test_wizard_imports_a_good_file_and_pages_show_it_without_restart(private_ap
     assert not at.exception and not at.error
     assert [m.value for m in at.metric[:4]] == ["3", "3", "0", "0"]  # rows, new, changed, already loaded
     assert any("2 new campaign" in i.value for i in at.info)
+    notes = pl.from_pandas(at.dataframe[2].value)  # the report: one note, the skipped totals row, on no row
+    assert notes["severity"].to_list() == ["note"] and notes["rows"].to_list() == [""]
     at.button(key="imp_import").click().run()
     assert not at.exception
     assert any("3 rows added, 0 updated" in s.value for s in at.success)
