@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +63,14 @@ class ReadWriteLock:
                 self._cond.notify_all()
 
 
-def connect_with_retry(path: Path, *, read_only: bool, busy_timeout_s: float) -> Any:
+def connect_with_retry(path: Path, *, read_only: bool, busy_timeout_s: float,
+                       on_wait: Callable[[], None] | None = None) -> Any:
+    """Open the file, retrying while another process holds its lock; ``on_wait`` is told once."""
     import duckdb
 
     deadline = time.monotonic() + busy_timeout_s
     delay = 0.05
+    told = False
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
@@ -74,13 +78,17 @@ def connect_with_retry(path: Path, *, read_only: bool, busy_timeout_s: float) ->
             locked = "lock" in str(exc).lower()
             if not locked:
                 raise
+            if on_wait is not None and not told:
+                on_wait()
+                told = True
             if time.monotonic() > deadline:
                 raise FileBusy(
                     "The database file is in use by another program (for example a running import). "
                     "Try again in a minute."
                 ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+            # short, jittered polls: a reader that reads now and then leaves short gaps to catch
+            time.sleep(delay * random.uniform(0.5, 1.0))
+            delay = min(delay * 2, 0.25)
 
 
 class DuckDBFile:
@@ -96,12 +104,13 @@ class DuckDBFile:
         self._closer: threading.Thread | None = None
 
     @contextlib.contextmanager
-    def reading(self, *, busy_timeout_s: float) -> Iterator[Any]:
+    def reading(self, *, busy_timeout_s: float, on_wait: Callable[[], None] | None = None) -> Iterator[Any]:
         """A cursor on the shared read-only connection."""
         with self.lock.read():
             with self._guard:
                 if self._shared is None:
-                    self._shared = connect_with_retry(self.path, read_only=True, busy_timeout_s=busy_timeout_s)
+                    self._shared = connect_with_retry(self.path, read_only=True, busy_timeout_s=busy_timeout_s,
+                                                      on_wait=on_wait)
                     self._start_closer()
                 cursor = self._shared.cursor()
             try:
@@ -118,11 +127,11 @@ class DuckDBFile:
             yield
 
     @contextlib.contextmanager
-    def writing(self, *, busy_timeout_s: float) -> Iterator[Any]:
+    def writing(self, *, busy_timeout_s: float, on_wait: Callable[[], None] | None = None) -> Iterator[Any]:
         """A read-write connection inside one transaction: all or nothing."""
         with self.exclusive():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = connect_with_retry(self.path, read_only=False, busy_timeout_s=busy_timeout_s)
+            con = connect_with_retry(self.path, read_only=False, busy_timeout_s=busy_timeout_s, on_wait=on_wait)
             try:
                 con.execute("BEGIN TRANSACTION")
                 try:

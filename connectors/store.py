@@ -22,9 +22,12 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import queue
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote, quote_plus
 
 import polars as pl
 import sqlalchemy as sa
@@ -94,10 +97,12 @@ class DuckDBStore:
 
     kind = "duckdb"
 
-    def __init__(self, path: str | Path, *, busy_timeout_s: float = _BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout_s: float = _BUSY_TIMEOUT_S,
+                 on_wait: Callable[[], None] | None = None) -> None:
         self.path = Path(path)
         self.display_url = f"duckdb:///{self.path}"
         self.busy_timeout_s = busy_timeout_s
+        self.on_wait = on_wait  # told once when the file is locked by another process and we wait
         self._file = duckdb_file(self.path)
         self._dialect = _duckdb_dialect()
 
@@ -106,7 +111,7 @@ class DuckDBStore:
     def reading(self) -> Iterator[Any]:
         """A read-only cursor (the connection is shared and kept warm)."""
         try:
-            with self._file.reading(busy_timeout_s=self.busy_timeout_s) as cursor:
+            with self._file.reading(busy_timeout_s=self.busy_timeout_s, on_wait=self.on_wait) as cursor:
                 yield cursor
         except FileBusy as exc:
             raise StoreBusy(str(exc)) from None
@@ -115,7 +120,7 @@ class DuckDBStore:
     def writing(self) -> Iterator[Any]:
         """A read-write connection inside one transaction: all or nothing."""
         try:
-            with self._file.writing(busy_timeout_s=self.busy_timeout_s) as con:
+            with self._file.writing(busy_timeout_s=self.busy_timeout_s, on_wait=self.on_wait) as con:
                 yield con
         except FileBusy as exc:
             raise StoreBusy(str(exc)) from None
@@ -266,7 +271,13 @@ def _bump_version_duckdb(con: Any) -> None:
 
 
 class SQLAlchemyStore:
-    """Any database SQLAlchemy can reach. Used read-only by the app."""
+    """Any database SQLAlchemy can reach. Used read-only by the app.
+
+    Every failure to reach or query the database becomes a :class:`StoreError` whose
+    message never holds the password (see :func:`clean_error`). On PostgreSQL, reads
+    and bulk loads go through ADBC when ``adbc-driver-postgresql`` is installed
+    (Arrow end to end; loads use COPY), one connection per thread kept open.
+    """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
@@ -276,46 +287,73 @@ class SQLAlchemyStore:
         except Exception as exc:  # never echo the URL: it may hold a password
             raise StoreError(f"Cannot use the database URL {self.display_url}: {type(exc).__name__}") from None
         self.kind = self._engine.dialect.name
+        self._password = self._engine.url.password
+        self._adbc_pool: queue.LifoQueue[Any] = queue.LifoQueue(maxsize=4)
 
     @property
     def engine(self) -> sa.Engine:
         return self._engine
 
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Database errors as StoreError, credentials removed from the message."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            message = clean_error(exc, self._password)
+            log.warning("database %s: %s", self.display_url, message)
+            raise StoreError(f"The database {self.display_url} failed: {message}") from None
+
     def exists(self) -> bool:
-        return sa.inspect(self._engine).has_table("meta")
+        with self._guard():
+            return sa.inspect(self._engine).has_table("meta")
 
     def ensure_schema(self) -> None:
-        schema.metadata.create_all(self._engine)
-        with self._engine.begin() as conn:
-            if conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first() is None:
-                conn.execute(schema.meta.insert().values(key="schema_version", value=SCHEMA_VERSION))
+        with self._guard():
+            schema.metadata.create_all(self._engine)
+            with self._engine.begin() as conn:
+                if conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first() is None:
+                    conn.execute(schema.meta.insert().values(key="schema_version", value=SCHEMA_VERSION))
 
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
-        fast = _adbc_query(self, stmt)
-        if fast is not None:
-            return fast
-        with self._engine.connect() as conn:
-            result = conn.execute(stmt)
-            columns = list(result.keys())
-            rows = result.fetchall()
+        with self._guard():
+            fast = _adbc_query(self, stmt)
+            if fast is not None:
+                return fast
+            with self._engine.connect() as conn:
+                result = conn.execute(stmt)
+                columns = list(result.keys())
+                rows = result.fetchall()
         if not rows:
             return _empty_frame(stmt, columns)
         return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None)
 
     def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
-        with self._engine.begin() as conn:
-            self._insert(conn, frames)
-            self._bump(conn, meta)
+        """Append rows and set meta items in one transaction; bump the data version."""
+        with self._guard():
+            if _adbc_write(self, frames, meta, replace=False):
+                return
+            with self._engine.begin() as conn:
+                self._insert(conn, frames)
+                self._bump(conn, meta)
 
     def replace_all(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
-        """Empty every table and load these frames, in one transaction."""
-        with self._engine.begin() as conn:
-            schema.metadata.create_all(conn)
-            for table in reversed(schema.metadata.sorted_tables):
-                if table.name != "meta":
-                    conn.execute(table.delete())
-            self._insert(conn, frames)
-            self._bump(conn, {"schema_version": SCHEMA_VERSION, **(meta or {})})
+        """Empty every table and load these frames, in one transaction (PostgreSQL: COPY through ADBC)."""
+        items = {"schema_version": SCHEMA_VERSION, **(meta or {})}
+        with self._guard():
+            schema.metadata.create_all(self._engine)
+            if _adbc_write(self, frames, items, replace=True):
+                return
+            with self._engine.begin() as conn:
+                for table in reversed(schema.metadata.sorted_tables):
+                    if table.name != "meta":
+                        conn.execute(table.delete())
+                self._insert(conn, frames)
+                self._bump(conn, items)
 
     @staticmethod
     def _insert(conn: sa.Connection, frames: Mapping[str, pl.DataFrame]) -> None:
@@ -337,19 +375,76 @@ class SQLAlchemyStore:
 
     def execute(self, statements: Sequence[sa.sql.Executable], *, bump_version: bool = True) -> list[int]:
         """Run DML statements in one transaction; rows affected by each."""
-        with self._engine.begin() as conn:
+        with self._guard(), self._engine.begin() as conn:
             counts = [conn.execute(stmt).rowcount for stmt in statements]
             if bump_version:
                 self._bump(conn, None)
         return counts
 
+    def execute_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        """Run a literal SQL text with named bound parameters (for checks)."""
+        return self.query(sa.text(sql).bindparams(**(params or {})))
+
     def get_meta(self, key: str) -> str | None:
-        with self._engine.connect() as conn:
+        with self._guard(), self._engine.connect() as conn:
             row = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == key)).first()
         return None if row is None else row[0]
 
     def data_version(self) -> str:
         return self.get_meta("data_version") or "0"
+
+    @contextlib.contextmanager
+    def adbc_connection(self) -> Iterator[tuple[Any, bool]]:
+        """An ADBC connection from a small pool (autocommit: every read sees the latest data).
+
+        Yields ``(connection, reused)``; a connection that raised is closed, not returned to the pool.
+        """
+        try:
+            conn, reused = self._adbc_pool.get_nowait(), True
+        except queue.Empty:
+            import adbc_driver_postgresql.dbapi as adbc
+
+            conn, reused = adbc.connect(_adbc_uri(self), autocommit=True), False
+        try:
+            yield conn, reused
+        except BaseException:
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise
+        try:
+            self._adbc_pool.put_nowait(conn)
+        except queue.Full:
+            conn.close()
+
+    def close(self) -> None:
+        """Close pooled connections (the engine's pool too)."""
+        while True:
+            try:
+                conn = self._adbc_pool.get_nowait()
+            except queue.Empty:
+                break
+            with contextlib.suppress(Exception):
+                conn.close()
+        self._engine.dispose()
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    if isinstance(exc, (sa.exc.DBAPIError, sa.exc.InterfaceError, sa.exc.OperationalError)):
+        return True
+    module = type(exc).__module__ or ""
+    return module.startswith(("adbc_driver", "psycopg", "psycopg2"))
+
+
+def clean_error(exc: BaseException, password: str | None) -> str:
+    """The first line of a database error, without the password or the SQLAlchemy link."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    if password:
+        for form in {password, quote_plus(password), quote(password, safe="")}:
+            text = text.replace(form, "***")
+    text = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)  # any URL with a password
+    text = re.sub(r"password=\S+", "password=***", text, flags=re.IGNORECASE)
+    return text[:300]
 
 
 def _empty_frame(stmt: sa.sql.Executable, columns: list[str]) -> pl.DataFrame:
@@ -378,21 +473,81 @@ def _polars_type(t: sa.types.TypeEngine) -> pl.DataType:
     return pl.Null
 
 
+def _adbc_available(store: SQLAlchemyStore) -> bool:
+    if store.kind != "postgresql":
+        return False
+    try:
+        import adbc_driver_postgresql.dbapi  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _adbc_uri(store: SQLAlchemyStore) -> str:
+    return store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def _adbc_query(store: SQLAlchemyStore, stmt: sa.sql.Executable) -> pl.DataFrame | None:
     """PostgreSQL through ADBC (Arrow, bound parameters) when the driver is installed."""
-    if store.kind != "postgresql":
-        return None
-    try:
-        import adbc_driver_postgresql.dbapi as adbc
-    except ImportError:
+    if not _adbc_available(store):
         return None
     from sqlalchemy.dialects import postgresql
 
     sql, params = compile_statement(stmt, postgresql.dialect(paramstyle="numeric_dollar"))
-    uri = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with adbc.connect(uri) as conn, conn.cursor() as cur:
-        cur.execute(sql, params)
-        return pl.from_arrow(cur.fetch_arrow_table())  # type: ignore[return-value]
+    for attempt in (1, 2):
+        reused = False
+        try:
+            with store.adbc_connection() as (conn, reused), conn.cursor() as cur:
+                cur.execute(sql, params or None)
+                return pl.from_arrow(cur.fetch_arrow_table())  # type: ignore[return-value]
+        except Exception:
+            if not reused or attempt == 2:  # a pooled connection may have gone stale: one retry on a fresh one
+                raise
+    return None
+
+
+_PG_INTS = {sa.SmallInteger: pl.Int16, sa.Integer: pl.Int32}
+
+
+def _for_postgres(table: sa.Table, frame: pl.DataFrame) -> Any:
+    """The frame as Arrow with PostgreSQL's exact column types (COPY BINARY is strict)."""
+    cols = [c for c in table.columns if c.name in frame.columns]
+    casts = []
+    for c in cols:
+        target = _PG_INTS.get(type(c.type))
+        casts.append(pl.col(c.name).cast(target) if target is not None else pl.col(c.name))
+    return frame.select(casts).to_arrow(compat_level=pl.CompatLevel.oldest())
+
+
+def _adbc_write(store: SQLAlchemyStore, frames: Mapping[str, pl.DataFrame], meta: Mapping[str, str] | None,
+                *, replace: bool) -> bool:
+    """Load frames with COPY through ADBC in one transaction; False when ADBC is not available."""
+    if not _adbc_available(store):
+        return False
+    import adbc_driver_postgresql.dbapi as adbc
+
+    order = _dependency_order(frames)
+    with adbc.connect(_adbc_uri(store), autocommit=False) as conn:
+        try:
+            with conn.cursor() as cur:
+                if replace:
+                    names = ", ".join(f'"{t.name}"' for t in schema.metadata.sorted_tables if t.name != "meta")
+                    cur.execute(f"TRUNCATE {names}")
+                for name in order:
+                    if frames[name].height:
+                        cur.adbc_ingest(name, _for_postgres(schema.metadata.tables[name], frames[name]),
+                                        mode="append")
+                cur.execute("SELECT value FROM meta WHERE key = 'data_version'")
+                row = cur.fetchone()
+                items = {**(meta or {}), "data_version": str(int(row[0]) + 1) if row else "1"}
+                for key, value in items.items():
+                    cur.execute("INSERT INTO meta (key, value) VALUES ($1, $2) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+    return True
 
 
 def open_store(url: str | None, *, default_path: str | Path) -> DuckDBStore | SQLAlchemyStore:

@@ -1,34 +1,28 @@
-"""Data — what is loaded and where it comes from."""
+"""Data — what is loaded, importing files, import history, the connection, templates."""
 
-import polars as pl
 import streamlit as st
 
-from connectors.read import table_stats
 from dashboard.app import context
-from dashboard.i18n import fmt_number, t
+from dashboard.data_page import show_connection, show_history, show_loaded, show_templates
+from dashboard.i18n import t
+from dashboard.imports import import_wizard
 
 ctx = context()
 lang = ctx.lang
 
 st.title(t("data.title", lang))
 
-st.subheader(t("data.connection", lang))
-st.code(ctx.store.display_url, language=None)
-st.caption(f"{t('data.version', lang)}: {ctx.version}")
-scale, seed = ctx.store.get_meta("demo_scale"), ctx.store.get_meta("demo_seed")
-if scale:
-    st.caption(t("data.demo", lang, scale=scale, seed=seed))
-
 st.subheader(t("data.tables", lang))
-stats = table_stats(ctx.store)
-st.dataframe(
-    stats.with_columns(pl.col("rows").map_elements(lambda n: fmt_number(n, lang), return_dtype=pl.String)),
-    hide_index=True,
-    height="content",
-    column_config={
-        "table": t("data.table", lang), "rows": t("data.rows", lang),
-        "first": st.column_config.DateColumn(t("data.first", lang)),
-        "last": st.column_config.DateColumn(t("data.last", lang)),
-    },
-)
-st.info(t("data.import_todo", lang), icon=":material/construction:")
+show_loaded(ctx)
+
+st.subheader(t("data.import", lang))
+import_wizard(ctx)
+
+st.subheader(t("data.history", lang))
+show_history(ctx)
+
+st.subheader(t("data.connection", lang))
+show_connection(ctx)
+
+st.subheader(t("data.templates", lang))
+show_templates(ctx)

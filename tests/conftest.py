@@ -48,3 +48,32 @@ def app_env(demo_dir: Path, small_store: DuckDBStore) -> dict[str, str]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server (Debian's postgresql package), stopped at the end of the session."""
+    from tests import pg
+
+    if pg.pg_bin() is None:
+        pytest.fail("PostgreSQL tests need Debian's postgresql package: apt-get install -y postgresql")
+    server = pg.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_store(pg_server):
+    """The small demo company loaded into the PostgreSQL server, read through SQLAlchemyStore."""
+    from connectors.store import SQLAlchemyStore
+
+    store = SQLAlchemyStore(pg_server.url)
+    load_demo(store, "small", seed=42)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request):
+    """The small demo in each backend the loaders must serve identically."""
+    return request.getfixturevalue("small_store" if request.param == "duckdb" else "pg_store")

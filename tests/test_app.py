@@ -76,7 +76,7 @@ def expected_overview(store, start: dt.date, end: dt.date, cstart: dt.date, cend
         "nps": fmt_points(score["nps"], lang, signed=True) + f" ±{fmt_number(score['margin_of_error'], lang, digits=1)}",
         "nps_delta": score["nps"] - score_prev["nps"],
         "er_reach": fmt_pct(er, lang),
-        "er_delta": (er - er_prev) * 100,
+        "er_delta": (er - er_prev) * 100 if er is not None and er_prev is not None else None,
         "net_followers": fmt_number(net, lang, compact=True),
         "referral_share": fmt_pct(share, lang),
         "positive_reviews": fmt_number(reviews["positive"][0], lang, compact=True),

@@ -1,4 +1,9 @@
-"""The read path: SQL push-down returns exactly what filtering the whole table in polars returns."""
+"""The read path: SQL push-down returns exactly what filtering the whole table in polars returns.
+
+Every loader test runs against each backend (``backend``: the embedded DuckDB file and a real
+PostgreSQL server started by the tests); the expected frames always come from the DuckDB copy, so
+PostgreSQL must return exactly what DuckDB returns.
+"""
 
 from __future__ import annotations
 
@@ -60,8 +65,8 @@ CASES = [
 
 @pytest.mark.parametrize("family", sorted(FACTS))
 @pytest.mark.parametrize("flt", CASES, ids=lambda f: f"{f.start}..{f.end}|{len(f.channels)}ch|{len(f.regions)}r")
-def test_loader_equals_polars_filter_of_whole_table(small_store, full, family: str, flt: Filters) -> None:
-    got = read_fact(small_store, family, flt)
+def test_loader_equals_polars_filter_of_whole_table(backend, full, family: str, flt: Filters) -> None:
+    got = read_fact(backend, family, flt)
     want = polars_filter(full, family, flt)
     assert got.schema == want.schema
     assert_frame_equal(got, want, check_exact=True)
@@ -75,38 +80,38 @@ def test_loader_equals_polars_filter_of_whole_table(small_store, full, family: s
     regions=st.lists(st.sampled_from(REGIONS), max_size=2, unique=True),
     family=st.sampled_from(["orders", "spend", "leads", "nps_responses", "social_posts", "complaints"]),
 )
-def test_loader_equals_polars_filter_for_random_filters(small_store, full, start, days, channels, regions, family):
+def test_loader_equals_polars_filter_for_random_filters(backend, full, start, days, channels, regions, family):
     flt = Filters(start, start + dt.timedelta(days=days), tuple(channels), tuple(regions))
-    assert_frame_equal(read_fact(small_store, family, flt), polars_filter(full, family, flt), check_exact=True)
+    assert_frame_equal(read_fact(backend, family, flt), polars_filter(full, family, flt), check_exact=True)
 
 
-def test_columns_subset_and_types(small_store) -> None:
-    got = read_fact(small_store, "orders", Filters(dt.date(2025, 1, 1), dt.date(2025, 1, 31)),
+def test_columns_subset_and_types(backend) -> None:
+    got = read_fact(backend, "orders", Filters(dt.date(2025, 1, 1), dt.date(2025, 1, 31)),
                     columns=["ordered_at", "revenue"])
     assert got.columns == ["ordered_at", "revenue"]
     assert got.schema == {"ordered_at": pl.Datetime("us"), "revenue": pl.Float64}
-    empty = read_fact(small_store, "nps_responses", Filters(dt.date(2031, 1, 1), dt.date(2031, 1, 2)))
+    empty = read_fact(backend, "nps_responses", Filters(dt.date(2031, 1, 1), dt.date(2031, 1, 2)))
     assert empty.height == 0 and empty.schema == polars_schema("nps_responses")
 
 
-def test_hostile_filter_values_are_bound_not_executed(small_store) -> None:
+def test_hostile_filter_values_are_bound_not_executed(backend) -> None:
     evil = "x'); DROP TABLE orders; --"
-    got = read_fact(small_store, "orders", Filters(channels=(evil,), regions=("' OR 1=1 --",)))
+    got = read_fact(backend, "orders", Filters(channels=(evil,), regions=("' OR 1=1 --",)))
     assert got.height == 0
-    assert read_fact(small_store, "orders", columns=["order_id"]).height > 0  # still there
+    assert read_fact(backend, "orders", columns=["order_id"]).height > 0  # still there
 
 
-def test_unknown_family_or_column_is_a_clear_error(small_store) -> None:
+def test_unknown_family_or_column_is_a_clear_error(backend) -> None:
     with pytest.raises(StoreError, match="Unknown fact family"):
-        read_fact(small_store, "payments")
+        read_fact(backend, "payments")
     with pytest.raises(StoreError, match="unknown columns"):
-        read_fact(small_store, "orders", columns=["revenue; DROP TABLE orders"])
+        read_fact(backend, "orders", columns=["revenue; DROP TABLE orders"])
 
 
 @pytest.mark.parametrize("grain", ["day", "week", "month", "quarter", "year"])
-def test_aggregate_pushdown_equals_polars_group_by(small_store, full, grain: str) -> None:
+def test_aggregate_pushdown_equals_polars_group_by(backend, full, grain: str) -> None:
     flt = Filters(dt.date(2024, 3, 1), dt.date(2025, 10, 15), regions=("Москва",))
-    got = aggregate_fact(small_store, "orders", flt, grain=grain, by=["region"],
+    got = aggregate_fact(backend, "orders", flt, grain=grain, by=["region"],
                          measures={"revenue": ("sum", "revenue"), "orders": ("count", None),
                                    "buyers": ("count_distinct", "customer_id")})
     every = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}[grain]
@@ -120,8 +125,8 @@ def test_aggregate_pushdown_equals_polars_group_by(small_store, full, grain: str
     assert_frame_equal(got, want, check_exact=False, rel_tol=1e-9)
 
 
-def test_table_stats_count_rows(small_store, full) -> None:
-    stats = table_stats(small_store)
+def test_table_stats_count_rows(backend, full) -> None:
+    stats = table_stats(backend)
     counts = dict(zip(stats["table"], stats["rows"]))
     assert counts["orders"] == full["orders"].height
     assert counts["channels"] == 15

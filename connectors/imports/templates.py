@@ -1,0 +1,89 @@
+"""A template for every table: the header the import expects and two example rows.
+
+The examples use the demo company's channels and campaigns, so a template imports
+as it is into the demo (a test checks every one), and shows the formats the import
+reads: ISO dates, a decimal point, yes/no. Download them as CSV with
+:func:`connectors.export.csv_bytes` (formula injection neutralised).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from connectors.imports.rules import IMPORTABLE, column_rules
+from connectors.read import polars_schema
+
+D = dt.date
+T = dt.datetime
+
+EXAMPLES: dict[str, dict[str, list]] = {
+    "channels": {"channel_id": ["podcasts", "outdoor"], "name": ["Podcast ads", "Outdoor billboards"],
+                 "name_ru": ["Реклама в подкастах", "Наружная реклама"], "pillar": ["sales", "reputation"],
+                 "kind": ["paid", "paid"]},
+    "campaigns": {"campaign_id": ["search_autumn_msk", "pr_interview"], "channel_id": ["search_ads", "pr"],
+                  "name": ["Поиск · осень · Москва", "Интервью в городском журнале"], "region": ["Москва", None],
+                  "start_date": [D(2026, 9, 1), D(2026, 10, 1)], "end_date": [D(2026, 11, 30), None]},
+    "spend": {"day": [D(2026, 9, 1), D(2026, 9, 1)], "campaign_id": ["search_ads_msk", "display_tver"],
+              "channel_id": ["search_ads", "display"], "region": ["Москва", "Тверь"], "amount": [4250.5, 1200.0],
+              "impressions": [15300, 48000], "clicks": [410, 96], "campaign_name": [None, None]},
+    "touchpoints": {"touch_id": [900000001, 900000002], "journey_id": [900000001, 900000001],
+                    "customer_id": [None, None], "ts": [T(2026, 9, 1, 10, 15), T(2026, 9, 3, 19, 40)],
+                    "channel_id": ["display", "search_ads"], "campaign_id": ["display_msk", "search_ads_msk"]},
+    "leads": {"lead_id": [900000001, 900000002], "created_at": [T(2026, 9, 1, 11, 5), T(2026, 9, 2, 16, 30)],
+              "channel_id": ["search_ads", "social_ads"], "campaign_id": ["search_ads_msk", "social_ads_tver"],
+              "region": ["Москва", "Тверь"], "journey_id": [900000001, None], "customer_id": [None, None]},
+    "customers": {"customer_id": [900000001, 900000002], "first_seen": [T(2026, 9, 1, 12, 0), T(2026, 9, 2, 9, 30)],
+                  "acquisition_channel_id": ["search_ads", "referral"], "region": ["Москва", "Красногорск"],
+                  "segment": ["retail", "trade"]},
+    "orders": {"order_id": [900000001, 900000002], "customer_id": [900000001, 900000002],
+               "ordered_at": [T(2026, 9, 1, 12, 0), T(2026, 9, 5, 18, 20)], "region": ["Москва", "Красногорск"],
+               "revenue": [5400.0, 23890.5], "cost_of_goods": [3100.0, 14200.0]},
+    "nps_responses": {"response_id": [900000001, 900000002], "customer_id": [900000001, None],
+                      "responded_at": [T(2026, 9, 8, 10, 0), T(2026, 9, 9, 14, 30)], "score": [9, 4],
+                      "comment": ["Быстрая доставка", "Long wait on the phone"], "language": ["ru", "en"],
+                      "touchpoint": ["delivery", "support"], "region": ["Москва", "Тверь"],
+                      "segment": ["retail", "retail"]},
+    "reviews": {"review_id": [900000001, 900000002], "source": ["yandex_maps", "vk"],
+                "created_at": [T(2026, 9, 10, 20, 0), T(2026, 9, 11, 9, 15)], "rating": [5, None],
+                "sentiment": [None, "negative"], "text": ["Отличный магазин, всё понравилось",
+                                                          "The sofa arrived scratched"],
+                "language": ["ru", "en"], "region": ["Москва", None], "customer_id": [None, None],
+                "answered_at": [T(2026, 9, 11, 10, 0), None]},
+    "complaints": {"complaint_id": [900000001, 900000002], "customer_id": [900000001, 900000002],
+                   "opened_at": [T(2026, 9, 12, 9, 0), T(2026, 9, 13, 15, 0)],
+                   "first_response_at": [T(2026, 9, 12, 11, 0), T(2026, 9, 13, 16, 30)],
+                   "resolved_at": [T(2026, 9, 13, 17, 0), None], "satisfied": [True, None],
+                   "topic": ["delivery", "quality"], "region": ["Москва", "Красногорск"]},
+    "brand_surveys": {"period": [D(2026, 9, 1), D(2026, 9, 1)], "question": ["trust", "awareness"],
+                      "agree": [212, 298], "n": [400, 400]},
+    "social_posts": {"post_id": [900000001, 900000002], "network": ["vk", "telegram"],
+                     "channel_id": ["social_media", "social_media"],
+                     "published_at": [T(2026, 9, 1, 12, 0), T(2026, 9, 2, 18, 0)],
+                     "post_type": ["useful", "promo"], "title": ["5 идей для балкона", "Скидка 20% на текстиль"],
+                     "impressions": [5400, 3100], "reach": [4100, 2500], "likes": [120, 35], "comments": [14, 2],
+                     "shares": [9, 1], "saves": [33, 3], "clicks": [80, 41]},
+    "social_followers": {"network": ["vk", "vk"], "day": [D(2026, 9, 1), D(2026, 9, 2)],
+                         "channel_id": ["social_media", "social_media"], "followers": [15230, 15241],
+                         "gained": [25, 19], "lost": [6, 8]},
+    "email_sends": {"send_id": [900000001, 900000002], "campaign_id": ["newsletter_digest", "newsletter_promo"],
+                    "channel_id": ["newsletter", "newsletter"],
+                    "sent_at": [T(2026, 9, 3, 10, 0), T(2026, 9, 10, 10, 0)],
+                    "subject": ["Осенние новинки", "Скидки недели"], "delivered": [12000, 11800],
+                    "unique_opens": [4300, 3900], "unique_clicks": [610, 720], "unsubscribes": [18, 25]},
+    "referrals": {"referral_id": [900000001, 900000002], "referrer_customer_id": [1, 2],
+                  "referred_customer_id": [900000001, 900000002],
+                  "referred_at": [T(2026, 9, 1, 12, 0), T(2026, 9, 2, 9, 30)]},
+}
+
+
+def template(table: str) -> pl.DataFrame:
+    """The header and example rows of a table's import file."""
+    if table not in IMPORTABLE:
+        raise KeyError(table)
+    types = polars_schema(table)
+    columns = [r.name for r in column_rules(table)]
+    data = EXAMPLES[table]
+    return pl.DataFrame({c: pl.Series(c, data.get(c, [None, None]), dtype=types.get(c, pl.String))
+                         for c in columns})

@@ -1,0 +1,135 @@
+"""Import a file from the command line (for scheduled loads).
+
+    python -m connectors.load FILE --table spend [--preset yandex_direct] [--map day=Дата ...]
+                              [--set channel_id=search_ads] [--create-channel podcasts=sales:paid]
+                              [--db data/dashboard.duckdb] [--dry-run] [--wait 600] [--by NAME]
+
+Reads, maps (the mapping saved for files of this shape, else the preset, else
+suggestions), checks every row and prints all problems at once; writes only when
+there are no errors, in one transaction. The embedded database file allows one
+writer: when the dashboard holds it, the command waits (``--wait`` seconds) and
+says so. Exit codes: 0 imported (or a clean dry run), 1 problems found, 2 the
+file cannot be read or the arguments are wrong, 3 the database stayed busy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from connectors.imports import (
+    PRESETS, FileRejected, FormatOptions, ImportRequest, NewChannel, apply_import, plan_import, report,
+)
+from connectors.imports.rules import IMPORTABLE
+from connectors.store import DuckDBStore, StoreBusy, StoreError
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise SystemExit(f"error: {what} must look like column=value, got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m connectors.load", description=__doc__.split("\n\n")[0])
+    p.add_argument("file", type=Path, help="CSV, XLSX or Parquet file")
+    p.add_argument("--table", required=True, choices=IMPORTABLE, help="table to load into")
+    p.add_argument("--preset", choices=sorted(PRESETS), help="a known export format (spend)")
+    p.add_argument("--map", action="append", default=[], metavar="COLUMN=HEADER",
+                   help="table column = file header (repeat); replaces the suggested mapping")
+    p.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
+                   help="the same value for every row of a column (e.g. channel_id=search_ads)")
+    p.add_argument("--create-channel", action="append", default=[], metavar="ID=PILLAR:KIND",
+                   help="create an unknown channel (pillar: sales|reputation|communication; kind: paid|owned|earned)")
+    p.add_argument("--encoding", help="override the detected encoding (utf-8, cp1251, ...)")
+    p.add_argument("--separator", help="override the detected separator (';', ',', 'tab')")
+    p.add_argument("--decimal", choices=[".", ","], help="override the detected decimal mark")
+    p.add_argument("--header-row", type=int, help="row number of the header (1 = first line)")
+    p.add_argument("--sheet", help="sheet of an Excel file (default: the first)")
+    p.add_argument("--db", type=Path, help="DuckDB file (default: from the dashboard's settings)")
+    p.add_argument("--max-mb", type=int, help="largest file accepted (default: the max_upload_mb setting)")
+    p.add_argument("--wait", type=float, default=600.0, help="seconds to wait while the database is busy")
+    p.add_argument("--by", default=None, help="who imports (default: the login name)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from dashboard.settings import Settings  # plain settings object; no UI is imported
+
+    settings = Settings.from_env()
+    db = args.db or settings.duckdb_path
+    max_mb = args.max_mb or settings.max_upload_mb
+    if not Path(db).exists():
+        print(f"error: no database at {db}", file=sys.stderr)
+        return 2
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    create = {}
+    for cid, spec in _pairs(args.create_channel, "--create-channel").items():
+        pillar, _, kind = spec.partition(":")
+        create[cid] = NewChannel(cid, pillar, kind or "paid")
+    separator = {"tab": "\t", "\\t": "\t"}.get(args.separator or "", args.separator)
+    request = ImportRequest(
+        args.table, mapping=_pairs(args.map, "--map") or None, constants=_pairs(args.set, "--set") or None,
+        preset=args.preset, create_channels=create,
+        options=FormatOptions(args.encoding, separator, args.decimal, args.header_row, args.sheet),
+    )
+
+    def waiting() -> None:
+        print(f"The database is in use by another program (the dashboard or another import); "
+              f"waiting up to {args.wait:.0f} s...", file=sys.stderr, flush=True)
+
+    store = DuckDBStore(db, busy_timeout_s=args.wait, on_wait=waiting)
+    try:
+        plan = plan_import(store, data, args.file.name, request, max_bytes=max_mb * 2**20)
+    except FileRejected as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    p = plan.parsed
+    fmt = [p.kind]
+    if p.encoding:
+        fmt += [f"encoding {p.encoding}", f"separator {p.separator!r}", f"decimal {p.decimal!r}"]
+    print(f"{p.name}: {', '.join(fmt)}, header on row {p.header_row}, {p.rows} rows")
+    print("mapping (" + plan.mapping_source + "): " + ", ".join(f"{t} <- {s}" for t, s in plan.mapping.items())
+          + ("; fixed: " + ", ".join(f"{k}={v}" for k, v in plan.constants.items()) if plan.constants else ""))
+    if plan.problems:
+        print(report(plan.problems))
+    if not plan.ok:
+        print("Nothing was written.")
+        return 1
+    if plan.rows_new is not None:
+        print(f"{plan.rows_new} new rows, {plan.rows_changed} changed, {plan.rows_same} already loaded")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    try:
+        result = apply_import(store, plan, imported_by=args.by or getpass.getuser(), source="cli")
+    except StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Imported into {result.table}: {result.rows_added} added, {result.rows_updated} updated"
+          + (f", {result.campaigns_created} campaigns created" if result.campaigns_created else "")
+          + (f", {result.channels_created} channels created" if result.channels_created else "")
+          + f" (import {result.import_id}, data version {result.data_version}).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The Data page's panels besides the import: what is loaded, the connection, history, templates."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from connectors.export import csv_bytes
+from connectors.imports import import_log
+from connectors.imports.rules import IMPORTABLE, column_guide
+from connectors.imports.templates import template
+from connectors.read import table_stats
+from connectors.store import DuckDBStore
+from dashboard.data import PageContext
+from dashboard.i18n import fmt_number, t
+from dashboard.imports import table_label
+
+TEMPLATE_TABLE = "tpl_table"
+TEMPLATE_DOWNLOAD = "tpl_download"
+HISTORY_DOWNLOAD = "hist_download"
+
+
+def loaded_tables(ctx: PageContext) -> pl.DataFrame:
+    """Per table: rows, first and last day, last import (when any)."""
+    stats = table_stats(ctx.store)
+    log = import_log(ctx.store, limit=10_000)
+    last = log.group_by("table_name").agg(pl.col("imported_at").max().alias("last_import")).rename(
+        {"table_name": "table"})
+    return stats.join(last, on="table", how="left", maintain_order="left")
+
+
+def show_loaded(ctx: PageContext) -> None:
+    lang = ctx.lang
+    frame = loaded_tables(ctx)
+    st.dataframe(
+        frame.select(
+            pl.col("table").map_elements(lambda x: t(f"table.{x}", lang), return_dtype=pl.String).alias("name"),
+            "table",
+            pl.col("rows").map_elements(lambda n: fmt_number(n, lang), return_dtype=pl.String),
+            "first", "last", "last_import",
+        ),
+        hide_index=True, height="content", placeholder="—",
+        column_config={
+            "name": t("data.table", lang), "table": t("data.code", lang), "rows": t("data.rows", lang),
+            "first": st.column_config.DateColumn(t("data.first", lang)),
+            "last": st.column_config.DateColumn(t("data.last", lang)),
+            "last_import": st.column_config.DatetimeColumn(t("data.last_import", lang), format="YYYY-MM-DD HH:mm"),
+        },
+    )
+
+
+def show_connection(ctx: PageContext) -> None:
+    lang = ctx.lang
+    store = ctx.store
+    writable = isinstance(store, DuckDBStore)
+    kind = t("data.kind.duckdb", lang) if writable else t("data.kind.external", lang, dialect=store.kind)
+    st.markdown(f":material/check_circle: **{t('data.connected', lang)}** · {kind} · "
+                + (t("data.mode.write", lang) if writable else t("data.mode.read", lang)))
+    st.code(store.display_url, language=None)
+    st.caption(f"{t('data.version', lang)}: {ctx.version}")
+    scale, seed = store.get_meta("demo_scale"), store.get_meta("demo_seed")
+    if scale:
+        st.caption(t("data.demo", lang, scale=scale, seed=seed))
+
+
+def show_history(ctx: PageContext) -> None:
+    lang = ctx.lang
+    log = import_log(ctx.store, limit=50)
+    if log.height == 0:
+        st.caption(t("data.no_imports", lang))
+        return
+    st.dataframe(
+        log.select("imported_at", "file_name", "table_name", "rows_added", "rows_updated", "imported_by", "source"),
+        hide_index=True, height="content", placeholder="—",
+        column_config={
+            "imported_at": st.column_config.DatetimeColumn(t("hist.when", lang), format="YYYY-MM-DD HH:mm"),
+            "file_name": t("hist.file", lang), "table_name": t("data.table", lang),
+            "rows_added": t("hist.added", lang), "rows_updated": t("hist.updated", lang),
+            "imported_by": t("hist.by", lang), "source": t("hist.source", lang),
+        },
+    )
+    st.download_button(t("hist.download", lang), csv_bytes(import_log(ctx.store, limit=100_000)),
+                       file_name="import_history.csv", mime="text/csv", key=HISTORY_DOWNLOAD, on_click="ignore",
+                       icon=":material/download:")
+
+
+def guide_frame(table: str, lang: str) -> pl.DataFrame:
+    rows = []
+    for col in column_guide(table):
+        notes = [t(f"guide.{code}", lang, **params) for code, params in col["limits"]]  # type: ignore[union-attr]
+        if col["key"]:
+            notes.insert(0, t("guide.key", lang))
+        rows.append({"column": col["column"], "type": t(f"kind_of.{col['kind']}", lang),
+                     "required": t("yes", lang) if col["required"] else "", "meaning": t(f"col.{col['column']}", lang),
+                     "rules": "; ".join(notes)})
+    return pl.DataFrame(rows)
+
+
+def show_templates(ctx: PageContext) -> None:
+    lang = ctx.lang
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    table = c1.selectbox(t("tpl.table", lang), IMPORTABLE, key=TEMPLATE_TABLE,
+                         format_func=lambda x: table_label(x, lang))
+    c2.download_button(t("tpl.download", lang), csv_bytes(template(table)), file_name=f"{table}_template.csv",
+                       mime="text/csv", key=TEMPLATE_DOWNLOAD, on_click="ignore", icon=":material/download:")
+    st.dataframe(guide_frame(table, lang), hide_index=True, height="content", column_config={
+        "column": t("tpl.column", lang), "type": t("tpl.type", lang), "required": t("tpl.required", lang),
+        "meaning": st.column_config.TextColumn(t("tpl.meaning", lang), width="large"),
+        "rules": st.column_config.TextColumn(t("tpl.rules", lang), width="large"),
+    })
+    st.caption(t("tpl.formats", lang))

@@ -1,0 +1,374 @@
+"""The import wizard of the Data page: upload -> detected format -> mapping -> check -> import.
+
+Nothing is written before the last step, and only when the check found no errors.
+The check lists every problem at once (rows, column, what is wrong, what to do).
+Widget keys are the constants below; keys of the mapping widgets carry the file's
+hash, so a new file starts from its own suggestions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+import polars as pl
+import streamlit as st
+
+from connectors import schema
+from connectors.export import csv_bytes
+from connectors.imports import (
+    PRESETS, FileRejected, FormatOptions, ImportBlocked, ImportPlan, ImportRequest, NewChannel, ParsedFile,
+    apply_import, plan_import, read_file,
+)
+from connectors.imports.files import ENCODINGS, ROW, SEPARATORS
+from connectors.imports.mapping import SavedMapping, meta_key, suggest, targets
+from connectors.imports.rules import IMPORTABLE, column_rules, derived_columns
+from connectors.store import DuckDBStore, StoreBusy, StoreError
+from dashboard.data import PageContext
+from dashboard.filters import escape_markdown
+from dashboard.i18n import fmt_number, t
+
+TABLE = "imp_table"
+PRESET = "imp_preset"
+FILE = "imp_file"  # + the upload round: a finished import starts a fresh, empty uploader
+ROUND = "imp_round"
+ENCODING = "imp_encoding"
+SEPARATOR = "imp_separator"
+DECIMAL = "imp_decimal"
+HEADER = "imp_header"
+SHEET = "imp_sheet"
+CHECK = "imp_check"
+IMPORT = "imp_import"
+PLAN = "imp_plan"  # (token, ImportPlan) of the last check
+FLASH = "imp_flash"  # the result of the last import, shown once after the rerun
+NOT_IN_FILE = ""
+NO_PRESET = ""
+FROM_CAMPAIGN = ""
+AUTO = "auto"
+REPORT_DOWNLOAD = "imp_report_download"
+MAX_LISTED = 30  # problems listed in full; the table below the list has them all
+SEPARATOR_NAMES = {";": "; (semicolon)", ",": ", (comma)", "\t": "tab", "|": "| (pipe)"}
+
+
+def map_key(sha: str, table: str, column: str) -> str:
+    return f"imp_map_{sha[:12]}_{table}_{column}"
+
+
+def constant_key(sha: str, table: str, column: str) -> str:
+    return f"imp_const_{sha[:12]}_{table}_{column}"
+
+
+def create_key(sha: str, channel: str, part: str) -> str:
+    digest = hashlib.sha1(channel.encode("utf-8")).hexdigest()[:10]
+    return f"imp_new_{sha[:12]}_{digest}_{part}"
+
+
+def table_label(table: str, lang: str) -> str:
+    return f"{t(f'table.{table}', lang)} ({table})"
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+    sha: str
+
+
+def _upload(lang: str, max_mb: int) -> Upload | None:
+    file = st.file_uploader(t("imp.upload", lang), type=["csv", "txt", "tsv", "xlsx", "parquet"],
+                            key=f"{FILE}_{st.session_state.get(ROUND, 0)}",
+                            help=t("imp.upload_help", lang, mb=max_mb), max_upload_size=max_mb)
+    if file is None:
+        return None
+    data = file.getvalue()
+    return Upload(file.name, data, hashlib.sha256(data).hexdigest())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _parse(sha: str, name: str, options: FormatOptions, max_bytes: int, _data: bytes) -> ParsedFile | FileRejected:
+    try:
+        return read_file(_data, name, max_bytes=max_bytes, options=options)
+    except FileRejected as exc:
+        return exc
+
+
+def _format_options(lang: str) -> FormatOptions:
+    """The user's overrides of the detected format (auto by default)."""
+    with st.expander(t("imp.format_change", lang), icon=":material/tune:"):
+        c1, c2, c3, c4 = st.columns(4)
+        enc = c1.selectbox(t("imp.encoding", lang), (AUTO, *ENCODINGS), key=ENCODING,
+                           format_func=lambda e: t("imp.auto", lang) if e == AUTO else e)
+        sep = c2.selectbox(t("imp.separator", lang), (AUTO, *SEPARATORS), key=SEPARATOR,
+                           format_func=lambda s: t("imp.auto", lang) if s == AUTO else SEPARATOR_NAMES[s])
+        dec = c3.selectbox(t("imp.decimal", lang), (AUTO, ".", ","), key=DECIMAL,
+                           format_func=lambda d: t("imp.auto", lang) if d == AUTO else d)
+        header = c4.number_input(t("imp.header_row", lang), min_value=0, max_value=1000, step=1, key=HEADER,
+                                 help=t("imp.header_help", lang))
+    return FormatOptions(None if enc == AUTO else enc, None if sep == AUTO else sep, None if dec == AUTO else dec,
+                         int(header) or None)
+
+
+def _show_format(parsed: ParsedFile, lang: str) -> None:
+    parts = [t(f"imp.kind.{parsed.kind}", lang)]
+    if parsed.kind == "csv":
+        parts += [t("imp.fmt_encoding", lang, encoding=parsed.encoding),
+                  t("imp.fmt_separator", lang, separator=SEPARATOR_NAMES.get(parsed.separator or "", "?")),
+                  t("imp.fmt_decimal", lang, decimal=parsed.decimal)]
+    if parsed.sheet:
+        parts.append(t("imp.fmt_sheet", lang, sheet=escape_markdown(parsed.sheet)))
+    if parsed.header_row:
+        parts.append(t("imp.fmt_header", lang, row=parsed.header_row))
+    parts.append(t("imp.fmt_rows", lang, rows=fmt_number(parsed.rows, lang)))
+    st.markdown(" · ".join(parts))
+    st.dataframe(parsed.frame.head(5).drop(ROW), hide_index=True, height="content")
+
+
+def _initial_mapping(ctx: PageContext, parsed: ParsedFile, table: str,
+                     preset: str | None) -> tuple[SavedMapping, bool]:
+    """The mapping saved for files of this shape, else the preset's, else suggestions; and whether saved."""
+    saved = SavedMapping.loads(ctx.store.get_meta(meta_key(table, parsed.columns)), parsed.columns, table)
+    if saved is not None and saved.mapping:
+        return saved, True
+    p = PRESETS.get(preset) if preset else None
+    return SavedMapping(suggest(table, parsed.columns, p), dict(p.constants) if p else {}, preset), False
+
+
+def _mapping(ctx: PageContext, parsed: ParsedFile, upload: Upload, table: str, preset: str | None,
+             lang: str) -> tuple[dict[str, str], dict[str, str], bool]:
+    """Widgets mapping table columns to file columns; returns (mapping, constants, saved mapping used)."""
+    initial, from_saved = _initial_mapping(ctx, parsed, table, preset)
+    options = [NOT_IN_FILE, *parsed.columns]
+    required = {r.name for r in column_rules(table) if r.required and r.name not in derived_columns(table)}
+    mapping: dict[str, str] = {}
+    cols = st.columns(3)
+    for i, column in enumerate(targets(table)):
+        key = map_key(upload.sha, table, column)
+        if key not in st.session_state:
+            st.session_state[key] = initial.mapping.get(column, NOT_IN_FILE)
+        label = f"{column} *" if column in required else column
+        chosen = cols[i % 3].selectbox(label, options, key=key, help=t(f"col.{column}", lang),
+                                       format_func=lambda c: t("imp.not_in_file", lang) if c == NOT_IN_FILE else c)
+        if chosen:
+            mapping[column] = chosen
+    constants: dict[str, str] = {}
+    if "channel_id" in targets(table) and "channel_id" not in mapping and table != "channels":
+        from_campaign = "channel_id" in derived_columns(table)
+        channel_ids = ctx.channels["channel_id"].to_list()
+        options = ([FROM_CAMPAIGN] if from_campaign else []) + channel_ids
+        key = constant_key(upload.sha, table, "channel_id")
+        if key not in st.session_state:
+            wanted = initial.constants.get("channel_id")
+            st.session_state[key] = wanted if wanted in channel_ids else options[0]
+        value = st.selectbox(t("imp.channel_for_all", lang), options, key=key,
+                             format_func=lambda c: t("imp.from_campaign", lang) if c == FROM_CAMPAIGN
+                             else f"{ctx.channel_name(c)} ({c})")
+        if value:
+            constants["channel_id"] = value
+    return mapping, constants, from_saved
+
+
+def _create_channels(plan: ImportPlan | None, upload: Upload, lang: str) -> dict[str, NewChannel]:
+    """For unknown channels of the last check: the user's choice to create them, with pillar and kind."""
+    if plan is None or not plan.checked.unknown_channels:
+        return {}
+    st.markdown(f"**{t('imp.new_channels', lang)}**")
+    st.caption(t("imp.new_channels_help", lang))
+    out = {}
+    for channel in plan.checked.unknown_channels[:20]:
+        c1, c2, c3 = st.columns([2, 2, 2])
+        create = c1.checkbox(t("imp.create_channel", lang, channel=escape_markdown(channel)),
+                             key=create_key(upload.sha, channel, "create"))
+        pillar = c2.selectbox(t("imp.pillar", lang), schema.PILLARS, key=create_key(upload.sha, channel, "pillar"),
+                              format_func=lambda p: t(f"pillar.{p}", lang), disabled=not create)
+        kind = c3.selectbox(t("imp.kind", lang), schema.KINDS, key=create_key(upload.sha, channel, "kind"),
+                            format_func=lambda k: t(f"kind.{k}", lang), disabled=not create)
+        if create:
+            out[channel] = NewChannel(channel, pillar, kind)
+    return out
+
+
+def problems_frame(plan: ImportPlan, lang: str) -> pl.DataFrame:
+    """The report as a table: severity, rows, column, problem, what to do (all in the user's language)."""
+    rows = []
+    ordered = sorted(plan.problems, key=lambda p: (p.severity != "error", min(p.rows) if p.rows else 0))
+    for p in ordered:
+        fields = {"column": p.column or "", "count": p.count, **{k: str(v) for k, v in p.params.items()},
+                  **_localised(p.params, lang)}
+        listed = ", ".join(str(r) for r in p.rows)
+        if p.rows and p.count > len(p.rows):
+            listed += " " + t("imp.rows_more", lang, count=fmt_number(p.count, lang))
+        rows.append({
+            "severity": t(f"imp.severity.{p.severity}", lang),
+            "rows": listed,
+            "column": p.column or "",
+            "problem": t(f"problem.{p.code}", lang, **_fill(f"problem.{p.code}", fields)),
+            "hint": t(f"hint.{p.code}", lang, **_fill(f"hint.{p.code}", fields)),
+        })
+    return pl.DataFrame(rows, schema={"severity": pl.String, "rows": pl.String, "column": pl.String,
+                                      "problem": pl.String, "hint": pl.String})
+
+
+def _localised(params: dict[str, object], lang: str) -> dict[str, str]:
+    """The parts of a problem's parameters that are words, in the user's language."""
+    out: dict[str, str] = {}
+    if "kind" in params:
+        out["expected"] = t(f"expected.{params['kind']}", lang)
+        out["example"] = t(f"example.{params['kind']}", lang)
+    if "suggested" in params:
+        hit = str(params["suggested"])
+        key = "imp.did_you_mean_short" if "allowed" in params else "imp.did_you_mean"
+        out["suggestion"] = t(key, lang, value=hit) if hit else ""
+    if "op" in params:
+        out["relation"] = t("imp.relation.ge" if params["op"] == ">=" else "imp.relation.le", lang)
+    return out
+
+
+def _fill(key: str, fields: dict[str, object]) -> dict[str, object]:
+    """The placeholders a message needs (missing ones empty, extra ones dropped)."""
+    import re
+
+    from dashboard.i18n import MESSAGES
+
+    names = set(re.findall(r"{(\w+)}", MESSAGES[key][0]))
+    return {n: fields.get(n, "") for n in names}
+
+
+def _report(plan: ImportPlan, lang: str) -> None:
+    errors = [p for p in plan.problems if p.severity == "error"]
+    c = st.columns(4)
+    c[0].metric(t("imp.rows_in_file", lang), fmt_number(plan.parsed.rows, lang))
+    c[1].metric(t("imp.rows_new", lang), fmt_number(plan.rows_new, lang))
+    c[2].metric(t("imp.rows_changed", lang), fmt_number(plan.rows_changed, lang))
+    c[3].metric(t("imp.rows_same", lang), fmt_number(plan.rows_same, lang))
+    if errors:
+        st.error(t("imp.has_errors", lang, count=len(errors)), icon=":material/error:")
+    else:
+        st.success(t("imp.ready", lang), icon=":material/check_circle:")
+        if plan.checked.new_campaigns.height:
+            st.info(t("imp.new_campaigns", lang, count=plan.checked.new_campaigns.height), icon=":material/add:")
+        if plan.previous_imports:
+            first = plan.previous_imports[-1]
+            st.info(t("imp.seen_before", lang, when=str(first["imported_at"])[:16]), icon=":material/history:")
+    if plan.problems:
+        frame = problems_frame(plan, lang)
+        with st.container(border=True):
+            for row in frame.head(MAX_LISTED).iter_rows(named=True):
+                badge = "red" if row["severity"] == t("imp.severity.error", lang) else "orange"
+                where = f"**{t('imp.col.rows', lang)}: {escape_markdown(row['rows'], 80)}** · " if row["rows"] else ""
+                column = f"`{escape_markdown(row['column'], 60)}` · " if row["column"] else ""
+                st.markdown(f":{badge}-badge[{escape_markdown(row['severity'])}] {where}{column}"
+                            f"{escape_markdown(row['problem'], 400)}  \n"
+                            f":material/arrow_right: {escape_markdown(row['hint'], 400)}")
+            if frame.height > MAX_LISTED:
+                st.caption(t("imp.more_problems", lang, count=frame.height - MAX_LISTED))
+        with st.expander(t("imp.report_table", lang), icon=":material/table:"):
+            _report_table(frame, lang)
+
+
+def _report_table(frame: pl.DataFrame, lang: str) -> None:
+    """Every problem as a table, and as a CSV to hand to whoever fixes the file."""
+    st.dataframe(frame, hide_index=True, height="content", column_config={
+        "severity": t("imp.col.severity", lang), "rows": t("imp.col.rows", lang),
+        "column": t("imp.col.column", lang), "problem": st.column_config.TextColumn(t("imp.col.problem", lang),
+                                                                                  width="large"),
+        "hint": st.column_config.TextColumn(t("imp.col.hint", lang), width="large"),
+    })
+    st.download_button(t("imp.report_download", lang), csv_bytes(frame), file_name="import_problems.csv",
+                       mime="text/csv", key=REPORT_DOWNLOAD, on_click="ignore", icon=":material/download:")
+
+
+def _user() -> str | None:
+    try:
+        email = st.user.get("email")
+    except Exception:  # no login configured
+        return None
+    return str(email) if email else None
+
+
+def import_wizard(ctx: PageContext) -> None:
+    lang = ctx.lang
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(flash, icon=":material/task_alt:")
+    if not isinstance(ctx.store, DuckDBStore):
+        st.info(t("imp.read_only", lang), icon=":material/lock:")
+        return
+    max_mb = ctx.settings.max_upload_mb
+    c1, c2 = st.columns(2)
+    table = c1.selectbox(t("imp.table", lang), IMPORTABLE, key=TABLE, index=IMPORTABLE.index("spend"),
+                         format_func=lambda x: table_label(x, lang))
+    preset = None
+    if any(p.table == table for p in PRESETS.values()):
+        keys = [NO_PRESET, *(k for k, p in PRESETS.items() if p.table == table)]
+        preset = c2.selectbox(t("imp.preset", lang), keys, key=PRESET,
+                              format_func=lambda k: t("imp.no_preset", lang) if k == NO_PRESET
+                              else (PRESETS[k].label_ru if lang == "ru" else PRESETS[k].label)) or None
+    upload = _upload(lang, max_mb)
+    if upload is None:
+        st.info(t("imp.start", lang), icon=":material/upload_file:")
+        return
+    if len(upload.data) > max_mb * 2**20:
+        st.error(t("imp.too_large", lang, mb=max_mb), icon=":material/error:")
+        return
+
+    st.markdown(f"##### {t('imp.step_format', lang)}")
+    options = _format_options(lang)
+    parsed = _parse(upload.sha, upload.name, options, max_mb * 2**20, upload.data)
+    if isinstance(parsed, FileRejected):
+        st.error(t(f"reject.{parsed.code}", lang, **_fill(f"reject.{parsed.code}", dict(parsed.params)))
+                 + " " + t("imp.nothing_written", lang), icon=":material/error:")
+        return
+    if len(parsed.sheets) > 1:
+        sheet = st.selectbox(t("imp.sheet", lang), parsed.sheets, key=SHEET)
+        if sheet != parsed.sheet:
+            options = replace(options, sheet=sheet)
+            parsed = _parse(upload.sha, upload.name, options, max_mb * 2**20, upload.data)
+            if isinstance(parsed, FileRejected):
+                st.error(t("reject.unreadable", lang), icon=":material/error:")
+                return
+    _show_format(parsed, lang)
+
+    st.markdown(f"##### {t('imp.step_mapping', lang)}")
+    mapping, constants, saved = _mapping(ctx, parsed, upload, table, preset, lang)
+    if saved:
+        st.caption(t("imp.mapping_saved", lang))
+
+    st.markdown(f"##### {t('imp.step_check', lang)}")
+    previous = st.session_state.get(PLAN)
+    last_plan = previous[1] if previous and previous[1].parsed.sha256 == upload.sha else None
+    create = _create_channels(last_plan, upload, lang)
+    request = ImportRequest(table, mapping=mapping, constants=constants, preset=preset, create_channels=create,
+                            options=options)
+    token = (upload.sha, table, preset, tuple(sorted(mapping.items())), tuple(sorted(constants.items())),
+             tuple(sorted((k, v.pillar, v.kind) for k, v in create.items())), options)
+    if st.button(t("imp.check", lang), key=CHECK, icon=":material/fact_check:"):
+        try:
+            plan = plan_import(ctx.store, upload.data, upload.name, request, max_bytes=max_mb * 2**20)
+        except FileRejected as exc:
+            st.error(t(f"reject.{exc.code}", lang, **_fill(f"reject.{exc.code}", dict(exc.params))),
+                     icon=":material/error:")
+            return
+        st.session_state[PLAN] = (token, plan)
+        if plan.checked.unknown_channels and not create:
+            st.rerun()  # show the channel-creation choices next to the report
+    current = st.session_state.get(PLAN)
+    if not current or current[0] != token:
+        st.caption(t("imp.check_first", lang))
+        return
+    plan = current[1]
+    _report(plan, lang)
+
+    st.markdown(f"##### {t('imp.step_import', lang)}")
+    if st.button(t("imp.import", lang, table=table), key=IMPORT, type="primary", disabled=not plan.ok,
+                 icon=":material/upload:"):
+        try:
+            result = apply_import(ctx.store, plan, imported_by=_user(), source="upload")
+        except (StoreBusy, ImportBlocked, StoreError) as exc:
+            st.error(t("imp.failed", lang, message=escape_markdown(str(exc), 300)), icon=":material/error:")
+            return
+        st.session_state.pop(PLAN, None)
+        st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+        st.session_state[FLASH] = t("imp.done", lang, added=fmt_number(result.rows_added, lang),
+                                    updated=fmt_number(result.rows_updated, lang), table=result.table,
+                                    version=result.data_version)
+        st.rerun()
