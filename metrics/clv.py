@@ -123,6 +123,11 @@ def _weighted_rows(summary: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nd
             g["T"].to_numpy().astype(np.float64), g["w"].to_numpy().astype(np.float64))
 
 
+def _wsum(weights: np.ndarray, values: np.ndarray) -> float:
+    """Σ weights·values without BLAS (its thread start-up dominates on vectors of this size)."""
+    return float(np.sum(weights * values))
+
+
 def _bgnbd_negll(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray,
                  ux: np.ndarray, wx: np.ndarray, rep: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood and its gradient in log-parameters."""
@@ -130,11 +135,11 @@ def _bgnbd_negll(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.nd
     n = w.sum()
     # terms that depend on the frequency only: once per distinct frequency
     a_terms = gammaln(r + ux) - gammaln(r) + gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux)
-    ll = float(wx @ a_terms) + n * r * np.log(alpha)
-    g_r = float(wx @ (digamma(r + ux) - digamma(r))) + n * np.log(alpha)
+    ll = _wsum(wx, a_terms) + n * r * np.log(alpha)
+    g_r = _wsum(wx, (digamma(r + ux) - digamma(r))) + n * np.log(alpha)
     g_alpha = n * r / alpha
-    g_a = float(wx @ (digamma(a + b) - digamma(a + b + ux)))
-    g_b = float(wx @ (digamma(a + b) + digamma(b + ux) - digamma(b) - digamma(a + b + ux)))
+    g_a = _wsum(wx, (digamma(a + b) - digamma(a + b + ux)))
+    g_b = _wsum(wx, (digamma(a + b) + digamma(b + ux) - digamma(b) - digamma(a + b + ux)))
     # A3 = -(r+x) ln(alpha+T);  A4 = ln a - ln(b+x-1) - (r+x) ln(alpha+tx) for x > 0
     rx = r + x
     la_T = np.log(alpha + T)
@@ -145,11 +150,11 @@ def _bgnbd_negll(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.nd
     a4 = np.log(a) - np.log(b + x[rep] - 1.0) - rx[rep] * la_tx
     total[rep] = np.logaddexp(a3[rep], a4)
     s[rep] = np.exp(a4 - total[rep])
-    ll += float(w @ total)
-    g_r += float(w @ (-(1 - s) * la_T)) + float(w[rep] @ (-s[rep] * la_tx))
-    g_alpha += float(w @ (-(1 - s) * rx / (alpha + T))) + float(w[rep] @ (-s[rep] * rx[rep] / (alpha + tx[rep])))
-    g_a += float(w[rep] @ (s[rep] / a))
-    g_b += float(w[rep] @ (-s[rep] / (b + x[rep] - 1.0)))
+    ll += _wsum(w, total)
+    g_r += _wsum(w, (-(1 - s) * la_T)) + _wsum(w[rep], (-s[rep] * la_tx))
+    g_alpha += _wsum(w, (-(1 - s) * rx / (alpha + T))) + _wsum(w[rep], (-s[rep] * rx[rep] / (alpha + tx[rep])))
+    g_a += _wsum(w[rep], (s[rep] / a))
+    g_b += _wsum(w[rep], (-s[rep] / (b + x[rep] - 1.0)))
     grad = np.array([g_r * r, g_alpha * alpha, g_a * a, g_b * b])
     return -ll / n, -grad / n
 
@@ -186,9 +191,9 @@ def _gg_negll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray, ux: np.ndarr
     n = x.size
     px = p * ux
     # terms of the frequency alone
-    ll = float(wx @ (gammaln(px + q) - gammaln(px) + px * np.log(ux))) + n * (q * np.log(v) - gammaln(q))
-    g_p = float(wx @ (ux * (digamma(px + q) - digamma(px) + np.log(ux))))
-    g_q = float(wx @ digamma(px + q)) + n * (np.log(v) - digamma(q))
+    ll = _wsum(wx, (gammaln(px + q) - gammaln(px) + px * np.log(ux))) + n * (q * np.log(v) - gammaln(q))
+    g_p = _wsum(wx, (ux * (digamma(px + q) - digamma(px) + np.log(ux))))
+    g_q = _wsum(wx, digamma(px + q)) + n * (np.log(v) - digamma(q))
     g_v = n * q / v
     pxi = p * x
     lxm = np.log(x * m + v)
@@ -309,6 +314,25 @@ def customer_predictions(summary: pl.DataFrame, bgnbd: BgNbdFit, gamma_gamma: Ga
         "expected_value": value,
         "clv": clv,
     })
+
+
+def clv_distribution(predictions: pl.DataFrame, *, bins: int = 30, upper_quantile: float = 0.99) -> pl.DataFrame:
+    """Customers by predicted CLV in equal-width bins from 0 to the ``upper_quantile`` value
+    (customers above it fall in the last bin, which is open-ended).
+
+    Returns ``bin_start``, ``bin_end`` (currency), ``customers`` (i64) and ``open_ended`` (bool).
+    """
+    schema = {"bin_start": pl.Float64, "bin_end": pl.Float64, "customers": pl.Int64, "open_ended": pl.Boolean}
+    values = predictions["clv"].drop_nulls()
+    if values.len() == 0:
+        return pl.DataFrame(schema=schema)
+    top = float(values.quantile(upper_quantile)) or float(values.max()) or 1.0
+    width = top / bins
+    idx = (values / width).floor().clip(0, bins - 1).cast(pl.Int64)
+    counts = np.bincount(idx.to_numpy(), minlength=bins)
+    edges = np.arange(bins + 1) * width
+    return pl.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "customers": counts.astype(np.int64),
+                         "open_ended": np.arange(bins) == bins - 1}, schema=schema)
 
 
 register(

@@ -328,6 +328,29 @@ def historical_clv_by_cohort(base: pl.DataFrame, orders: pl.DataFrame, *, as_of:
     )
 
 
+def historical_clv_curve(clv_by_cohort: pl.DataFrame) -> pl.DataFrame:
+    """Cohorts pooled by acquisition year: gross profit per acquired customer by months since acquisition.
+
+    Input: :func:`historical_clv_by_cohort`. Only months observed for every cohort of the year
+    (so the line does not jump as young cohorts drop out). Returns ``year`` (i32), ``months_since`` (i32),
+    ``customers`` (i64, members of the year's cohorts observed at that month) and ``clv``
+    (currency, cohort CLVs weighted by cohort size).
+    """
+    year = pl.col("cohort").dt.year().cast(pl.Int32)
+    return (
+        clv_by_cohort.lazy()
+        .with_columns(year.alias("year"), pl.col("months_since").max().over("cohort").alias("_seen"))
+        .filter(pl.col("months_since") <= pl.col("_seen").min().over("year"))
+        .group_by("year", "months_since")
+        .agg(pl.col("cohort_size").sum().alias("customers"),
+             (pl.col("clv") * pl.col("cohort_size")).sum().alias("_total"))
+        .with_columns((pl.col("_total") / pl.col("customers")).alias("clv"))
+        .select("year", "months_since", "customers", "clv")
+        .sort("year", "months_since")
+        .collect()
+    )
+
+
 def repeat_purchase_rate(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date, within_days: int = 365,
                          by: tuple[str, ...] = ()) -> pl.DataFrame:
     """Share of customers who bought again within ``within_days`` of their first purchase.
