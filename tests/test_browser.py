@@ -215,3 +215,26 @@ def test_the_share_popover_shows_the_link(server, browser) -> None:
     code = page.locator('[data-testid="stCode"]').last.inner_text()
     assert "period=last_month" in code and "lang=ru" in code
     context.close()
+
+
+def test_the_overview_fits_a_projector_screen(server, browser, artifacts) -> None:
+    """1366×768: the three pillars, their contributions and the retention headline, without scrolling."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page, watch = open_page(context, server["base"] + "/")
+    page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=60_000)
+    page.screenshot(path=str(artifacts / "overview-1366x768.png"))
+    headline = page.locator('[data-testid="stAlertContentSuccess"]').first
+    box = headline.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, box
+    assert "retention" in headline.inner_text()
+    for title in ("Sales", "Reputation", "Communication"):
+        assert page.get_by_role("heading", name=title).first.is_visible()
+    values = page.locator('[data-testid="stMetricValue"]')
+    assert values.count() == 6
+    assert all(values.nth(i).bounding_box()["y"] < 768 for i in range(values.count()))
+    visible = [b for b in page.locator('[data-testid="stPopoverButton"]').all() if b.is_visible()]
+    visible[1].click()  # the first pillar's method (the sidebar's share button comes first)
+    page.wait_for_selector('[data-testid="stPopoverBody"]', timeout=10_000)
+    assert "Estimate." in page.locator('[data-testid="stPopoverBody"]').last.inner_text()
+    assert not watch.errors(), watch.errors()
+    context.close()
