@@ -48,6 +48,7 @@ def dump_delta(value: float) -> str:
 class CustomerModel:
     as_of: dt.date
     statuses: pl.DataFrame  # one row per customer (metrics.retention.customer_status)
+    daily: pl.DataFrame  # purchase days (metrics.retention.daily_purchases)
     cohorts: pl.DataFrame
     curves: pl.DataFrame  # retention curve by acquisition channel
     clv_by_cohort: pl.DataFrame
@@ -93,23 +94,25 @@ def _customer_model(_ctx: PageContext, sid: str, version: str, channels: tuple[s
     nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
     reviews = ctx.load("reviews", columns=("customer_id", "created_at", "rating", "sentiment"), whole_history=True)
     referrals = ctx.load("referrals", whole_history=True)
-    base = rm.customer_base(customers, orders, as_of=as_of)
+    daily = rm.daily_purchases(orders)
+    base = rm.customer_base(customers, daily, as_of=as_of)
     offended = rm.offended_customers(complaints, nps, reviews, as_of=as_of, months=active_months)
-    seasonal = rm.seasonal_customers(orders, as_of=as_of)
+    seasonal = rm.seasonal_customers(daily, as_of=as_of)
     statuses = rm.customer_status(base, offended, seasonal, as_of=as_of, active_months=active_months,
                                   lost_months=lost_months, loyal_orders=loyal_orders)
-    by_channel = rm.cohort_retention(base, orders, as_of=as_of, by=("acquisition_channel_id",))
+    by_channel = rm.cohort_retention(base, daily, as_of=as_of, by=("acquisition_channel_id",))
     groups = rv.nps_group_of_first_purchase(nps, base)
     return CustomerModel(
         as_of=as_of,
         statuses=statuses,
-        cohorts=rm.cohort_retention(base, orders, as_of=as_of),
+        daily=daily,
+        cohorts=rm.cohorts_overall(by_channel),
         curves=rm.retention_curve(by_channel, by=("acquisition_channel_id",)),
-        clv_by_cohort=rm.historical_clv_by_cohort(base, orders, as_of=as_of),
-        repeat=rm.repeat_purchase_rate(base, orders, as_of=as_of),
-        inputs=rv.retention_inputs(base, orders, _acquisition_spend(ctx, as_of, active_months), as_of=as_of,
+        clv_by_cohort=rm.historical_clv_by_cohort(base, daily, as_of=as_of),
+        repeat=rm.repeat_purchase_rate(base, daily, as_of=as_of),
+        inputs=rv.retention_inputs(base, daily, _acquisition_spend(ctx, as_of, active_months), as_of=as_of,
                                    months=active_months),
-        nps_value=rv.value_by_nps_group(base, orders, groups, referrals, as_of=as_of),
+        nps_value=rv.value_by_nps_group(base, daily, groups, referrals, as_of=as_of),
         complaints=rv.complaint_outcomes(complaints, orders, as_of=as_of, standard_hours=standard_hours),
     )
 
@@ -145,14 +148,14 @@ def clv_model(ctx: PageContext) -> ClvModel:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _churn(_ctx: PageContext, _statuses: pl.DataFrame, sid: str, version: str, channels: tuple[str, ...],
+def _churn(_model: CustomerModel, sid: str, version: str, channels: tuple[str, ...],
            regions: tuple[str, ...], as_of: dt.date, start: dt.date, active_months: int) -> pl.DataFrame:
-    return rm.churn_rate(_statuses, _orders(_ctx), start=start, end=as_of, active_months=active_months)
+    return rm.churn_rate(_model.statuses, _model.daily, start=start, end=as_of, active_months=active_months)
 
 
 def churn(ctx: PageContext, model: CustomerModel) -> pl.DataFrame:
     """Churn over the chosen period (customers active at its start who are no longer active at its end)."""
-    return _churn(ctx, model.statuses, *_key(ctx), ctx.period[0], ctx.settings.active_months)
+    return _churn(model, *_key(ctx), ctx.period[0], ctx.settings.active_months)
 
 
 def sensitivity(ctx: PageContext, model: CustomerModel) -> pl.DataFrame:

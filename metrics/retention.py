@@ -47,27 +47,32 @@ def _month_index(col: str) -> pl.Expr:
     return pl.col(col).dt.year().cast(pl.Int32) * 12 + pl.col(col).dt.month().cast(pl.Int32) - 1
 
 
-def purchases(orders: pl.DataFrame, *, as_of: dt.date) -> pl.LazyFrame:
-    """One row per customer and purchase day up to ``as_of``: ``customer_id``, ``day``,
-    ``revenue``, ``gross_profit`` (currency, the day's orders summed)."""
+def daily_purchases(orders: pl.DataFrame) -> pl.DataFrame:
+    """One row per customer and purchase day: ``customer_id``, ``day`` (date), ``revenue`` and
+    ``gross_profit`` (currency, the day's orders summed). Every function below takes this frame
+    (computed once: it is the expensive step on millions of orders)."""
     return (
         orders.lazy()
-        .with_columns(pl.col("ordered_at").cast(pl.Date).alias("day"))
-        .filter(pl.col("day") <= as_of)
-        .group_by("customer_id", "day")
+        .group_by("customer_id", pl.col("ordered_at").cast(pl.Date).alias("day"))
         .agg(pl.col("revenue").sum().cast(pl.Float64),
              (pl.col("revenue") - pl.col("cost_of_goods")).sum().cast(pl.Float64).alias("gross_profit"))
+        .collect()
     )
 
 
-def customer_base(customers: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date) -> pl.DataFrame:
+def purchases(daily: pl.DataFrame, *, as_of: dt.date) -> pl.LazyFrame:
+    """The :func:`daily_purchases` up to and including ``as_of``."""
+    return daily.lazy().filter(pl.col("day") <= as_of)
+
+
+def customer_base(customers: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date) -> pl.DataFrame:
     """Customers with at least one order up to ``as_of``, with their history to date.
 
     Returns ``customer_id``, ``acquisition_channel_id``, ``region``, ``segment`` (str),
     ``first_order``, ``last_order`` (date), ``purchases`` (i64, purchase days),
     ``revenue`` and ``gross_profit`` (f64, currency, to date). Sorted by customer.
     """
-    hist = purchases(orders, as_of=as_of).group_by("customer_id").agg(
+    hist = purchases(daily, as_of=as_of).group_by("customer_id").agg(
         pl.col("day").min().alias("first_order"), pl.col("day").max().alias("last_order"),
         pl.len().cast(pl.Int64).alias("purchases"), pl.col("revenue").sum(), pl.col("gross_profit").sum(),
     )
@@ -111,7 +116,7 @@ def offended_customers(complaints: pl.DataFrame, nps_responses: pl.DataFrame, re
         .sort("customer_id").collect()
 
 
-def seasonal_customers(orders: pl.DataFrame, *, as_of: dt.date, season_months: int = 3,
+def seasonal_customers(daily: pl.DataFrame, *, as_of: dt.date, season_months: int = 3,
                        min_years: int = 2) -> pl.DataFrame:
     """Customers whose repeat purchases come back in the same months year after year.
 
@@ -127,24 +132,29 @@ def seasonal_customers(orders: pl.DataFrame, *, as_of: dt.date, season_months: i
     end possibly smaller than start when the window wraps) and ``in_season`` (bool: the
     as-of month lies in the window).
     """
-    lf = purchases(orders, as_of=as_of).select("customer_id", "day").sort("customer_id", "day")
-    rep = lf.filter(pl.int_range(pl.len()).over("customer_id") > 0).with_columns(
-        (pl.col("day").dt.month().cast(pl.Int32) - 1).alias("m"), pl.col("day").dt.year().cast(pl.Int32).alias("y"),
+    rep = (
+        purchases(daily, as_of=as_of).select("customer_id", "day")
+        .filter(pl.col("day") > pl.col("day").min().over("customer_id"))  # repeat purchases only
+        .with_columns((pl.col("day").dt.month().cast(pl.Int32) - 1).alias("m"),
+                      pl.col("day").dt.year().cast(pl.Int32).alias("y"))
     )
-    starts = pl.LazyFrame({"s": list(range(12))}, schema={"s": pl.Int32})
-    per_window = (
-        rep.join(starts, how="cross")
-        .with_columns(inside=((pl.col("m") - pl.col("s")) % 12) < season_months)
-        .with_columns(season_year=pl.col("y") - (pl.col("inside") & (pl.col("m") < pl.col("s"))).cast(pl.Int32))
-        .group_by("customer_id", "s")
-        .agg(pl.col("inside").all().alias("all_inside"),
-             pl.col("season_year").n_unique().alias("years"))
-        .filter(pl.col("all_inside") & (pl.col("years") >= min_years))
+    # months with a repeat purchase as a 12-bit mask; a window fits when the mask has no bit outside it
+    bit = pl.col("m").replace_strict({i: 1 << i for i in range(12)}, return_dtype=pl.Int32)
+    masks = rep.group_by("customer_id").agg(bit.unique().sum().alias("mask"))
+    windows = [sum(1 << ((s + k) % 12) for k in range(season_months)) for s in range(12)]
+    fits = masks.with_columns(
+        pl.min_horizontal([pl.when((pl.col("mask") & pl.lit(0xFFF ^ w, dtype=pl.Int32)) == 0)
+                           .then(pl.lit(s, dtype=pl.Int32)) for s, w in enumerate(windows)]).alias("s")
+    ).filter(pl.col("s").is_not_null()).select("customer_id", "s")
+    years = (
+        rep.join(fits, on="customer_id")
+        .with_columns(season_year=pl.col("y") - (pl.col("m") < pl.col("s")).cast(pl.Int32))
+        .group_by("customer_id", "s").agg(pl.col("season_year").n_unique().alias("years"))
+        .filter(pl.col("years") >= min_years)
     )
     as_of_m = as_of.month - 1
     return (
-        per_window.group_by("customer_id").agg(pl.col("s").min())
-        .select(
+        years.select(
             "customer_id",
             (pl.col("s") + 1).alias("season_start"),
             ((pl.col("s") + season_months - 1) % 12 + 1).cast(pl.Int32).alias("season_end"),
@@ -231,13 +241,13 @@ def status_summary(statuses: pl.DataFrame, predicted: pl.DataFrame | None = None
     )
 
 
-def _cohort_months(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date,
+def _cohort_months(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date,
                    by: tuple[str, ...] = ()) -> pl.LazyFrame:
     """Per customer and month with a purchase: ``cohort`` (date, month of the first purchase),
     ``months_since`` (i32) and the month's ``gross_profit``; only months complete by ``as_of``."""
     last_complete = as_of.year * 12 + as_of.month - 1 - (0 if (as_of + dt.timedelta(days=1)).day == 1 else 1)
     return (
-        purchases(orders, as_of=as_of)
+        purchases(daily, as_of=as_of)
         .join(base.lazy().select("customer_id", "first_order", *by), on="customer_id")
         .with_columns(_month_index("first_order").alias("c_idx"), _month_index("day").alias("m_idx"))
         .filter(pl.col("m_idx") <= last_complete)
@@ -265,7 +275,7 @@ def _cohort_grid(base: pl.DataFrame, *, as_of: dt.date, by: tuple[str, ...]) -> 
     )
 
 
-def cohort_retention(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date,
+def cohort_retention(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date,
                      by: tuple[str, ...] = ()) -> pl.DataFrame:
     """Share of each acquisition-month cohort that bought in each later month.
 
@@ -275,7 +285,7 @@ def cohort_retention(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date
     complete by ``as_of``; month 0 is 1.0 by definition.
     """
     by = tuple(by)
-    active = _cohort_months(base, orders, as_of=as_of, by=by).group_by("c_idx", *by, "months_since").agg(
+    active = _cohort_months(base, daily, as_of=as_of, by=by).group_by("c_idx", *by, "months_since").agg(
         pl.len().cast(pl.Int64).alias("active"))
     return (
         _cohort_grid(base, as_of=as_of, by=by)
@@ -285,6 +295,21 @@ def cohort_retention(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date
                       (pl.col("active") / pl.col("cohort_size")).alias("retention"))
         .select("cohort", *by, "months_since", "cohort_size", "active", "retention")
         .sort("cohort", *by, "months_since")
+        .collect()
+    )
+
+
+def cohorts_overall(cohorts: pl.DataFrame) -> pl.DataFrame:
+    """:func:`cohort_retention` computed ``by`` some column, summed back to one row per cohort and month.
+
+    Each customer is in exactly one group, so sizes and active counts add up. Same columns
+    as :func:`cohort_retention` without ``by``.
+    """
+    return (
+        cohorts.lazy().group_by("cohort", "months_since")
+        .agg(pl.col("cohort_size").sum(), pl.col("active").sum())
+        .with_columns((pl.col("active") / pl.col("cohort_size")).alias("retention"))
+        .sort("cohort", "months_since")
         .collect()
     )
 
@@ -304,7 +329,7 @@ def retention_curve(cohorts: pl.DataFrame, *, by: tuple[str, ...] = ()) -> pl.Da
     )
 
 
-def historical_clv_by_cohort(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date) -> pl.DataFrame:
+def historical_clv_by_cohort(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date) -> pl.DataFrame:
     """Cumulative gross profit per acquired customer, by acquisition-month cohort.
 
     Returns ``cohort`` (date), ``months_since`` (i32), ``cohort_size`` (i64) and
@@ -312,7 +337,7 @@ def historical_clv_by_cohort(base: pl.DataFrame, orders: pl.DataFrame, *, as_of:
     Only months complete by ``as_of``.
     """
     monthly = (
-        _cohort_months(base, orders, as_of=as_of)
+        _cohort_months(base, daily, as_of=as_of)
         .group_by("c_idx", "months_since").agg(pl.col("gross_profit").sum())
     )
     return (
@@ -351,7 +376,7 @@ def historical_clv_curve(clv_by_cohort: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def repeat_purchase_rate(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date, within_days: int = 365,
+def repeat_purchase_rate(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date, within_days: int = 365,
                          by: tuple[str, ...] = ()) -> pl.DataFrame:
     """Share of customers who bought again within ``within_days`` of their first purchase.
 
@@ -361,7 +386,7 @@ def repeat_purchase_rate(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.
     """
     eligible = base.lazy().filter(pl.col("first_order") <= as_of - dt.timedelta(days=within_days))
     again = (
-        purchases(orders, as_of=as_of).join(eligible.select("customer_id", "first_order"), on="customer_id")
+        purchases(daily, as_of=as_of).join(eligible.select("customer_id", "first_order"), on="customer_id")
         .filter((pl.col("day") > pl.col("first_order"))
                 & (pl.col("day") <= pl.col("first_order") + dt.timedelta(days=within_days)))
         .select("customer_id").unique().with_columns(pl.lit(True).alias("_again"))
@@ -374,7 +399,7 @@ def repeat_purchase_rate(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.
     ).collect()
 
 
-def churn_rate(base: pl.DataFrame, orders: pl.DataFrame, *, start: dt.date, end: dt.date,
+def churn_rate(base: pl.DataFrame, daily: pl.DataFrame, *, start: dt.date, end: dt.date,
                active_months: int = 12) -> pl.DataFrame:
     """Share of the customers active when the period starts who are no longer active when it ends.
 
@@ -382,7 +407,7 @@ def churn_rate(base: pl.DataFrame, orders: pl.DataFrame, *, start: dt.date, end:
     ``active_at_start``, ``still_active`` (i64) and ``churn_rate`` (0..1, null when nobody
     was active at the start).
     """
-    days = purchases(orders, as_of=end).select("customer_id", "day")
+    days = purchases(daily, as_of=end).select("customer_id", "day")
     s_from = months_before(start, active_months)
     e_from = months_before(end, active_months)
     at_start = days.filter((pl.col("day") > s_from) & (pl.col("day") <= start)).select("customer_id").unique()

@@ -40,8 +40,8 @@ NPS_GROUPS = ("promoter", "passive", "detractor")
 TENURE_BUCKETS = 3  # 0, 1, 2+ years
 
 
-def _window_purchases(orders: pl.DataFrame, *, start_excl: dt.date, end: dt.date) -> pl.LazyFrame:
-    return purchases(orders, as_of=end).filter(pl.col("day") > start_excl)
+def _window_purchases(daily: pl.DataFrame, *, start_excl: dt.date, end: dt.date) -> pl.LazyFrame:
+    return purchases(daily, as_of=end).filter(pl.col("day") > start_excl)
 
 
 def _tenure(first: pl.Expr, window_start: dt.date, buckets: int) -> pl.Expr:
@@ -62,7 +62,7 @@ class RetentionInputs:
     as_of: dt.date
 
 
-def retention_inputs(base: pl.DataFrame, orders: pl.DataFrame, acquisition_spend: float, *, as_of: dt.date,
+def retention_inputs(base: pl.DataFrame, daily: pl.DataFrame, acquisition_spend: float, *, as_of: dt.date,
                      months: int = 12, buckets: int = TENURE_BUCKETS) -> RetentionInputs:
     """Retention, margin and base by tenure (module docstring) from a :func:`customer_base`.
 
@@ -74,8 +74,8 @@ def retention_inputs(base: pl.DataFrame, orders: pl.DataFrame, acquisition_spend
     w2_start = months_before(as_of, months)
     w1_start = months_before(as_of, 2 * months)
     firsts = base.lazy().select("customer_id", "first_order")
-    w1 = _window_purchases(orders, start_excl=w1_start, end=w2_start).select("customer_id").unique()
-    w2 = _window_purchases(orders, start_excl=w2_start, end=as_of).group_by("customer_id").agg(
+    w1 = _window_purchases(daily, start_excl=w1_start, end=w2_start).select("customer_id").unique()
+    w2 = _window_purchases(daily, start_excl=w2_start, end=as_of).group_by("customer_id").agg(
         pl.col("gross_profit").sum())
     prev = (
         w1.join(firsts, on="customer_id")
@@ -183,12 +183,12 @@ def nps_group_of_first_purchase(nps_responses: pl.DataFrame, base: pl.DataFrame,
     )
 
 
-def _first_year(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date, days: int) -> pl.LazyFrame:
+def _first_year(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date, days: int) -> pl.LazyFrame:
     """Customers with a full year observed: repeat purchase (bool) and gross profit in the first ``days``."""
     eligible = base.lazy().filter(pl.col("first_order") <= as_of - dt.timedelta(days=days)) \
         .select("customer_id", "first_order")
     year = (
-        purchases(orders, as_of=as_of).join(eligible, on="customer_id")
+        purchases(daily, as_of=as_of).join(eligible, on="customer_id")
         .filter(pl.col("day") <= pl.col("first_order") + dt.timedelta(days=days))
         .group_by("customer_id").agg(
             (pl.col("day") > pl.col("first_order")).any().alias("repeat"), pl.col("gross_profit").sum())
@@ -197,11 +197,11 @@ def _first_year(base: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date, day
         pl.col("repeat").fill_null(False), pl.col("gross_profit").fill_null(0.0))
 
 
-def value_by_nps_group(base: pl.DataFrame, orders: pl.DataFrame, groups: pl.DataFrame, referrals: pl.DataFrame, *,
+def value_by_nps_group(base: pl.DataFrame, daily: pl.DataFrame, groups: pl.DataFrame, referrals: pl.DataFrame, *,
                        as_of: dt.date, days: int = 365) -> pl.DataFrame:
     """Observed value of promoters, passives and detractors.
 
-    Inputs: :func:`customer_base`, orders, :func:`nps_group_of_first_purchase`, referrals
+    Inputs: :func:`customer_base`, :func:`daily_purchases`, :func:`nps_group_of_first_purchase`, referrals
     (``referrer_customer_id``, ``referred_customer_id``, ``referred_at``). Customers whose
     first purchase is at least ``days`` before ``as_of``. Returns one row per group in
     ``NPS_GROUPS`` order: ``nps_group``, ``customers`` (i64), ``repeat_rate`` (0..1: bought
@@ -210,7 +210,7 @@ def value_by_nps_group(base: pl.DataFrame, orders: pl.DataFrame, groups: pl.Data
     ``referred_value`` (currency: first-year gross profit per referred customer, all groups
     pooled) and ``value`` = gross_profit_12m + referrals_per_customer × referred_value.
     """
-    year = _first_year(base, orders, as_of=as_of, days=days)
+    year = _first_year(base, daily, as_of=as_of, days=days)
     refs = referrals.lazy().filter(pl.col("referred_at") < dt.datetime.combine(as_of + dt.timedelta(days=1),
                                                                                  dt.time()))
     made = refs.group_by("referrer_customer_id").agg(pl.len().alias("referrals")).rename(

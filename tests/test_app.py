@@ -14,7 +14,7 @@ from metrics import contribution as mc
 from metrics.budget import spend_by_pillar
 from metrics.communication import engagement_totals
 from metrics.reputation import nps
-from metrics.retention import customer_base
+from metrics.retention import customer_base, daily_purchases
 from metrics.retention_value import complaint_outcomes, nps_group_of_first_purchase, value_by_nps_group
 from metrics.sales import sales_totals
 from tests.conftest import ROOT
@@ -60,10 +60,11 @@ def expected_contributions(store, now: Filters) -> dict[str, float]:
     whole = now.with_period(None, None)
     orders = read_fact(store, "orders", now)
     all_orders = read_fact(store, "orders", whole)
+    daily = daily_purchases(all_orders)
     customers = read_fact(store, "customers", whole)
-    base = customer_base(customers, all_orders, as_of=now.end)
+    base = customer_base(customers, daily, as_of=now.end)
     groups = nps_group_of_first_purchase(read_fact(store, "nps_responses", whole), base)
-    by_group = value_by_nps_group(base, all_orders, groups, read_fact(store, "referrals", whole), as_of=now.end)
+    by_group = value_by_nps_group(base, daily, groups, read_fact(store, "referrals", whole), as_of=now.end)
     after = complaint_outcomes(read_fact(store, "complaints", whole), all_orders, as_of=now.end, standard_hours=48)
     complaints = read_fact(store, "complaints", now)
     hours = (complaints["resolved_at"] - complaints["opened_at"]).dt.total_seconds() / 3600

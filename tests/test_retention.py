@@ -16,7 +16,8 @@ from polars.testing import assert_frame_equal
 
 from connectors.read import read_fact
 from metrics.retention import (
-    STATUSES, churn_rate, cohort_retention, customer_base, customer_status, historical_clv_by_cohort, months_before,
+    STATUSES, churn_rate, cohort_retention, cohorts_overall, customer_base, customer_status, daily_purchases, historical_clv_by_cohort,
+    months_before,
     offended_customers, repeat_purchase_rate, retention_curve, seasonal_customers, status_summary,
 )
 
@@ -24,13 +25,14 @@ AS_OF = dt.date(2026, 10, 31)
 
 
 def _orders(rows: list[tuple[int, str, float]]) -> pl.DataFrame:
-    return pl.DataFrame({
+    """Purchase days (:func:`daily_purchases`) of literal orders (customer, time, revenue; cost 60%)."""
+    return daily_purchases(pl.DataFrame({
         "order_id": list(range(1, len(rows) + 1)),
         "customer_id": [r[0] for r in rows],
         "ordered_at": [dt.datetime.fromisoformat(r[1]) for r in rows],
         "revenue": [r[2] for r in rows],
         "cost_of_goods": [r[2] * 0.6 for r in rows],
-    })
+    }))
 
 
 def _customers(ids: list[int], channel: str = "search_ads") -> pl.DataFrame:
@@ -155,6 +157,8 @@ def test_cohorts_churn_repeat_and_clv_on_literal_orders() -> None:
         (dt.date(2026, 2, 1), 0, 1, 1), (dt.date(2026, 2, 1), 1, 1, 0),
     ]
     assert got["retention"].to_list() == [1.0, 0.5, 0.0, 1.0, 0.0]
+    by_channel = cohort_retention(base, orders, as_of=as_of, by=("acquisition_channel_id",))
+    assert_frame_equal(cohorts_overall(by_channel), got)
     curve = retention_curve(got)
     assert curve.select("months_since", "customers", "active").rows() == [(0, 3, 3), (1, 3, 1), (2, 2, 0)]
     clv = historical_clv_by_cohort(base, orders, as_of=as_of)
@@ -190,16 +194,17 @@ def test_status_shares_do_not_depend_on_the_currency(scale: float) -> None:
 
 @pytest.fixture(scope="module")
 def demo_frames(small_store) -> dict[str, pl.DataFrame]:
-    return {name: read_fact(small_store, name) for name in ("customers", "orders", "complaints", "nps_responses",
-                                                             "reviews")}
+    frames = {name: read_fact(small_store, name) for name in ("customers", "orders", "complaints", "nps_responses",
+                                                               "reviews")}
+    return {**frames, "daily": daily_purchases(frames["orders"])}
 
 
 @pytest.fixture(scope="module")
 def demo_statuses(demo_frames) -> pl.DataFrame:
     f = demo_frames
-    base = customer_base(f["customers"], f["orders"], as_of=AS_OF)
+    base = customer_base(f["customers"], f["daily"], as_of=AS_OF)
     off = offended_customers(f["complaints"], f["nps_responses"], f["reviews"], as_of=AS_OF)
-    return customer_status(base, off, seasonal_customers(f["orders"], as_of=AS_OF), as_of=AS_OF)
+    return customer_status(base, off, seasonal_customers(f["daily"], as_of=AS_OF), as_of=AS_OF)
 
 
 STATUS_SQL = """
@@ -249,8 +254,8 @@ FROM p JOIN f USING (customer_id) JOIN sizes ON sizes.cohort = f.cohort GROUP BY
 
 
 def test_cohort_retention_and_clv_equal_plain_sql_on_the_demo(small_store, demo_frames) -> None:
-    base = customer_base(demo_frames["customers"], demo_frames["orders"], as_of=AS_OF)
-    ours = cohort_retention(base, demo_frames["orders"], as_of=AS_OF).filter(pl.col("active") > 0)
+    base = customer_base(demo_frames["customers"], demo_frames["daily"], as_of=AS_OF)
+    ours = cohort_retention(base, demo_frames["daily"], as_of=AS_OF).filter(pl.col("active") > 0)
     sql = small_store.execute_sql(COHORT_SQL, {})
     joined = ours.join(sql, left_on=["cohort", "months_since"], right_on=["cohort", "k"], how="full")
     assert joined.height == ours.height == sql.height
@@ -262,15 +267,15 @@ def test_cohort_retention_and_clv_equal_plain_sql_on_the_demo(small_store, demo_
         FROM orders JOIN f USING (customer_id)
         WHERE ordered_at < cohort + INTERVAL 13 MONTH AND cohort <= TIMESTAMP '2025-10-01'
         GROUP BY 1 ORDER BY 1""", {})
-    clv = historical_clv_by_cohort(base, demo_frames["orders"], as_of=AS_OF).filter(pl.col("months_since") == 12)
+    clv = historical_clv_by_cohort(base, demo_frames["daily"], as_of=AS_OF).filter(pl.col("months_since") == 12)
     joined = clv.join(clv_sql, on="cohort")
     assert joined.height == clv.height == clv_sql.height > 20
     assert (joined["clv"] - joined["clv_right"]).abs().max() < 1e-6
 
 
 def test_repeat_rate_equals_plain_sql_on_the_demo(small_store, demo_frames) -> None:
-    base = customer_base(demo_frames["customers"], demo_frames["orders"], as_of=AS_OF)
-    ours = repeat_purchase_rate(base, demo_frames["orders"], as_of=AS_OF).row(0, named=True)
+    base = customer_base(demo_frames["customers"], demo_frames["daily"], as_of=AS_OF)
+    ours = repeat_purchase_rate(base, demo_frames["daily"], as_of=AS_OF).row(0, named=True)
     sql = small_store.execute_sql("""
         WITH p AS (SELECT DISTINCT customer_id, CAST(ordered_at AS DATE) AS day FROM orders),
         f AS (SELECT customer_id, MIN(day) AS first FROM p GROUP BY 1 HAVING MIN(day) <= DATE '2025-10-31')
@@ -288,7 +293,7 @@ def test_seasonal_rule_recovers_the_demos_seasonal_customers(small_demo, demo_fr
     purchases in at least two calendar years (the others dropped out or arrived lately).
     """
     truth = set(small_demo.truth["seasonal_customers"]["spring"]) | set(small_demo.truth["seasonal_customers"]["winter"])
-    found = seasonal_customers(demo_frames["orders"], as_of=AS_OF)
+    found = seasonal_customers(demo_frames["daily"], as_of=AS_OF)
     ids = set(found["customer_id"].to_list())
     repeat = (
         demo_frames["orders"].with_columns(pl.col("ordered_at").cast(pl.Date).alias("day"))

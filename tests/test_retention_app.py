@@ -12,7 +12,8 @@ from dashboard.exports import csv_with_filters, neutralise_formulas
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct
 from metrics import clv as mclv
 from metrics.retention import (
-    customer_base, customer_status, offended_customers, repeat_purchase_rate, seasonal_customers, status_summary,
+    customer_base, customer_status, daily_purchases, offended_customers, repeat_purchase_rate, seasonal_customers,
+    status_summary,
 )
 from metrics.retention_value import retention_inputs, retention_sensitivity
 from tests.test_app import query, run_app
@@ -23,11 +24,12 @@ AS_OF = dt.date(2026, 10, 31)
 def _expected(store) -> dict:
     whole = Filters()
     orders = read_fact(store, "orders", whole)
-    base = customer_base(read_fact(store, "customers", whole), orders, as_of=AS_OF)
+    daily = daily_purchases(orders)
+    base = customer_base(read_fact(store, "customers", whole), daily, as_of=AS_OF)
     channels = read_dimension(store, "channels")
     acquisition = channels.filter((pl.col("pillar") == "sales") & (pl.col("kind") != "earned"))["channel_id"]
     spend = read_fact(store, "spend", Filters(dt.date(2025, 11, 1), AS_OF))
-    inputs = retention_inputs(base, orders, spend.filter(pl.col("channel_id").is_in(acquisition))["amount"].sum(),
+    inputs = retention_inputs(base, daily, spend.filter(pl.col("channel_id").is_in(acquisition))["amount"].sum(),
                               as_of=AS_OF)
     sens = retention_sensitivity(inputs, deltas=(0.05, 0.075))
     summary = mclv.rfm_summary(orders.with_columns((pl.col("revenue") - pl.col("cost_of_goods")).alias("gp")),
@@ -36,9 +38,9 @@ def _expected(store) -> dict:
     statuses = customer_status(
         base, offended_customers(read_fact(store, "complaints", whole), read_fact(store, "nps_responses", whole),
                                  read_fact(store, "reviews", whole), as_of=AS_OF),
-        seasonal_customers(orders, as_of=AS_OF), as_of=AS_OF)
+        seasonal_customers(daily, as_of=AS_OF), as_of=AS_OF)
     return {"inputs": inputs, "sens": sens, "clv": pred["clv"].mean(), "statuses": status_summary(statuses, pred),
-            "repeat": repeat_purchase_rate(base, orders, as_of=AS_OF)["repeat_rate"][0]}
+            "repeat": repeat_purchase_rate(base, daily, as_of=AS_OF)["repeat_rate"][0]}
 
 
 def test_retention_page_shows_the_metric_functions_numbers(app_env, small_store) -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.read import read_fact
-from metrics.retention import customer_base
+from metrics.retention import customer_base, daily_purchases
 from metrics.retention_value import (
     RetentionInputs, complaint_outcomes, nps_group_of_first_purchase, profit_projection, retention_inputs,
     retention_sensitivity, value_by_nps_group,
@@ -74,7 +74,8 @@ def test_retention_inputs_on_literal_orders() -> None:
             order(2, "2025-03-01", 40),  # tenure 0 in W1, not retained
             order(3, "2023-01-01", 10), order(3, "2025-02-01", 10), order(3, "2026-02-01", 30),  # tenure 2
             order(4, "2026-05-01", 60)]  # new in W2
-    orders = pl.DataFrame(rows, schema=["customer_id", "ordered_at", "revenue", "cost_of_goods"], orient="row")
+    orders = daily_purchases(pl.DataFrame(rows, schema=["customer_id", "ordered_at", "revenue", "cost_of_goods"],
+                                          orient="row"))
     customers = pl.DataFrame({"customer_id": [1, 2, 3, 4], "acquisition_channel_id": ["x"] * 4,
                               "region": ["r"] * 4, "segment": ["s"] * 4})
     base = customer_base(customers, orders, as_of=AS_OF)
@@ -112,9 +113,10 @@ def test_promoters_retain_and_refer_as_the_demo_recorded(frames, small_demo) -> 
     other classes, which pulls each group's value towards the others by at most 11% of the
     largest gap between classes.
     """
-    base = customer_base(frames["customers"], frames["orders"], as_of=AS_OF)
+    daily = daily_purchases(frames["orders"])
+    base = customer_base(frames["customers"], daily, as_of=AS_OF)
     groups = nps_group_of_first_purchase(frames["nps_responses"], base)
-    got = {r["nps_group"]: r for r in value_by_nps_group(base, frames["orders"], groups, frames["referrals"],
+    got = {r["nps_group"]: r for r in value_by_nps_group(base, daily, groups, frames["referrals"],
                                                           as_of=AS_OF).iter_rows(named=True)}
     repeat = {k: v["repeat_12m"] for k, v in small_demo.truth["repeat_by_class"].items()}
     refs = small_demo.truth["referrals_per_customer_by_class"]
