@@ -118,10 +118,9 @@ def _customer_model(_ctx: PageContext, sid: str, version: str, channels: tuple[s
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _clv_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
+def _clv_model(_daily: pl.DataFrame, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
                as_of: dt.date, horizon_years: int, discount_rate: float) -> ClvModel:
-    orders = _orders(_ctx).with_columns((pl.col("revenue") - pl.col("cost_of_goods")).alias("gross_profit"))
-    summary = clv_metrics.rfm_summary(orders, as_of, "week", value_col="gross_profit")
+    summary = clv_metrics.rfm_summary(_daily, as_of, "week", time_col="day", value_col="gross_profit")
     try:
         bg = clv_metrics.fit_bgnbd(summary)
         gg = clv_metrics.fit_gamma_gamma(summary)
@@ -143,8 +142,9 @@ def customer_model(ctx: PageContext) -> CustomerModel:
 
 
 def clv_model(ctx: PageContext) -> ClvModel:
+    """The CLV fits on the purchase days of the customer model (cached on the same key plus horizon and rate)."""
     s = ctx.settings
-    return _clv_model(ctx, *_key(ctx), s.horizon_years, s.discount_rate)
+    return _clv_model(customer_model(ctx).daily, *_key(ctx), s.horizon_years, s.discount_rate)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -185,7 +185,7 @@ def fit_bgnbd(summary: pl.DataFrame) -> BgNbdFit:
     return BgNbdFit(float(r), float(alpha), float(a), float(b), -fun * float(w.sum()), int(w.sum()), ok)
 
 
-def _gg_negll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray, ux: np.ndarray, inverse: np.ndarray,
+def _gg_negll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray, log_m: np.ndarray, ux: np.ndarray,
               wx: np.ndarray) -> tuple[float, np.ndarray]:
     p, q, v = np.exp(log_params)
     n = x.size
@@ -195,12 +195,13 @@ def _gg_negll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray, ux: np.ndarr
     g_p = _wsum(wx, (ux * (digamma(px + q) - digamma(px) + np.log(ux))))
     g_q = _wsum(wx, digamma(px + q)) + n * (np.log(v) - digamma(q))
     g_v = n * q / v
+    xm_v = x * m + v
+    lxm = np.log(xm_v)
     pxi = p * x
-    lxm = np.log(x * m + v)
-    ll += float(np.sum((pxi - 1.0) * np.log(m) - (pxi + q) * lxm))
-    g_p += float(np.sum(x * np.log(m) - x * lxm))
+    ll += float(np.sum((pxi - 1.0) * log_m - (pxi + q) * lxm))
+    g_p += float(np.sum(x * (log_m - lxm)))
     g_q += float(-np.sum(lxm))
-    g_v += float(-np.sum((pxi + q) / (x * m + v)))
+    g_v += float(-np.sum((pxi + q) / xm_v))
     grad = np.array([g_p * p, g_q * q, g_v * v])
     return -ll / n, -grad / n
 
@@ -219,7 +220,7 @@ def fit_gamma_gamma(summary: pl.DataFrame) -> GammaGammaFit:
     ux, inverse = np.unique(x, return_inverse=True)
     wx = np.bincount(inverse).astype(np.float64)
     x0 = np.log([1.0, 1.0, float(np.mean(m))])
-    params, fun, ok = _optimise(_gg_negll, x0, (x, m, ux, inverse, wx))
+    params, fun, ok = _optimise(_gg_negll, x0, (x, m, np.log(m), ux, wx))
     p, q, v = np.exp(params)
     return GammaGammaFit(float(p), float(q), float(v), -fun * x.size, int(x.size), ok)
 
