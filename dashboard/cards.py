@@ -1,4 +1,5 @@
-"""The Overview's pillar card: spend and share, then each headline result in its own units."""
+"""The Overview's pillar card: spend and share, the estimated profit contribution, then each headline result in its
+own units; and the retention-to-profit line under the cards."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dashboard.components import kpi, metric_help
 from dashboard.data import PageContext
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points, t
 from dashboard.overview import Headline, PillarSummary
+from dashboard.pillars.contribution import Contribution, RetentionHeadline
 from metrics.periods import change
 from metrics.specs import spec
 
@@ -75,26 +77,75 @@ def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> Non
         st.caption(t("overview.company_wide", lang))
 
 
+def spend_text(summary: PillarSummary, ctx: PageContext) -> str:
+    """'Spend ₽911.2K · 50.0%': the pillar's spend and share of the budget."""
+    lang = ctx.lang
+    share = fmt_pct(summary.share, lang) if summary.share is not None else "—"
+    return f"{t('overview.spend', lang)} {fmt_money(summary.spend, lang, ctx.currency)} · {share}"
+
+
+def spend_help(summary: PillarSummary, ctx: PageContext) -> str:
+    lang = ctx.lang
+    share = fmt_pct(summary.share, lang) if summary.share is not None else "—"
+    lines = [metric_help("profit_contribution", lang), metric_help("spend", lang),
+             t("overview.share", lang, share=share)]
+    change_text = delta_text(summary.spend, summary.spend_previous, lang)
+    if change_text:
+        lines.append(t("overview.spend_change", lang, change=change_text))
+    return "\n\n".join(lines)
+
+
+def method_popover(contribution: Contribution, ctx: PageContext) -> None:
+    """How the pillar's contribution is estimated, with its parts: one click away."""
+    lang = ctx.lang
+    with st.popover(":material/calculate:", help=t("overview.method", lang)):
+        st.markdown(t(f"contribution.method.{contribution.pillar}", lang))
+        lines = [f"- {t(f'contribution.part.{part}', lang)}: {fmt_money(amount, lang, ctx.currency)}"
+                 for part, amount in contribution.parts]
+        lines.append(f"- {t('contribution.part.spend', lang)}: −{fmt_money(contribution.spend, lang, ctx.currency)}")
+        lines.append(f"- **{t('contribution.part.total', lang)}: "
+                     f"{fmt_money(contribution.contribution, lang, ctx.currency)}**")
+        st.markdown("\n".join(lines))
+        st.caption(t("contribution.estimate_note", lang))
+
+
 def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
+    """Pillar name (goal on hover) and the method button; the estimated profit contribution with the pillar's
+    spend and share under it; then the headline results."""
     lang = ctx.lang
     p = summary.pillar
-    st.markdown(f"#### :{PILLAR_MD_COLOR[p]}[{t(f'pillar.{p}', lang)}]")
-    st.caption(t(f"pillar.{p}.goal", lang))
-    share = fmt_pct(summary.share, lang) if summary.share is not None else "—"
-    kpi(
-        t("overview.spend", lang),
-        fmt_money(summary.spend, lang, ctx.currency),
-        delta=delta_text(summary.spend, summary.spend_previous, lang),
-        delta_color="off",
-        help=metric_help("spend", lang, t("overview.share", lang, share=share)),
-    )
+    title, method = st.columns([4, 1], vertical_alignment="center")
+    with title:
+        st.markdown(f"#### :{PILLAR_MD_COLOR[p]}[{t(f'pillar.{p}', lang)}]", help=t(f"pillar.{p}.goal", lang))
+    if summary.contribution is not None:
+        with method:
+            method_popover(summary.contribution, ctx)
     selected = ctx.view.channels
     pillar_selected = not selected or ctx.channels.filter(
         pl.col("channel_id").is_in(list(selected)) & (pl.col("pillar") == p)
     ).height > 0
+    value = summary.contribution.contribution if summary.contribution is not None else None
+    kpi(spec("profit_contribution").label_for(lang), fmt_money(value, lang, ctx.currency),
+        delta=spend_text(summary, ctx), delta_color="off", help=spend_help(summary, ctx))
     if not pillar_selected:
         st.caption(t("overview.no_channels", lang))
-    else:
-        st.caption(t("overview.share", lang, share=share) if summary.spend else t("overview.no_spend", lang))
+    elif not summary.spend:
+        st.caption(t("overview.no_spend", lang))
     for h in summary.headlines:
         headline_kpi(h, ctx, pillar_selected=pillar_selected)
+
+
+def retention_headline(headline: RetentionHeadline | None, ctx: PageContext) -> None:
+    """The line under the three columns: what +5 points of retention are worth, and where the detail is."""
+    lang = ctx.lang
+    if headline is None:
+        st.info(t("overview.retention.none", lang), icon=":material/savings:")
+        return
+    pct = fmt_pct(headline.difference_pct, lang) if headline.difference_pct is not None else "—"
+    text = t("overview.retention", lang, delta=fmt_number(headline.delta_points, lang),
+             money=fmt_money(headline.difference, lang, ctx.currency), pct=pct, years=headline.years)
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    with left:
+        st.success(text, icon=":material/savings:")
+    with right:
+        st.page_link("pages/retention.py", label=t("overview.retention.more", lang), icon=":material/arrow_forward:")

@@ -1,20 +1,25 @@
-"""The Overview's numbers: each pillar's spend, share of budget and headline results.
+"""The Overview's numbers: each pillar's spend, share of budget, headline results and
+estimated profit contribution, and the retention-to-profit headline.
 
 Each pillar's headline results come from its own module in ``dashboard/pillars/``
 (``headlines(ctx, grain) -> list[Headline]``), computed by ``metrics`` functions on
-frames from the cached loaders; this module gathers them with the spend split, so
-the page stays a description of the screen.
+frames from the cached loaders; the contributions and the retention headline come
+from ``dashboard/pillars/contribution.py``. This module gathers them, so the page
+stays a description of the screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
 from dashboard.data import PageContext
 from metrics.budget import PILLARS, spend_by_pillar
+
+if TYPE_CHECKING:
+    from dashboard.pillars.contribution import Contribution, RetentionHeadline
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class PillarSummary:
     share: float | None
     spend_previous: float | None
     headlines: tuple[Headline, ...] = field(default=())
+    contribution: Contribution | None = None
 
 
 def trend_grain(days: int) -> str:
@@ -59,7 +65,8 @@ def trend_grain(days: int) -> str:
 
 
 def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
-    from dashboard.pillars import communication, reputation, sales
+    from dashboard import retention
+    from dashboard.pillars import communication, contribution, reputation, sales
 
     builders = {"sales": sales.headlines, "reputation": reputation.headlines,
                 "communication": communication.headlines}
@@ -69,9 +76,19 @@ def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
         if ctx.comparison else None
     )
     grain = trend_grain((ctx.period[1] - ctx.period[0]).days + 1)
+    estimates = contribution.contributions(ctx, retention.customer_model(ctx))
     out = []
     for pillar in PILLARS:
         row = spend_now.filter(pl.col("pillar") == pillar).row(0, named=True)
         prev = spend_prev.filter(pl.col("pillar") == pillar)["spend"][0] if spend_prev is not None else None
-        out.append(PillarSummary(pillar, row["spend"], row["share"], prev, tuple(builders[pillar](ctx, grain))))
+        out.append(PillarSummary(pillar, row["spend"], row["share"], prev, tuple(builders[pillar](ctx, grain)),
+                                 estimates[pillar]))
     return out
+
+
+def retention_headline(ctx: PageContext) -> RetentionHeadline | None:
+    """'+5 pp retention ≈ +X profit over the horizon', from the Retention & profit projection."""
+    from dashboard import retention
+    from dashboard.pillars import contribution
+
+    return contribution.retention_headline(ctx, retention.customer_model(ctx))

@@ -10,19 +10,22 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.read import Filters, read_dimension, read_fact
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points
+from metrics import contribution as mc
 from metrics.budget import spend_by_pillar
 from metrics.complaints import complaint_handling
 from metrics.reviews import review_sentiment, review_totals
 from metrics.sentiment import default_classifier
 from metrics.communication import engagement_totals, follower_growth
 from metrics.reputation import nps
+from metrics.retention import customer_base, daily_purchases
+from metrics.retention_value import complaint_outcomes, nps_group_of_first_purchase, value_by_nps_group
 from metrics.sales import sales_totals
 from metrics.word_of_mouth import referral_share
 from tests.conftest import ROOT
 
 PAGES = ["pages/overview.py", "pages/sales.py", "pages/reputation.py", "pages/communication.py",
          "pages/retention.py", "pages/scenarios.py", "pages/data.py"]
-NOT_BUILT = {"pages/retention.py"}
+NOT_BUILT: set[str] = set()
 
 
 def run_app(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
@@ -54,6 +57,39 @@ def metrics_by_label(at: AppTest) -> list[tuple[str, str, str | None]]:
     return [(m.label, m.value, m.delta) for m in at.metric]
 
 
+def expected_contributions(store, now: Filters) -> dict[str, float]:
+    """Each pillar's estimated contribution, straight from the metric functions."""
+    channels = read_dimension(store, "channels")
+    whole = now.with_period(None, None)
+    orders = read_fact(store, "orders", now)
+    all_orders = read_fact(store, "orders", whole)
+    daily = daily_purchases(all_orders)
+    customers = read_fact(store, "customers", whole)
+    base = customer_base(customers, daily, as_of=now.end)
+    groups = nps_group_of_first_purchase(read_fact(store, "nps_responses", whole), base)
+    by_group = value_by_nps_group(base, daily, groups, read_fact(store, "referrals", whole), as_of=now.end)
+    after = complaint_outcomes(read_fact(store, "complaints", whole), all_orders, as_of=now.end, standard_hours=48)
+    complaints = read_fact(store, "complaints", now)
+    hours = (complaints["resolved_at"] - complaints["opened_at"]).dt.total_seconds() / 3600
+    answers = read_fact(store, "nps_responses", now)
+
+    def gap(frame, key, a, b, col):
+        return frame.filter(pl.col(key) == a)[col][0] - frame.filter(pl.col(key) == b)[col][0]
+
+    parts = pl.concat([
+        mc.acquisition_gross_profit(orders, customers, channels,
+                                    mc.communication_touch_share(read_fact(store, "touchpoints", now), channels)),
+        mc.reputation_value(buying_customers=orders["customer_id"].n_unique(),
+                            promoter_share=float((answers["score"] >= 9).mean()),
+                            promoter_gap=gap(by_group, "nps_group", "promoter", "passive", "value"),
+                            fast_complaints=int((complaints["resolved_at"].is_not_null() & (hours <= 48)).sum()),
+                            complaint_gap=gap(after, "speed", "fast", "slow", "gross_profit_12m"),
+                            period_days=now.days),
+    ])
+    table = mc.pillar_contributions(parts, spend_by_pillar(read_fact(store, "spend", now), channels))
+    return dict(table.select("pillar", "contribution").iter_rows())
+
+
 def expected_overview(store, start: dt.date, end: dt.date, cstart: dt.date, cend: dt.date, lang: str = "en",
                       channels: tuple[str, ...] = (), regions: tuple[str, ...] = ()):
     """The Overview's numbers computed here, straight from the metric functions."""
@@ -69,9 +105,12 @@ def expected_overview(store, start: dt.date, end: dt.date, cstart: dt.date, cend
     reviews = review_totals(review_sentiment(read_fact(store, "reviews", now), classifier=default_classifier()))
     data_end = dt.datetime(2026, 11, 1)  # the demo's last day + 1
     handled = complaint_handling(read_fact(store, "complaints", now), standard_hours=48, as_of=data_end)
-    spend = {r["pillar"]: fmt_money(r["spend"], lang) for r in pillars.iter_rows(named=True)}
+    word = "Затраты" if lang == "ru" else "Spend"
+    spend = [f"{word} {fmt_money(r['spend'], lang)} · {fmt_pct(r['share'], lang)}" for r in pillars.iter_rows(named=True)]
+    contributions = expected_contributions(store, now)
     return {
-        "spend": [spend["sales"], spend["reputation"], spend["communication"]],
+        "spend": spend,
+        "contribution": [fmt_money(contributions[p], lang) for p in ("sales", "reputation", "communication")],
         "revenue": fmt_money(revenue, lang),
         "nps": fmt_points(score["nps"], lang, signed=True) + f" ±{fmt_number(score['margin_of_error'], lang, digits=1)}",
         "nps_delta": score["nps"] - score_prev["nps"],
@@ -85,14 +124,19 @@ def expected_overview(store, start: dt.date, end: dt.date, cstart: dt.date, cend
     }
 
 
+CONTRIBUTION = {"en": "Profit contribution (estimate)", "ru": "Вклад в прибыль (оценка)"}
+
+
 def test_overview_numbers_equal_metric_functions(app_env, small_store) -> None:
     at = run_app()
     assert not at.exception
     shown = metrics_by_label(at)
     want = expected_overview(small_store, dt.date(2026, 8, 3), dt.date(2026, 10, 31),
                              dt.date(2026, 5, 5), dt.date(2026, 8, 2))
-    assert [v for label, v, _ in shown if label == "Spend"] == want["spend"]
-    assert dict((label, v) for label, v, _ in shown if label != "Spend") == {
+    contribution = [(v, d) for label, v, d in shown if label == CONTRIBUTION["en"]]
+    assert [d for _, d in contribution] == want["spend"]
+    assert [v for v, _ in contribution] == want["contribution"]
+    assert dict((label, v) for label, v, _ in shown if label != CONTRIBUTION["en"]) == {
         "Revenue": want["revenue"], "NPS": want["nps"],
         "Positive reviews": want["positive_reviews"], "Negative reviews": want["negative_reviews"],
         "Complaints resolved in time": want["complaints_within"],
@@ -103,6 +147,8 @@ def test_overview_numbers_equal_metric_functions(app_env, small_store) -> None:
     assert er_delta == f"{'-' if want['er_delta'] < 0 else '+'}{fmt_number(abs(want['er_delta']), digits=1)} pts"
     nps_delta = next(d for label, _, d in shown if label == "NPS")
     assert nps_delta == f"{'-' if want['nps_delta'] < 0 else '+'}{fmt_number(abs(want['nps_delta']), digits=1)} pts"
+    headline = at.success[0].value
+    assert headline.startswith("**+5 pp retention ≈ +₽") and "over 3 years" in headline
 
 
 def test_filters_from_link_reach_the_numbers_in_russian(app_env, small_store) -> None:
@@ -114,7 +160,8 @@ def test_filters_from_link_reach_the_numbers_in_russian(app_env, small_store) ->
     want = expected_overview(small_store, dt.date(2025, 1, 1), dt.date(2025, 3, 31), dt.date(2024, 1, 1),
                              dt.date(2024, 3, 31), "ru", ("search_ads", "social_media"), ("Москва",))
     shown = metrics_by_label(at)
-    assert [v for label, v, _ in shown if label == "Затраты"] == want["spend"]
+    assert [d for label, _, d in shown if label == CONTRIBUTION["ru"]] == want["spend"]
+    assert [v for label, v, _ in shown if label == CONTRIBUTION["ru"]] == want["contribution"]
     assert next(v for label, v, _ in shown if label == "Выручка") == want["revenue"]
     assert next(v for label, v, _ in shown if label == "NPS") == want["nps"]
     assert next(v for label, v, _ in shown if label == "Положительные отзывы") == want["positive_reviews"]

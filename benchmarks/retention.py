@@ -1,0 +1,177 @@
+"""CLV fits and the Retention & profit computation: our code vs the ``lifetimes`` package.
+
+    python -m benchmarks.retention                       # builds data/large.duckdb on first use
+    python -m benchmarks.retention --db /tmp/large.duckdb --repeat 3
+    python -m benchmarks.retention --skip-large          # CDNOW only
+
+Prints median times (seconds) of: the RFM summary, the BG/NBD fit, the Gamma-Gamma fit and
+the customers' CLV over the horizon — ours next to ``lifetimes`` on the same summary (the
+ratio is lifetimes / ours) — on the public CDNOW sample and on the large demo's customers;
+then the Retention & profit page's and the Overview's computation on the large demo, cold
+(caches cleared) and warm. ``lifetimes`` is a test-only dependency; without it those columns
+are skipped. On the large demo ``lifetimes`` runs once (it takes minutes); CLV by
+``lifetimes`` is timed on a random sample of ``--lifetimes-sample`` customers and scaled.
+The machine is shared: figures are medians and still noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+import warnings
+from importlib.resources import files
+from pathlib import Path
+
+import polars as pl
+
+from connectors.store import DuckDBStore, truth_of
+from metrics import clv
+
+DEFAULT_DB = Path("data/large.duckdb")
+CDNOW_END = dt.date(1997, 9, 30)
+
+
+def _lifetimes():
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import lifetimes
+    except ImportError:
+        return None
+    return lifetimes
+
+
+def median_time(fn, repeat: int):
+    out, times = None, []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def cdnow_orders() -> pl.DataFrame:
+    _lifetimes()
+    rows = [r.split() for r in (files("lifetimes.datasets") / "CDNOW_sample.txt").read_text().splitlines() if r]
+    return pl.DataFrame({"customer_id": [int(r[1]) for r in rows],
+                         "ordered_at": [dt.datetime.strptime(r[2], "%Y%m%d") for r in rows],
+                         "revenue": [float(r[4]) for r in rows]})
+
+
+def row(name: str, ours: float, theirs: float | None) -> None:
+    ratio = f"{theirs / ours:8.1f}x" if theirs is not None and ours > 0 else "        —"
+    ref = f"{theirs:10.3f}" if theirs is not None else "         —"
+    print(f"  {name:28s} {ours:10.3f} {ref} {ratio}")
+
+
+def compare_fits(orders: pl.DataFrame, end: dt.date, *, value_col: str, repeat: int, lt_repeat: int,
+                 lt_sample: int | None, months: int, rate: float) -> None:
+    lt = _lifetimes()
+    t_rfm, summary = median_time(lambda: clv.rfm_summary(orders, end, "week", value_col=value_col), repeat)
+    t_bg, bg = median_time(lambda: clv.fit_bgnbd(summary), repeat)
+    t_gg, gg = median_time(lambda: clv.fit_gamma_gamma(summary), repeat)
+    t_pred, _ = median_time(lambda: clv.customer_predictions(summary, bg, gg, horizon_months=months,
+                                                              annual_discount_rate=rate), repeat)
+    lt_bg = lt_gg = lt_pred = None
+    if lt is not None:
+        data = summary.to_pandas().set_index("customer_id")
+        rep = data[data["frequency"] > 0]
+        lt_bg, bgf = median_time(lambda: lt.BetaGeoFitter().fit(data["frequency"], data["recency"], data["T"]),
+                                 lt_repeat)
+        lt_gg, ggf = median_time(lambda: lt.GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"]),
+                                 lt_repeat)
+        sample = data.sample(lt_sample, random_state=1) if lt_sample and lt_sample < len(data) else data
+        monthly = (1 + rate) ** (1 / 12) - 1
+        t, _ = median_time(lambda: ggf.customer_lifetime_value(
+            bgf, sample["frequency"], sample["recency"], sample["T"], sample["monetary_value"], time=months,
+            discount_rate=monthly, freq="W"), lt_repeat)
+        lt_pred = t * len(data) / len(sample)
+        print(f"  lifetimes BG/NBD r={bgf.params_['r']:.4f} alpha={bgf.params_['alpha']:.4f} "
+              f"a={bgf.params_['a']:.4f} b={bgf.params_['b']:.4f}")
+    print(f"  ours      BG/NBD r={bg.r:.4f} alpha={bg.alpha:.4f} a={bg.a:.4f} b={bg.b:.4f}; "
+          f"Gamma-Gamma p={gg.p:.4f} q={gg.q:.4f} v={gg.v:.4f}; {summary.height:,} customers")
+    print(f"  {'step (seconds, median)':28s} {'ours':>10s} {'lifetimes':>10s} {'ratio':>9s}")
+    row("RFM summary", t_rfm, None)
+    row("BG/NBD fit", t_bg, lt_bg)
+    row("Gamma-Gamma fit", t_gg, lt_gg)
+    row(f"CLV, {months} months" + (" (lt scaled)" if lt_sample else ""), t_pred, lt_pred)
+
+
+def ensure_large(path: Path) -> DuckDBStore:
+    store = DuckDBStore(path)
+    truth = truth_of(store) if path.exists() else None
+    if truth is None or truth.get("scale") != "large":
+        from connectors.demo import load_demo
+
+        print(f"Building the large demo into {path} (about a minute) ...", flush=True)
+        load_demo(store, "large", seed=42)
+    return store
+
+
+def bench_page(store: DuckDBStore, repeat: int) -> None:
+    from dashboard import data as app_data
+    from dashboard import retention as rd
+    from dashboard.filters import ViewState
+    from dashboard.overview import pillar_summaries, retention_headline
+    from metrics.clv import clv_distribution
+    from metrics.retention import historical_clv_curve
+
+    version, channels, campaigns, regions, bounds = app_data.base_context(store)
+    ctx = app_data.build_context(store, ViewState(), version, channels, campaigns, regions, bounds)
+
+    def page() -> None:
+        model = rd.customer_model(ctx)
+        model_clv = rd.clv_model(ctx)
+        rd.churn(ctx, model)
+        rd.sensitivity(ctx, model)
+        rd.segment_table(model, model_clv, "en")
+        historical_clv_curve(model.clv_by_cohort)
+        clv_distribution(model_clv.predictions)
+
+    def clear() -> None:
+        app_data._fact.clear()
+        rd._customer_model.clear()
+        rd._clv_model.clear()
+        rd._churn.clear()
+
+    def cold() -> None:
+        clear()
+        page()
+
+    t_cold, _ = median_time(cold, 1)
+    t_warm, _ = median_time(page, repeat)
+    print(f"Retention & profit page computation, last 90 days: cold {t_cold:.1f} s (loads, statuses, cohorts, "
+          f"fits), warm {t_warm * 1000:.1f} ms")
+    t_ov, _ = median_time(lambda: (pillar_summaries(ctx), retention_headline(ctx)), repeat)
+    print(f"Overview computation with contributions and the retention headline, warm: {t_ov * 1000:.0f} ms")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--lifetimes-sample", type=int, default=50_000)
+    parser.add_argument("--skip-large", action="store_true")
+    args = parser.parse_args(argv)
+
+    print("CDNOW sample (2,357 customers, 39-week calibration), CLV over 12 months at 12%/year:")
+    compare_fits(cdnow_orders(), CDNOW_END, value_col="revenue", repeat=args.repeat, lt_repeat=args.repeat,
+                 lt_sample=None, months=12, rate=0.12)
+    if args.skip_large:
+        return
+    store = ensure_large(args.db)
+    with store.reading() as con:
+        orders = con.sql("SELECT customer_id, ordered_at, revenue - cost_of_goods AS gross_profit FROM orders").pl()
+        end = con.sql("SELECT CAST(MAX(ordered_at) AS DATE) FROM orders").fetchall()[0][0]
+    print(f"\nLarge demo ({orders.height:,} orders), gross profit per purchase, CLV over 36 months at 12%/year:")
+    compare_fits(orders, end, value_col="gross_profit", repeat=max(1, args.repeat // 2), lt_repeat=1,
+                 lt_sample=args.lifetimes_sample, months=36, rate=0.12)
+    del orders
+    print()
+    bench_page(store, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Each pillar's estimated profit contribution for the Overview, and the retention-to-profit headline.
+
+The sales part credits customers by their acquisition channel (and the communication
+share of their journey's touches). When multi-touch attribution is available, the sales
+and engaged-follower parts should come from the attributed gross profit instead; the
+method text says which way they are computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard import retention as rd
+from dashboard.data import PageContext
+from dashboard.retention_tables import difference
+from metrics import contribution as mc
+from metrics.budget import PILLARS, spend_by_pillar
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A pillar's estimate: value parts (message key suffix, amount), spend and the net contribution."""
+
+    pillar: str
+    parts: tuple[tuple[str, float], ...]
+    spend: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class RetentionHeadline:
+    delta_points: float
+    difference: float
+    difference_pct: float | None
+    years: int
+
+
+def _period_hours(ctx: PageContext) -> float:
+    return float(ctx.settings.complaint_resolution_hours)
+
+
+def contributions(ctx: PageContext, model: rd.CustomerModel) -> dict[str, Contribution]:
+    """The three pillars' estimates for the chosen period and filters."""
+    orders = ctx.load("orders", columns=("customer_id", "revenue", "cost_of_goods"))
+    customers = ctx.load("customers", columns=("customer_id", "acquisition_channel_id"), whole_history=True)
+    touches = ctx.load("touchpoints", columns=("customer_id", "channel_id"))
+    shares = mc.communication_touch_share(touches, ctx.channels)
+    acquired = mc.acquisition_gross_profit(orders, customers, ctx.channels, shares)
+
+    answers = ctx.load("nps_responses", columns=("score",))
+    promoter_share = float((answers["score"] >= 9).mean()) if answers.height else None
+    complaints = ctx.load("complaints", columns=("opened_at", "resolved_at"))
+    hours = (complaints["resolved_at"] - complaints["opened_at"]).dt.total_seconds() / 3600.0
+    fast = int((complaints["resolved_at"].is_not_null() & (hours <= _period_hours(ctx))).sum())
+    reputation = mc.reputation_value(
+        buying_customers=orders["customer_id"].n_unique(), promoter_share=promoter_share,
+        promoter_gap=difference(model.nps_value, "nps_group", "promoter", "passive", "value"),
+        fast_complaints=fast,
+        complaint_gap=difference(model.complaints, "speed", "fast", "slow", "gross_profit_12m"),
+        period_days=(ctx.period[1] - ctx.period[0]).days + 1,
+    )
+    parts = pl.concat([acquired, reputation])
+    spend = spend_by_pillar(ctx.load("spend", columns=("channel_id", "amount")), ctx.channels)
+    table = mc.pillar_contributions(parts, spend)
+    out = {}
+    for pillar in PILLARS:
+        row = table.filter(pl.col("pillar") == pillar).row(0, named=True)
+        mine = parts.filter(pl.col("pillar") == pillar)
+        out[pillar] = Contribution(pillar, tuple(mine.select("part", "amount").iter_rows()), row["spend"],
+                                   row["contribution"])
+    return out
+
+
+def retention_headline(ctx: PageContext, model: rd.CustomerModel, delta_points: float = 5.0) -> RetentionHeadline | None:
+    """'+5 pp retention ≈ +X profit over N years' from the Retention & profit projection (None without one)."""
+    sens = rd.sensitivity(ctx, model)
+    row = sens.filter(pl.col("delta_points") == delta_points)
+    if row.height == 0:
+        return None
+    r = row.row(0, named=True)
+    return RetentionHeadline(delta_points, r["difference"], r["difference_pct"], ctx.settings.horizon_years)
