@@ -16,7 +16,7 @@ import streamlit as st
 
 from connectors.store import StoreError
 from dashboard import state
-from dashboard.components import show_link_notice
+from dashboard.components import app_css, show_link_notice
 from dashboard.data import PageContext, base_context, build_context, ensure_data, settings
 from dashboard.filters import ViewState
 from dashboard.i18n import t
@@ -26,14 +26,14 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 ROUTED = "routed_run"
 
-# (file, message key of the title, icon, url path)
+# (file, message key of the navigation label, icon, url path)
 PAGES = (
     ("pages/overview.py", "page.overview", ":material/dashboard:", ""),
     ("pages/sales.py", "page.sales", ":material/shopping_cart:", "sales"),
     ("pages/reputation.py", "page.reputation", ":material/star:", "reputation"),
     ("pages/communication.py", "page.communication", ":material/forum:", "communication"),
-    ("pages/retention.py", "page.retention", ":material/savings:", "retention"),
-    ("pages/scenarios.py", "page.scenarios", ":material/tune:", "scenarios"),
+    ("pages/retention.py", "nav.retention", ":material/savings:", "retention"),
+    ("pages/scenarios.py", "nav.scenarios", ":material/tune:", "scenarios"),
     ("pages/data.py", "page.data", ":material/database:", "data"),
 )
 
@@ -41,6 +41,7 @@ PAGES = (
 def run() -> None:
     st.set_page_config(page_title="Marketing results", page_icon=str(ROOT / "dashboard/assets/favicon.png"),
                        layout="wide", initial_sidebar_state="expanded")
+    app_css()
     try:
         cfg = settings()
     except ValueError as exc:

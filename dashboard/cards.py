@@ -56,13 +56,43 @@ def headline_value(h: Headline, ctx: PageContext) -> str:
     return fmt_number(h.value, lang, compact=True)
 
 
-def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> None:
-    lang = ctx.lang
+def headline_delta(h: Headline, lang: str) -> str | None:
+    """The change vs the comparison period, as the headline asks: relative, in points, or absolute."""
+    if h.change == "absolute":
+        diff, _ = change(h.value, h.previous)
+        if diff is None:
+            return None
+        if round(diff) == 0:
+            return fmt_number(0, lang)
+        return f"{'-' if diff < 0 else '+'}{fmt_number(abs(diff), lang, compact=True)}"
     is_ratio = spec(h.metric).unit == "ratio"
+    return delta_text(h.value, h.previous, lang, points=h.change == "points", scale=100.0 if is_ratio else 1.0)
+
+
+def secondary_line(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> None:
+    """A secondary result as one line of text — 'Label: **value** ▲ +4.0%' — its definition on hover."""
+    lang = ctx.lang
+    value = headline_value(h, ctx) if (pillar_selected or h.company_wide) else "—"
+    delta = headline_delta(h, lang) if value != "—" else None
+    text = f"{spec(h.metric).label_for(lang)}: **{value}**"
+    if delta:
+        sign = delta[:1]
+        if sign in "+-":
+            good = (sign == "+") == spec(h.metric).higher_is_better
+            arrow = "▲" if sign == "+" else "▼"
+            text += f" :{'green' if good else 'red'}[{arrow} {delta}]"
+        else:
+            text += f" :gray[{delta}]"
+    st.markdown(text, help=metric_help(h.metric, lang))
+
+
+def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> None:
+    """The pillar's main result: a card with its change and trend."""
+    lang = ctx.lang
     kpi(
         spec(h.metric).label_for(lang),
-        headline_value(h, ctx),
-        delta=delta_text(h.value, h.previous, lang, points=h.change == "points", scale=100.0 if is_ratio else 1.0),
+        headline_value(h, ctx) if (pillar_selected or h.company_wide) else "—",
+        delta=headline_delta(h, lang),
         delta_color="normal" if spec(h.metric).higher_is_better else "inverse",
         help=metric_help(h.metric, lang),
         trend=h.trend if len(h.trend) > 1 else None,
@@ -131,8 +161,14 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
         st.caption(t("overview.no_channels", lang))
     elif not summary.spend:
         st.caption(t("overview.no_spend", lang))
-    for h in summary.headlines:
-        headline_kpi(h, ctx, pillar_selected=pillar_selected)
+    if not summary.headlines:
+        return
+    first, *more = summary.headlines
+    headline_kpi(first, ctx, pillar_selected=pillar_selected)
+    if more:
+        with st.container(key=f"ov_more_{p}", gap=None):
+            for h in more:
+                secondary_line(h, ctx, pillar_selected=pillar_selected)
 
 
 def retention_headline(headline: RetentionHeadline | None, ctx: PageContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -20,6 +21,14 @@ class UserFacingError(Exception):
         self.hint = hint
 
 
+_CSS_PATH = Path(__file__).parent / "assets" / "app.css"
+
+
+def app_css() -> None:
+    """The app's few layout rules (a static file; nothing from data goes into it)."""
+    st.html(f"<style>{_CSS_PATH.read_text(encoding='utf-8')}</style>")
+
+
 def metric_help(name: str, lang: str, extra: str | None = None) -> str:
     """The definition of a registered metric, for the hover help next to its number."""
     text = spec(name).description_for(lang)
@@ -27,13 +36,13 @@ def metric_help(name: str, lang: str, extra: str | None = None) -> str:
 
 
 def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = "normal", help: str | None = None,
-        trend: Sequence[float] | None = None) -> None:
+        trend: Sequence[float] | None = None, width: str | int = "stretch") -> None:
     """One KPI card: the value, its change, its definition on hover, an optional small trend."""
     flat = delta is not None and delta[:1] not in "+-"  # an unchanged value: no arrow, no colour
     st.metric(
         label, value, delta=delta, delta_color="off" if flat else delta_color, help=help, border=True,
         chart_data=list(trend) if trend else None, chart_type="area" if trend else "line",
-        delta_arrow="off" if flat else "auto",
+        delta_arrow="off" if flat else "auto", width=width,
     )
 
 

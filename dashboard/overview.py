@@ -27,8 +27,9 @@ class Headline:
     """One headline result of a pillar, in the pillar's own units.
 
     ``metric`` names a metric in ``metrics.specs`` (its label, definition and unit);
-    ``change`` says how the difference to ``previous`` is shown (relative %, or
-    absolute points for scores and shares); ``margin`` is the ± of a sampled
+    ``change`` says how the difference to ``previous`` is shown (relative %;
+    points for scores and shares; absolute, in the value's own unit, for flows such
+    as net followers whose base can be small or change sign); ``margin`` is the ± of a sampled
     estimate; ``n`` the answers behind a survey result; ``company_wide`` marks results
     the channel filter does not apply to; ``empty`` is the message key shown when
     there is no value.
@@ -37,7 +38,7 @@ class Headline:
     metric: str
     value: float | None
     previous: float | None
-    change: Literal["relative", "points"] = "relative"
+    change: Literal["relative", "points", "absolute"] = "relative"
     margin: float | None = None
     n: int | None = None
     trend: tuple[float, ...] = ()

@@ -11,7 +11,8 @@ from dashboard.overview import retention_headline as headline
 ctx = context()
 lang = ctx.lang
 
-st.title(t("overview.title", lang), help=t("overview.subtitle", lang))
+page = st.container(key="overview")
+page.title(t("overview.title", lang), help=t("overview.subtitle", lang))
 summaries = pillar_summaries(ctx)
 start, end = ctx.period
 total = t("overview.total_spend", lang, amount=fmt_money(sum(s.spend for s in summaries), lang, ctx.currency))
@@ -20,12 +21,12 @@ if ctx.comparison:
               cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang))
 else:
     shown = t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
-st.markdown(f"{shown} · {total}")
+page.markdown(f"{shown} · {total}")
 
-for column, summary in zip(st.columns(3, gap="medium"), summaries):
-    with column:
-        pillar_card(summary, ctx)
-
-retention_headline(headline(ctx), ctx)
-if ctx.view.regions:
-    st.caption(t("notice.filters_scope", lang))
+with page:
+    for column, summary in zip(st.columns(3, gap="medium"), summaries):
+        with column:
+            pillar_card(summary, ctx)
+    retention_headline(headline(ctx), ctx)
+    if ctx.view.regions:
+        st.caption(t("notice.filters_scope", lang))

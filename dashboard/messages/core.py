@@ -33,6 +33,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Data',
         'Данные',
     ),
+    'nav.retention': (
+        'Retention & profit',
+        'Удержание',
+    ),
+    'nav.scenarios': (
+        'Budget scenarios',
+        'Сценарии',
+    ),
     'filters': (
         'Filters',
         'Фильтры',

@@ -40,7 +40,7 @@ def headlines(ctx: PageContext, grain: str) -> list[Headline]:
         Headline("er_reach", engagement_totals(posts)["er_reach"][0], er_prev, change="points",
                  trend=_trend(er_trend), empty="overview.no_posts"),
         Headline("net_followers", float(follower_growth(followers)["net"][0]) if followers.height else None, net_prev,
-                 trend=_trend(net_trend.to_list()), empty="comm.overview.no_followers"),
+                 change="absolute", trend=_trend(net_trend.to_list()), empty="comm.overview.no_followers"),
         Headline("referral_share", referral_share(customers)["referral_share"][0], share_prev, change="points",
                  trend=_trend(share_trend), company_wide=True, empty="comm.overview.no_customers"),
     ]
