@@ -135,7 +135,7 @@ def test_first_start_builds_the_demo_and_shows_real_numbers(server, browser, art
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "overview-first-start.png"), full_page=True)
     values = metric_values(page)
-    assert len(values) == 11 and all(v.strip() and v != "—" for v in values), values
+    assert len(values) == 6 and all(v.strip() and v != "—" for v in values), values  # contribution + main result ×3
     assert not page.locator('[data-testid="stException"]').count()
     assert not watch.errors(), watch.errors()
     assert (server["data_dir"] / "dashboard.duckdb").exists()
