@@ -21,6 +21,7 @@ from dashboard.data import PageContext, base_context, build_context, ensure_data
 from dashboard.filters import ViewState
 from dashboard.i18n import t
 from dashboard.sidebar import render_sidebar
+from dashboard.warmup import warm_up_once
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,8 @@ def run() -> None:
         st.stop()
 
     default = ViewState(period=cfg.default_period, lang=cfg.language)
+    if cfg.warm_up:
+        warm_up_once(store, version, default, channels, campaigns, regions, bounds)
     state.read_url_once(default, channels=channels["channel_id"].to_list(), regions=regions)
     lang = state.lang(default.lang)
     pages = [

@@ -77,7 +77,7 @@ def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
         if ctx.comparison else None
     )
     grain = trend_grain((ctx.period[1] - ctx.period[0]).days + 1)
-    estimates = contribution.contributions(ctx, retention.customer_model(ctx))
+    estimates = contribution.contributions(ctx, retention.value_model(ctx))
     out = []
     for pillar in PILLARS:
         row = spend_now.filter(pl.col("pillar") == pillar).row(0, named=True)
@@ -92,4 +92,4 @@ def retention_headline(ctx: PageContext) -> RetentionHeadline | None:
     from dashboard import retention
     from dashboard.pillars import contribution
 
-    return contribution.retention_headline(ctx, retention.customer_model(ctx))
+    return contribution.retention_headline(ctx, retention.value_model(ctx))

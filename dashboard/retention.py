@@ -82,26 +82,57 @@ def _acquisition_spend(ctx: PageContext, as_of: dt.date, months: int) -> float:
                               & (pl.col("day") > since) & (pl.col("day") <= as_of))["amount"].sum())
 
 
+@dataclass(frozen=True)
+class ValueModel:
+    """What retention, a promoter and a complaint handled in time are worth: all the Overview needs."""
+
+    as_of: dt.date
+    daily: pl.DataFrame  # purchase days (metrics.retention.daily_purchases)
+    base: pl.DataFrame  # one row per customer (metrics.retention.customer_base)
+    inputs: rv.RetentionInputs
+    nps_value: pl.DataFrame
+    complaints: pl.DataFrame
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _customer_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
-                    as_of: dt.date, active_months: int, lost_months: int, loyal_orders: int,
-                    standard_hours: float) -> CustomerModel:
+def _value_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
+                 as_of: dt.date, active_months: int, standard_hours: float) -> ValueModel:
     ctx = _ctx
     orders = _orders(ctx)
     customers = ctx.load("customers", columns=("customer_id", "acquisition_channel_id", "region", "segment"),
                          whole_history=True)
     complaints = ctx.load("complaints", columns=("customer_id", "opened_at", "resolved_at"), whole_history=True)
     nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
-    reviews = ctx.load("reviews", columns=("customer_id", "created_at", "rating", "sentiment"), whole_history=True)
     referrals = ctx.load("referrals", whole_history=True)
     daily = rm.daily_purchases(orders)
     base = rm.customer_base(customers, daily, as_of=as_of)
+    groups = rv.nps_group_of_first_purchase(nps, base)
+    return ValueModel(
+        as_of=as_of,
+        daily=daily,
+        base=base,
+        inputs=rv.retention_inputs(base, daily, _acquisition_spend(ctx, as_of, active_months), as_of=as_of,
+                                   months=active_months),
+        nps_value=rv.value_by_nps_group(base, daily, groups, referrals, as_of=as_of),
+        complaints=rv.complaint_outcomes(complaints, orders, as_of=as_of, standard_hours=standard_hours),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _customer_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
+                    as_of: dt.date, active_months: int, lost_months: int, loyal_orders: int,
+                    standard_hours: float) -> CustomerModel:
+    ctx = _ctx
+    value = value_model(ctx)
+    daily, base = value.daily, value.base
+    complaints = ctx.load("complaints", columns=("customer_id", "opened_at", "resolved_at"), whole_history=True)
+    nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
+    reviews = ctx.load("reviews", columns=("customer_id", "created_at", "rating", "sentiment"), whole_history=True)
     offended = rm.offended_customers(complaints, nps, reviews, as_of=as_of, months=active_months)
     seasonal = rm.seasonal_customers(daily, as_of=as_of)
     statuses = rm.customer_status(base, offended, seasonal, as_of=as_of, active_months=active_months,
                                   lost_months=lost_months, loyal_orders=loyal_orders)
     by_channel = rm.cohort_retention(base, daily, as_of=as_of, by=("acquisition_channel_id",))
-    groups = rv.nps_group_of_first_purchase(nps, base)
     return CustomerModel(
         as_of=as_of,
         statuses=statuses,
@@ -110,10 +141,9 @@ def _customer_model(_ctx: PageContext, sid: str, version: str, channels: tuple[s
         curves=rm.retention_curve(by_channel, by=("acquisition_channel_id",)),
         clv_by_cohort=rm.historical_clv_by_cohort(base, daily, as_of=as_of),
         repeat=rm.repeat_purchase_rate(base, daily, as_of=as_of),
-        inputs=rv.retention_inputs(base, daily, _acquisition_spend(ctx, as_of, active_months), as_of=as_of,
-                                   months=active_months),
-        nps_value=rv.value_by_nps_group(base, daily, groups, referrals, as_of=as_of),
-        complaints=rv.complaint_outcomes(complaints, orders, as_of=as_of, standard_hours=standard_hours),
+        inputs=value.inputs,
+        nps_value=value.nps_value,
+        complaints=value.complaints,
     )
 
 
@@ -133,6 +163,12 @@ def _clv_model(_daily: pl.DataFrame, sid: str, version: str, channels: tuple[str
 
 def _key(ctx: PageContext) -> tuple:
     return store_id(ctx.store), ctx.version, ctx.view.channels, ctx.view.regions, ctx.period[1]
+
+
+def value_model(ctx: PageContext) -> ValueModel:
+    """The light part of the customer model, cached on the same key: enough for the Overview."""
+    s = ctx.settings
+    return _value_model(ctx, *_key(ctx), s.active_months, float(s.complaint_resolution_hours))
 
 
 def customer_model(ctx: PageContext) -> CustomerModel:
@@ -158,7 +194,7 @@ def churn(ctx: PageContext, model: CustomerModel) -> pl.DataFrame:
     return _churn(model, *_key(ctx), ctx.period[0], ctx.settings.active_months)
 
 
-def sensitivity(ctx: PageContext, model: CustomerModel) -> pl.DataFrame:
+def sensitivity(ctx: PageContext, model: CustomerModel | ValueModel) -> pl.DataFrame:
     """Profit difference for Δ = 0, 0.5, …, 10 points over the horizon of the settings."""
     return rv.retention_sensitivity(model.inputs, deltas=tuple(i / 200 for i in range(21)),
                                     years=ctx.settings.horizon_years, discount_rate=ctx.settings.discount_rate)

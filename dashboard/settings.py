@@ -52,6 +52,8 @@ class Settings:
     lookback_days: int = _setting(30, "Attribution look-back window, in days.")
     half_life_days: int = _setting(7, "Half-life of the time-decay attribution model, in days.")
     max_upload_mb: int = _setting(50, "Largest file accepted by the import, in megabytes.")
+    warm_up: int = _setting(1, "1: after a start or an import, compute the default views of the heavy pages in the "
+                               "background, so the first visitor does not wait; 0: off.")
     sentiment_classifier: str = _setting(
         "", "Review sentiment classifier to use instead of the built-in lexicon: 'package.module:name', where "
         "name is an object (or a class or factory making one) with a 'name' and 'classify(texts, languages)'. "

@@ -1,23 +1,25 @@
 """Each pillar's estimated profit contribution in a period (an estimate: its method is shown with it).
 
-- **Sales** = gross profit in the period of the customers acquired by the paid and owned
-  sales channels (by their acquisition channel), less the share of their journeys'
-  touches that fell on communication channels, − sales spend.
-- **Communication** = gross profit in the period of the customers acquired by
-  communication channels (word of mouth, referrals) + that communication share of the
-  sales-acquired customers' gross profit (engaged-follower conversions: journeys that
-  touched social media, newsletters or events) − communication spend.
+- **Sales** = the period's new customers credited to the paid and owned sales channels by
+  the data-driven (Markov) attribution model × the first-year gross profit of a new
+  customer of that channel (from the company's own cohorts) − sales spend.
+- **Communication** = the same for the communication channels: new customers credited to
+  word of mouth and referrals (referred customers) and to social media, newsletters and
+  events (engaged-follower conversions), × their first-year gross profit − communication
+  spend.
 - **Reputation** = buying customers × promoter share of the period's NPS answers ×
   (first-year value of a promoter − of a passive, referrals included) × the period's share
   of a year + complaints resolved
   within the standard × (gross profit in the 12 months after a fast − after a late
   resolution) − reputation spend.
 
-Customers acquired by earned sales channels (direct and organic visits) belong to no
+New customers credited to earned sales channels (direct and organic visits) belong to no
 pillar's estimate.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import polars as pl
 
@@ -26,51 +28,68 @@ from metrics.specs import MetricSpec, register
 SCHEMA = {"pillar": pl.String, "part": pl.String, "amount": pl.Float64}
 
 
-def communication_touch_share(touchpoints: pl.DataFrame, channels: pl.DataFrame) -> pl.DataFrame:
-    """Per customer: the share of their journey's touches on communication channels.
+def value_per_new_customer(daily: pl.DataFrame, base: pl.DataFrame, *, as_of: dt.date,
+                           horizon_days: int = 365) -> pl.DataFrame:
+    """Gross profit of a new customer over their first ``horizon_days``, by acquisition channel.
 
-    Input: touchpoints with ``customer_id`` (null for anonymous journeys) and ``channel_id``.
-    Returns ``customer_id`` and ``communication_share`` (0..1).
+    Inputs: :func:`metrics.retention.daily_purchases` (``customer_id``, ``day``, ``gross_profit``) and
+    :func:`metrics.retention.customer_base` (``customer_id``, ``acquisition_channel_id``, ``first_order``).
+    Only customers whose first purchase is at least ``horizon_days`` before ``as_of`` count (a whole
+    first year observed). Returns ``acquisition_channel_id`` (null on the all-channel row),
+    ``customers`` (i64) and ``gross_profit_per_customer`` (f64, currency).
     """
-    comm = channels.filter(pl.col("pillar") == "communication")["channel_id"].to_list()
-    return (
-        touchpoints.lazy().filter(pl.col("customer_id").is_not_null())
-        .group_by("customer_id")
-        .agg(pl.col("channel_id").is_in(comm).mean().alias("communication_share"))
-        .sort("customer_id")
+    cohort = base.lazy().filter(pl.col("first_order") <= as_of - dt.timedelta(days=horizon_days)).select(
+        "customer_id", "acquisition_channel_id", "first_order")
+    first_year = (
+        daily.lazy().join(cohort, on="customer_id")
+        .filter(pl.col("day") < pl.col("first_order") + dt.timedelta(days=horizon_days))
+        .group_by("customer_id").agg(pl.col("gross_profit").sum())
+    )
+    per_customer = cohort.join(first_year, on="customer_id", how="left").with_columns(
+        pl.col("gross_profit").fill_null(0.0))
+    by_channel = per_customer.group_by("acquisition_channel_id").agg(
+        pl.len().cast(pl.Int64).alias("customers"), pl.col("gross_profit").mean().alias("gross_profit_per_customer"))
+    overall = per_customer.select(
+        pl.lit(None, dtype=pl.String).alias("acquisition_channel_id"), pl.len().cast(pl.Int64).alias("customers"),
+        pl.col("gross_profit").mean().alias("gross_profit_per_customer"))
+    return pl.concat([by_channel.sort("acquisition_channel_id"), overall]).with_columns(
+        pl.col("gross_profit_per_customer").cast(pl.Float64)).collect()
+
+
+def attributed_value(credit: pl.DataFrame, value: pl.DataFrame, channels: pl.DataFrame) -> pl.DataFrame:
+    """What the period's new customers are worth in their first year, by the pillar that won them.
+
+    Inputs: ``credit`` — new customers credited per ``channel`` (``conversions``, fractional) by an
+    attribution model; ``value`` — :func:`value_per_new_customer` (a channel without its own cohort
+    takes the all-channel value); ``channels`` (``channel_id``, ``pillar``, ``kind``). Returns rows
+    (``pillar``, ``part``, ``amount``): sales/acquired (paid and owned sales channels),
+    communication/referred (the referral channel), communication/engaged (other communication
+    channels), reputation/attributed, none/organic (earned sales channels such as direct visits).
+    """
+    overall = value.filter(pl.col("acquisition_channel_id").is_null())["gross_profit_per_customer"]
+    fallback = float(overall[0]) if overall.len() and overall[0] is not None else 0.0
+    per = value.filter(pl.col("acquisition_channel_id").is_not_null()).select(
+        pl.col("acquisition_channel_id").alias("channel"), "gross_profit_per_customer")
+    worth = (
+        credit.lazy().select("channel", "conversions")
+        .join(per.lazy(), on="channel", how="left")
+        .join(channels.lazy().select(pl.col("channel_id").alias("channel"), "pillar", "kind"), on="channel", how="left")
+        .with_columns(amount=pl.col("conversions") * pl.col("gross_profit_per_customer").fill_null(fallback))
+        .with_columns(
+            part=pl.when((pl.col("pillar") == "sales") & (pl.col("kind") != "earned")).then(pl.lit("sales|acquired"))
+            .when(pl.col("channel") == "referral").then(pl.lit("communication|referred"))
+            .when(pl.col("pillar") == "communication").then(pl.lit("communication|engaged"))
+            .when(pl.col("pillar") == "reputation").then(pl.lit("reputation|attributed"))
+            .otherwise(pl.lit("none|organic"))
+        )
+        .group_by("part").agg(pl.col("amount").sum())
         .collect()
     )
-
-
-def acquisition_gross_profit(orders: pl.DataFrame, customers: pl.DataFrame, channels: pl.DataFrame,
-                             shares: pl.DataFrame) -> pl.DataFrame:
-    """The period's gross profit credited by acquisition channel and journey touches.
-
-    Inputs: the period's orders (``customer_id``, ``revenue``, ``cost_of_goods``), customers
-    (``customer_id``, ``acquisition_channel_id``), channels (``channel_id``, ``pillar``, ``kind``)
-    and :func:`communication_touch_share`. Returns rows (``pillar``, ``part``, ``amount``):
-    sales/acquired, communication/referred, communication/engaged, and none/organic.
-    """
-    gp = (
-        orders.lazy()
-        .group_by("customer_id").agg((pl.col("revenue") - pl.col("cost_of_goods")).sum().alias("gp"))
-        .join(customers.lazy().select("customer_id", "acquisition_channel_id"), on="customer_id", how="left")
-        .join(channels.lazy().select(pl.col("channel_id").alias("acquisition_channel_id"), "pillar", "kind"),
-              on="acquisition_channel_id", how="left")
-        .join(shares.lazy(), on="customer_id", how="left")
-        .with_columns(pl.col("communication_share").fill_null(0.0))
-    )
-    paid_sales = (pl.col("pillar") == "sales") & (pl.col("kind") != "earned")
-    totals = gp.select(
-        (pl.col("gp") * (1 - pl.col("communication_share"))).filter(paid_sales).sum().alias("acquired"),
-        (pl.col("gp") * pl.col("communication_share")).filter(paid_sales).sum().alias("engaged"),
-        pl.col("gp").filter(pl.col("pillar") == "communication").sum().alias("referred"),
-        pl.col("gp").filter(~paid_sales.fill_null(False) & (pl.col("pillar") != "communication").fill_null(True))
-        .sum().alias("organic"),
-    ).collect().row(0, named=True)
-    return pl.DataFrame([("sales", "acquired", totals["acquired"]), ("communication", "referred", totals["referred"]),
-                         ("communication", "engaged", totals["engaged"]), ("none", "organic", totals["organic"])],
-                        schema=SCHEMA, orient="row")
+    wanted = ["sales|acquired", "communication|referred", "communication|engaged", "reputation|attributed",
+              "none|organic"]
+    amounts = dict(zip(worth["part"].to_list(), worth["amount"].to_list()))
+    rows = [(*key.split("|"), float(amounts.get(key, 0.0))) for key in wanted]
+    return pl.DataFrame(rows, schema=SCHEMA, orient="row")
 
 
 def reputation_value(*, buying_customers: int, promoter_share: float | None, promoter_gap: float | None,

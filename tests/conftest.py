@@ -11,6 +11,8 @@ from connectors.demo import Demo, load_demo
 from connectors.store import DuckDBStore
 
 ROOT = Path(__file__).resolve().parents[1]
+# In-process app runs (AppTest) compute on demand only; the browser tests' server turns warming on.
+os.environ.setdefault("DASHBOARD_WARM_UP", "0")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
@@ -39,7 +41,7 @@ def small_demo(small_loaded: tuple[DuckDBStore, Demo]) -> Demo:
 @pytest.fixture(scope="session")
 def app_env(demo_dir: Path, small_store: DuckDBStore) -> dict[str, str]:
     """Environment for an app run on the session's small demo."""
-    env = {"DASHBOARD_DATA_DIR": str(demo_dir), "DASHBOARD_DB_URL": ""}
+    env = {"DASHBOARD_DATA_DIR": str(demo_dir), "DASHBOARD_DB_URL": "", "DASHBOARD_WARM_UP": "0"}
     os.environ.update(env)
     return env
 

@@ -10,7 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.read import Filters, read_dimension, read_fact
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points
+from connectors.journeys import read_paths
 from metrics import contribution as mc
+from metrics.attribution import attribute_all
 from metrics.budget import spend_by_pillar
 from metrics.complaints import complaint_handling
 from metrics.reviews import review_sentiment, review_totals
@@ -88,9 +90,13 @@ def expected_contributions(store, now: Filters) -> dict[str, float]:
     def gap(frame, key, a, b, col):
         return frame.filter(pl.col(key) == a)[col][0] - frame.filter(pl.col(key) == b)[col][0]
 
+    credit = attribute_all(read_paths(store, Filters(now.start, now.end, (), now.regions), lookback_days=30).paths,
+                           half_life_days=7.0).filter(pl.col("model") == "markov")
+    if now.channels:
+        credit = credit.filter(pl.col("channel").is_in(list(now.channels)))
+    value = mc.value_per_new_customer(daily, base, as_of=now.end)
     parts = pl.concat([
-        mc.acquisition_gross_profit(orders, customers, channels,
-                                    mc.communication_touch_share(read_fact(store, "touchpoints", now), channels)),
+        mc.attributed_value(credit, value, channels),
         mc.reputation_value(buying_customers=orders["customer_id"].n_unique(),
                             promoter_share=float((answers["score"] >= 9).mean()),
                             promoter_gap=gap(by_group, "nps_group", "promoter", "passive", "value"),

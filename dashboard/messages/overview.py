@@ -88,12 +88,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Подробнее',
     ),
     'contribution.method.sales': (
-        'Estimate. Gross profit in the period of the customers acquired by paid and owned sales channels (by '
-        'acquisition channel), less the share of their journeys\' touches that fell on communication channels, minus '
-        'sales spend. Switches to attributed gross profit once multi-touch attribution is available.',
-        'Оценка. Валовая прибыль за период от клиентов, привлечённых платными и собственными каналами продаж (по '
-        'каналу привлечения), за вычетом доли касаний их пути, пришедшейся на каналы коммуникаций, минус затраты на '
-        'продажи. Перейдёт на атрибуцированную валовую прибыль, когда появится многоканальная атрибуция.',
+        'Estimate. The period\'s new customers credited to paid and owned sales channels by the data-driven '
+        '(Markov) attribution model of the Sales page × the gross profit a new customer of that channel brings in '
+        'the first year (the company\'s own customers acquired a year or more ago), minus sales spend.',
+        'Оценка. Новые клиенты периода, приписанные платным и собственным каналам продаж моделью атрибуции на '
+        'основе данных (Маркова) со страницы «Продажи», × валовая прибыль, которую новый клиент этого канала '
+        'приносит за первый год (по клиентам компании, привлечённым год назад и раньше), минус затраты на продажи.',
     ),
     'contribution.method.reputation': (
         'Estimate. Customers who bought in the period × promoter share of the period\'s NPS answers × (first-year '
@@ -106,15 +106,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'жалобы — со страницы «Удержание и прибыль».',
     ),
     'contribution.method.communication': (
-        'Estimate. Gross profit in the period of the customers who came by referral and word of mouth, plus the '
-        'share of the sales-acquired customers\' gross profit matching their journeys\' touches on social media, '
-        'newsletters and events (engaged-follower conversions), minus communication spend.',
-        'Оценка. Валовая прибыль за период от клиентов, пришедших по рекомендации, плюс доля валовой прибыли '
-        'клиентов каналов продаж, равная доле касаний их пути в соцсетях, рассылках и на мероприятиях (покупки '
-        'вовлечённых подписчиков), минус затраты на коммуникации.',
+        'Estimate. The period\'s new customers credited by the same attribution model to word of mouth and referrals '
+        '(referred customers) and to social media, newsletters and events (engaged-follower conversions) × their '
+        'first-year gross profit, minus communication spend.',
+        'Оценка. Новые клиенты периода, приписанные той же моделью атрибуции сарафанному радио и рекомендациям '
+        '(приведённые клиенты) и соцсетям, рассылкам и мероприятиям (покупки вовлечённых подписчиков), × их '
+        'валовая прибыль за первый год, минус затраты на коммуникации.',
     ),
-    'contribution.part.acquired': ('Gross profit of customers acquired by sales channels', 'Валовая прибыль клиентов каналов продаж'),
-    'contribution.part.referred': ('Gross profit of referred customers', 'Валовая прибыль приведённых клиентов'),
+    'contribution.part.acquired': ('First-year gross profit of new customers won by sales channels',
+                                   'Валовая прибыль первого года новых клиентов каналов продаж'),
+    'contribution.part.referred': ('First-year gross profit of referred new customers',
+                                   'Валовая прибыль первого года приведённых клиентов'),
+    'contribution.part.attributed': ('First-year gross profit of new customers credited to reputation channels',
+                                     'Валовая прибыль первого года новых клиентов каналов репутации'),
     'contribution.part.engaged': ('Engaged-follower conversions', 'Покупки вовлечённых подписчиков'),
     'contribution.part.promoters': ('Promoters\' extra retention and referrals', 'Доп. удержание и рекомендации промоутеров'),
     'contribution.part.complaints': ('Complaints resolved within the standard', 'Жалобы, решённые в срок'),

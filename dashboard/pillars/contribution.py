@@ -1,9 +1,9 @@
 """Each pillar's estimated profit contribution for the Overview, and the retention-to-profit headline.
 
-The sales part credits customers by their acquisition channel (and the communication
-share of their journey's touches). When multi-touch attribution is available, the sales
-and engaged-follower parts should come from the attributed gross profit instead; the
-method text says which way they are computed.
+New customers are credited to channels by the data-driven (Markov) attribution model of the
+Sales page (same journeys, same look-back) and valued at their channel's first-year gross
+profit; reputation's value comes from the Retention & profit models (see
+:mod:`metrics.contribution` for the formulas).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import polars as pl
 from dashboard import retention as rd
 from dashboard.data import PageContext
 from dashboard.retention_tables import difference
+from dashboard.sales import attribution
 from metrics import contribution as mc
 from metrics.budget import PILLARS, spend_by_pillar
 
@@ -41,13 +42,14 @@ def _period_hours(ctx: PageContext) -> float:
     return float(ctx.settings.complaint_resolution_hours)
 
 
-def contributions(ctx: PageContext, model: rd.CustomerModel) -> dict[str, Contribution]:
+def contributions(ctx: PageContext, model: rd.ValueModel) -> dict[str, Contribution]:
     """The three pillars' estimates for the chosen period and filters."""
     orders = ctx.load("orders", columns=("customer_id", "revenue", "cost_of_goods"))
-    customers = ctx.load("customers", columns=("customer_id", "acquisition_channel_id"), whole_history=True)
-    touches = ctx.load("touchpoints", columns=("customer_id", "channel_id"))
-    shares = mc.communication_touch_share(touches, ctx.channels)
-    acquired = mc.acquisition_gross_profit(orders, customers, ctx.channels, shares)
+    credit = attribution(ctx, ctx.settings.lookback_days).filter(pl.col("model") == "markov")
+    if ctx.view.channels:
+        credit = credit.filter(pl.col("channel").is_in(list(ctx.view.channels)))
+    value = mc.value_per_new_customer(model.daily, model.base, as_of=ctx.period[1])
+    acquired = mc.attributed_value(credit, value, ctx.channels)
 
     answers = ctx.load("nps_responses", columns=("score",))
     promoter_share = float((answers["score"] >= 9).mean()) if answers.height else None
@@ -73,7 +75,7 @@ def contributions(ctx: PageContext, model: rd.CustomerModel) -> dict[str, Contri
     return out
 
 
-def retention_headline(ctx: PageContext, model: rd.CustomerModel, delta_points: float = 5.0) -> RetentionHeadline | None:
+def retention_headline(ctx: PageContext, model: rd.ValueModel, delta_points: float = 5.0) -> RetentionHeadline | None:
     """'+5 pp retention ≈ +X profit over N years' from the Retention & profit projection (None without one)."""
     sens = rd.sensitivity(ctx, model)
     row = sens.filter(pl.col("delta_points") == delta_points)

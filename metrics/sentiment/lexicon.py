@@ -70,6 +70,7 @@ class _Lexicon:
     contrast: set[tuple[str, ...]] = field(default_factory=set)
     concession: set[tuple[str, ...]] = field(default_factory=set)
     post_negator: str | None = None
+    _stems: dict[str, str] = field(default_factory=dict, repr=False)
 
     def tokens(self, text: str) -> list[str]:
         words = []
@@ -78,7 +79,16 @@ class _Lexicon:
             if w.endswith("n't") or w == "cannot":
                 w = "not"
             words.append(w)
-        return [self.stem.stemWord(w) for w in words]
+        return [self._stem(w) for w in words]
+
+    def _stem(self, word: str) -> str:
+        """Snowball stems, remembered: the pure-Python stemmer is the classifier's slowest step."""
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self.stem.stemWord(word)
+            if len(self._stems) < 500_000:
+                self._stems[word] = stem
+        return stem
 
     def entries(self, block: str) -> list[tuple[str, ...]]:
         out = []
