@@ -19,8 +19,6 @@ pillar's estimate.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from metrics.specs import MetricSpec, register
@@ -28,48 +26,21 @@ from metrics.specs import MetricSpec, register
 SCHEMA = {"pillar": pl.String, "part": pl.String, "amount": pl.Float64}
 
 
-def value_per_new_customer(daily: pl.DataFrame, base: pl.DataFrame, *, as_of: dt.date,
-                           horizon_days: int = 365) -> pl.DataFrame:
-    """Gross profit of a new customer over their first ``horizon_days``, by acquisition channel.
-
-    Inputs: :func:`metrics.retention.daily_purchases` (``customer_id``, ``day``, ``gross_profit``) and
-    :func:`metrics.retention.customer_base` (``customer_id``, ``acquisition_channel_id``, ``first_order``).
-    Only customers whose first purchase is at least ``horizon_days`` before ``as_of`` count (a whole
-    first year observed). Returns ``acquisition_channel_id`` (null on the all-channel row),
-    ``customers`` (i64) and ``gross_profit_per_customer`` (f64, currency).
-    """
-    cohort = base.lazy().filter(pl.col("first_order") <= as_of - dt.timedelta(days=horizon_days)).select(
-        "customer_id", "acquisition_channel_id", "first_order")
-    first_year = (
-        daily.lazy().join(cohort, on="customer_id")
-        .filter(pl.col("day") < pl.col("first_order") + dt.timedelta(days=horizon_days))
-        .group_by("customer_id").agg(pl.col("gross_profit").sum())
-    )
-    per_customer = cohort.join(first_year, on="customer_id", how="left").with_columns(
-        pl.col("gross_profit").fill_null(0.0))
-    by_channel = per_customer.group_by("acquisition_channel_id").agg(
-        pl.len().cast(pl.Int64).alias("customers"), pl.col("gross_profit").mean().alias("gross_profit_per_customer"))
-    overall = per_customer.select(
-        pl.lit(None, dtype=pl.String).alias("acquisition_channel_id"), pl.len().cast(pl.Int64).alias("customers"),
-        pl.col("gross_profit").mean().alias("gross_profit_per_customer"))
-    return pl.concat([by_channel.sort("acquisition_channel_id"), overall]).with_columns(
-        pl.col("gross_profit_per_customer").cast(pl.Float64)).collect()
-
-
 def attributed_value(credit: pl.DataFrame, value: pl.DataFrame, channels: pl.DataFrame) -> pl.DataFrame:
     """What the period's new customers are worth in their first year, by the pillar that won them.
 
     Inputs: ``credit`` — new customers credited per ``channel`` (``conversions``, fractional) by an
-    attribution model; ``value`` — :func:`value_per_new_customer` (a channel without its own cohort
-    takes the all-channel value); ``channels`` (``channel_id``, ``pillar``, ``kind``). Returns rows
+    attribution model; ``value`` — :func:`metrics.scenarios.new_customer_value` (``channel_id``, null on
+    the all-channel row, and ``gross_profit_per_customer``; a channel without its own cohort takes the
+    all-channel value); ``channels`` (``channel_id``, ``pillar``, ``kind``). Returns rows
     (``pillar``, ``part``, ``amount``): sales/acquired (paid and owned sales channels),
     communication/referred (the referral channel), communication/engaged (other communication
     channels), reputation/attributed, none/organic (earned sales channels such as direct visits).
     """
-    overall = value.filter(pl.col("acquisition_channel_id").is_null())["gross_profit_per_customer"]
+    overall = value.filter(pl.col("channel_id").is_null())["gross_profit_per_customer"]
     fallback = float(overall[0]) if overall.len() and overall[0] is not None else 0.0
-    per = value.filter(pl.col("acquisition_channel_id").is_not_null()).select(
-        pl.col("acquisition_channel_id").alias("channel"), "gross_profit_per_customer")
+    per = value.filter(pl.col("channel_id").is_not_null()).select(
+        pl.col("channel_id").alias("channel"), "gross_profit_per_customer")
     worth = (
         credit.lazy().select("channel", "conversions")
         .join(per.lazy(), on="channel", how="left")

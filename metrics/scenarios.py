@@ -41,6 +41,41 @@ MAX_TAIL_WEEKS = 2000
 # --- the company's own economics ------------------------------------------------------------
 
 
+def new_customer_value(customers: pl.DataFrame, orders: pl.DataFrame, *, last_day: dt.date,
+                       horizon_days: int | None = 365) -> pl.DataFrame:
+    """What a new customer brings: revenue and gross profit of their orders within ``horizon_days`` of
+    becoming a customer, over the customers acquired at least ``horizon_days`` before ``last_day`` (a
+    whole window observed); with ``horizon_days=None``, their first order only.
+
+    Inputs: ``customers`` (``customer_id``, ``first_seen``, ``acquisition_channel_id``) and ``orders``
+    (``customer_id``, ``ordered_at``, ``revenue``, ``cost_of_goods``). Returns per acquisition channel
+    ``channel_id`` (null on the last row: all channels), ``valued_customers`` (i64),
+    ``revenue_per_customer`` and ``gross_profit_per_customer`` (f64, money; null without customers).
+    """
+    cust = customers.lazy().select("customer_id", "first_seen", pl.col("acquisition_channel_id").alias("channel_id"))
+    orders_of = orders.lazy().select("customer_id", "ordered_at", "revenue", "cost_of_goods").join(
+        cust, on="customer_id")
+    if horizon_days is None:
+        valued = orders_of.sort("ordered_at", "customer_id").group_by("customer_id").agg(
+            pl.col("channel_id").first(), pl.col("revenue").first(), pl.col("cost_of_goods").first())
+    else:
+        end = dt.datetime.combine(last_day - dt.timedelta(days=horizon_days - 1), dt.time())
+        cohort = cust.filter(pl.col("first_seen") < end)
+        valued = cohort.join(
+            orders_of.filter(pl.col("ordered_at") < pl.col("first_seen") + pl.duration(days=horizon_days))
+            .group_by("customer_id").agg(pl.col("revenue").sum(), pl.col("cost_of_goods").sum()),
+            on="customer_id", how="left",
+        ).select("customer_id", "channel_id", pl.col("revenue").fill_null(0.0), pl.col("cost_of_goods").fill_null(0.0))
+    measures = (
+        pl.len().cast(pl.Int64).alias("valued_customers"),
+        pl.col("revenue").mean().cast(pl.Float64).alias("revenue_per_customer"),
+        (pl.col("revenue") - pl.col("cost_of_goods")).mean().cast(pl.Float64).alias("gross_profit_per_customer"),
+    )
+    by_channel = valued.group_by("channel_id").agg(*measures).sort("channel_id")
+    overall = valued.select(pl.lit(None, dtype=pl.String).alias("channel_id"), *measures)
+    return pl.concat([by_channel, overall]).collect()
+
+
 def channel_economics(leads: pl.DataFrame, customers: pl.DataFrame, orders: pl.DataFrame, *, last_day: dt.date,
                       horizon_days: int | None = 365, maturity_days: int = 30) -> pl.DataFrame:
     """Lead-to-customer conversion and the value of a new customer, per source channel.
@@ -66,29 +101,10 @@ def channel_economics(leads: pl.DataFrame, customers: pl.DataFrame, orders: pl.D
         .agg(pl.len().cast(pl.Int64).alias("leads"), pl.col("customer_id").count().cast(pl.Int64).alias("converted"))
         .with_columns(conversion=pl.col("converted") / pl.col("leads"))
     )
-    cust = customers.lazy().select("customer_id", "first_seen", pl.col("acquisition_channel_id").alias("channel_id"))
-    orders_of = orders.lazy().select("customer_id", "ordered_at", "revenue", "cost_of_goods").join(
-        cust, on="customer_id")
-    if horizon_days is None:
-        valued = orders_of.sort("ordered_at", "customer_id").group_by("customer_id").agg(
-            pl.col("channel_id").first(), pl.col("revenue").first(), pl.col("cost_of_goods").first())
-    else:
-        end = dt.datetime.combine(last_day - dt.timedelta(days=horizon_days - 1), dt.time())
-        cohort = cust.filter(pl.col("first_seen") < end)
-        valued = cohort.join(
-            orders_of.filter(pl.col("ordered_at") < pl.col("first_seen") + pl.duration(days=horizon_days))
-            .group_by("customer_id").agg(pl.col("revenue").sum(), pl.col("cost_of_goods").sum()),
-            on="customer_id", how="left",
-        ).select("customer_id", "channel_id", pl.col("revenue").fill_null(0.0), pl.col("cost_of_goods").fill_null(0.0))
-    value = valued.group_by("channel_id").agg(
-        pl.len().cast(pl.Int64).alias("valued_customers"),
-        pl.col("revenue").mean().cast(pl.Float64).alias("revenue_per_customer"),
-        (pl.col("revenue") - pl.col("cost_of_goods")).mean().cast(pl.Float64).alias("gross_profit_per_customer"),
-    )
-    overall = valued.select(
-        (pl.col("revenue").mean()).cast(pl.Float64).alias("all_revenue"),
-        (pl.col("revenue") - pl.col("cost_of_goods")).mean().cast(pl.Float64).alias("all_gp"),
-    )
+    valued = new_customer_value(customers, orders, last_day=last_day, horizon_days=horizon_days).lazy()
+    value = valued.filter(pl.col("channel_id").is_not_null())
+    overall = valued.filter(pl.col("channel_id").is_null()).select(
+        pl.col("revenue_per_customer").alias("all_revenue"), pl.col("gross_profit_per_customer").alias("all_gp"))
     return (
         conv.join(value, on="channel_id", how="full", coalesce=True)
         .join(overall, how="cross")

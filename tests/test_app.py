@@ -13,6 +13,7 @@ from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points
 from connectors.journeys import read_paths
 from metrics import contribution as mc
 from metrics.attribution import attribute_all
+from metrics.scenarios import new_customer_value
 from metrics.budget import spend_by_pillar
 from metrics.complaints import complaint_handling
 from metrics.reviews import review_sentiment, review_totals
@@ -94,7 +95,7 @@ def expected_contributions(store, now: Filters) -> dict[str, float]:
                            half_life_days=7.0).filter(pl.col("model") == "markov")
     if now.channels:
         credit = credit.filter(pl.col("channel").is_in(list(now.channels)))
-    value = mc.value_per_new_customer(daily, base, as_of=now.end)
+    value = new_customer_value(customers, all_orders, last_day=now.end)
     parts = pl.concat([
         mc.attributed_value(credit, value, channels),
         mc.reputation_value(buying_customers=orders["customer_id"].n_unique(),

@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from connectors.read import read_dimension, read_fact
 from metrics import contribution as mc
-from metrics.retention import customer_base, daily_purchases
+from metrics.scenarios import new_customer_value
 
 D = dt.date
 CHANNELS = pl.DataFrame({
@@ -22,39 +22,37 @@ CHANNELS = pl.DataFrame({
 })
 
 
-def test_value_per_new_customer_by_hand() -> None:
-    base = pl.DataFrame({
+def test_new_customer_value_by_hand() -> None:
+    customers = pl.DataFrame({
         "customer_id": [1, 2, 3],
+        "first_seen": [dt.datetime(2025, 1, 1, 10), dt.datetime(2025, 6, 1, 12), dt.datetime(2026, 1, 1, 9)],
         "acquisition_channel_id": ["x", "y", "x"],
-        "first_order": [D(2025, 1, 1), D(2025, 6, 1), D(2026, 1, 1)],
     })
-    daily = pl.DataFrame({
+    orders = pl.DataFrame({
         "customer_id": [1, 1, 1, 2, 2, 3],
-        "day": [D(2025, 1, 1), D(2025, 6, 1), D(2026, 1, 1), D(2025, 6, 1), D(2026, 5, 31), D(2026, 1, 1)],
-        "gross_profit": [10.0, 5.0, 7.0, 20.0, 3.0, 99.0],
+        "ordered_at": [dt.datetime(2025, 1, 1, 10), dt.datetime(2025, 6, 1, 15), dt.datetime(2026, 1, 1, 11),
+                       dt.datetime(2025, 6, 1, 12), dt.datetime(2026, 5, 31, 18), dt.datetime(2026, 1, 1, 9)],
+        "revenue": [30.0, 15.0, 20.0, 50.0, 10.0, 300.0],
+        "cost_of_goods": [20.0, 10.0, 13.0, 30.0, 7.0, 201.0],
     })
-    got = mc.value_per_new_customer(daily, base, as_of=D(2026, 7, 1))
-    # customer 1: 10 + 5 (1 Jan 2026 is outside the first 365 days); 2: 20 + 3; 3: too young (no whole year yet)
+    got = new_customer_value(customers, orders, last_day=D(2026, 6, 30))
+    # customer 1: 10 + 5 (1 Jan 2026 11:00 is past 365 days); 2: 20 + 3; 3: too young (no whole year yet)
     want = pl.DataFrame({
-        "acquisition_channel_id": ["x", "y", None],
-        "customers": [1, 1, 2],
+        "channel_id": ["x", "y", None],
+        "valued_customers": [1, 1, 2],
+        "revenue_per_customer": [45.0, 60.0, 52.5],
         "gross_profit_per_customer": [15.0, 23.0, 19.0],
     })
     assert_frame_equal(got, want)
-
-
-def test_value_per_new_customer_with_no_old_customers_is_empty_but_has_the_total_row() -> None:
-    base = pl.DataFrame({"customer_id": [1], "acquisition_channel_id": ["x"], "first_order": [D(2026, 6, 1)]})
-    daily = pl.DataFrame({"customer_id": [1], "day": [D(2026, 6, 1)], "gross_profit": [5.0]})
-    got = mc.value_per_new_customer(daily, base, as_of=D(2026, 7, 1))
-    assert got.height == 1 and got["customers"][0] == 0 and got["gross_profit_per_customer"][0] is None
+    first = new_customer_value(customers, orders, last_day=D(2026, 6, 30), horizon_days=None)
+    assert first["gross_profit_per_customer"].to_list() == [(10.0 + 99.0) / 2, 20.0, (10 + 20 + 99) / 3]
 
 
 def test_attributed_value_by_hand() -> None:
     credit = pl.DataFrame({"channel": ["search_ads", "referral", "social_media", "direct", "pr"],
                            "conversions": [2.5, 1.0, 0.5, 3.0, 1.0]})
-    value = pl.DataFrame({"acquisition_channel_id": ["search_ads", "social_media", None],
-                          "customers": [10, 4, 20], "gross_profit_per_customer": [100.0, 40.0, 50.0]})
+    value = pl.DataFrame({"channel_id": ["search_ads", "social_media", None],
+                          "valued_customers": [10, 4, 20], "gross_profit_per_customer": [100.0, 40.0, 50.0]})
     got = mc.attributed_value(credit, value, CHANNELS)
     want = pl.DataFrame([
         ("sales", "acquired", 250.0),  # 2.5 × 100
@@ -72,7 +70,7 @@ def test_attributed_value_by_hand() -> None:
 def test_attributed_value_keeps_every_credited_customer_and_scales_with_money(rows, rate) -> None:
     credit = pl.DataFrame({"channel": [r[0] for r in rows], "conversions": [r[1] for r in rows]},
                           schema={"channel": pl.String, "conversions": pl.Float64})
-    value = pl.DataFrame({"acquisition_channel_id": ["search_ads", None], "customers": [3, 9],
+    value = pl.DataFrame({"channel_id": ["search_ads", None], "valued_customers": [3, 9],
                           "gross_profit_per_customer": [120.0, 80.0]})
     got = mc.attributed_value(credit, value, CHANNELS)
     expected = sum(c * (120.0 if ch == "search_ads" else 80.0) for ch, c in rows)
@@ -102,37 +100,31 @@ def test_pillar_contributions_subtract_spend() -> None:
     assert got["contribution"].to_list() == [200.0, -40.0, 45.0]
 
 
-def test_value_per_new_customer_equals_sql(small_store) -> None:
-    as_of = D(2026, 10, 31)
+def test_new_customer_value_equals_sql(small_store) -> None:
+    last_day = D(2026, 10, 31)
     orders = read_fact(small_store, "orders", columns=["customer_id", "ordered_at", "revenue", "cost_of_goods"])
-    customers = read_fact(small_store, "customers")
-    daily = daily_purchases(orders)
-    got = mc.value_per_new_customer(daily, customer_base(customers, daily, as_of=as_of), as_of=as_of)
+    got = new_customer_value(read_fact(small_store, "customers"), orders, last_day=last_day)
     sql = small_store.execute_sql(
         """
-        WITH first AS (SELECT customer_id, min(ordered_at)::DATE AS first_day FROM orders GROUP BY 1),
-        cohort AS (SELECT c.customer_id, c.acquisition_channel_id, f.first_day FROM customers c
-                   JOIN first f USING (customer_id) WHERE f.first_day <= $1::DATE - INTERVAL 365 DAY),
+        WITH cohort AS (SELECT customer_id, acquisition_channel_id, first_seen FROM customers
+                        WHERE first_seen < $1::TIMESTAMP - INTERVAL 364 DAY),
         gp AS (SELECT k.customer_id, k.acquisition_channel_id,
                       coalesce(sum(o.revenue - o.cost_of_goods), 0) AS gp
                FROM cohort k LEFT JOIN orders o ON o.customer_id = k.customer_id
-                    AND o.ordered_at::DATE < k.first_day + INTERVAL 365 DAY
+                    AND o.ordered_at < k.first_seen + INTERVAL 365 DAY
                GROUP BY 1, 2)
         SELECT acquisition_channel_id, count(*) AS n, avg(gp) AS v FROM gp GROUP BY 1 ORDER BY 1
-        """, [as_of])
-    by_channel = got.filter(pl.col("acquisition_channel_id").is_not_null())
-    assert by_channel["acquisition_channel_id"].to_list() == sql["acquisition_channel_id"].to_list()
-    assert by_channel["customers"].to_list() == sql["n"].to_list()
+        """, [last_day])
+    by_channel = got.filter(pl.col("channel_id").is_not_null())
+    assert by_channel["channel_id"].to_list() == sql["acquisition_channel_id"].to_list()
+    assert by_channel["valued_customers"].to_list() == sql["n"].to_list()
     assert by_channel["gross_profit_per_customer"].to_list() == pytest.approx(sql["v"].to_list(), rel=1e-9)
 
 
 def test_referred_customers_are_worth_more_in_their_first_year_on_the_demo(small_store) -> None:
     """Ground truth: referred customers start as promoters more often, and promoters drop out less."""
-    as_of = D(2026, 10, 31)
     orders = read_fact(small_store, "orders", columns=["customer_id", "ordered_at", "revenue", "cost_of_goods"])
-    daily = daily_purchases(orders)
-    got = mc.value_per_new_customer(daily, customer_base(read_fact(small_store, "customers"), daily, as_of=as_of),
-                                    as_of=as_of)
-    value = dict(zip(got["acquisition_channel_id"].to_list(), got["gross_profit_per_customer"].to_list()))
+    got = new_customer_value(read_fact(small_store, "customers"), orders, last_day=D(2026, 10, 31))
+    value = dict(zip(got["channel_id"].to_list(), got["gross_profit_per_customer"].to_list()))
     assert value["referral"] > value[None]
     assert set(read_dimension(small_store, "channels")["channel_id"]) >= {k for k in value if k}

@@ -18,6 +18,7 @@ from dashboard.retention_tables import difference
 from dashboard.sales import attribution
 from metrics import contribution as mc
 from metrics.budget import PILLARS, spend_by_pillar
+from metrics.scenarios import new_customer_value
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ def contributions(ctx: PageContext, model: rd.ValueModel) -> dict[str, Contribut
     credit = attribution(ctx, ctx.settings.lookback_days).filter(pl.col("model") == "markov")
     if ctx.view.channels:
         credit = credit.filter(pl.col("channel").is_in(list(ctx.view.channels)))
-    value = mc.value_per_new_customer(model.daily, model.base, as_of=ctx.period[1])
+    customers = ctx.load("customers", columns=("customer_id", "first_seen", "acquisition_channel_id"),
+                         whole_history=True)
+    orders_all = ctx.load("orders", columns=rd.ORDER_COLUMNS, whole_history=True)
+    value = new_customer_value(customers, orders_all, last_day=ctx.period[1])
     acquired = mc.attributed_value(credit, value, ctx.channels)
 
     answers = ctx.load("nps_responses", columns=("score",))
