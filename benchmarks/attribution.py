@@ -27,19 +27,8 @@ from connectors.journeys import read_paths
 from connectors.read import Filters
 from connectors.store import DuckDBStore, truth_of
 from metrics.attribution import MODELS, aggregate_paths, attribute_paths
+from benchmarks.loaders import DEFAULT_DB, ensure_large
 
-DEFAULT_DB = Path("data/large.duckdb")
-
-
-def ensure_large(path: Path) -> DuckDBStore:
-    store = DuckDBStore(path)
-    truth = truth_of(store) if path.exists() else None
-    if truth is None or truth.get("scale") != "large":
-        from connectors.demo import load_demo
-
-        print(f"Building the large demo into {path} (about a minute) ...", flush=True)
-        load_demo(store, "large", seed=42, progress=lambda f, m: print(f"  {f:4.0%} {m}", flush=True))
-    return store
 
 
 def timed(fn, repeat: int):

@@ -17,20 +17,9 @@ import statistics
 import time
 from pathlib import Path
 
-from connectors.store import DuckDBStore, truth_of
+from connectors.store import truth_of
+from benchmarks.loaders import DEFAULT_DB, ensure_large
 
-DEFAULT_DB = Path("data/large.duckdb")
-
-
-def ensure_large(path: Path) -> DuckDBStore:
-    store = DuckDBStore(path)
-    truth = truth_of(store) if path.exists() else None
-    if truth is None or truth.get("scale") != "large":
-        from connectors.demo import load_demo
-
-        print(f"Building the large demo into {path} (about a minute) ...", flush=True)
-        load_demo(store, "large", seed=42, progress=lambda f, m: print(f"  {f:4.0%} {m}", flush=True))
-    return store
 
 
 def median_time(fn, repeat: int) -> float:

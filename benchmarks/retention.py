@@ -26,10 +26,10 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors.store import DuckDBStore, truth_of
+from connectors.store import DuckDBStore
 from metrics import clv
+from benchmarks.loaders import DEFAULT_DB, ensure_large
 
-DEFAULT_DB = Path("data/large.duckdb")
 CDNOW_END = dt.date(1997, 9, 30)
 
 
@@ -97,17 +97,6 @@ def compare_fits(orders: pl.DataFrame, end: dt.date, *, value_col: str, repeat: 
     row("BG/NBD fit", t_bg, lt_bg)
     row("Gamma-Gamma fit", t_gg, lt_gg)
     row(f"CLV, {months} months" + (" (lt scaled)" if lt_sample else ""), t_pred, lt_pred)
-
-
-def ensure_large(path: Path) -> DuckDBStore:
-    store = DuckDBStore(path)
-    truth = truth_of(store) if path.exists() else None
-    if truth is None or truth.get("scale") != "large":
-        from connectors.demo import load_demo
-
-        print(f"Building the large demo into {path} (about a minute) ...", flush=True)
-        load_demo(store, "large", seed=42)
-    return store
 
 
 def bench_page(store: DuckDBStore, repeat: int) -> None:

@@ -10,6 +10,8 @@ file re-imports unchanged. Use :func:`csv_bytes` for every CSV the app offers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -26,12 +28,21 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     ])
 
 
-def csv_bytes(frame: pl.DataFrame, *, bom: bool = True) -> bytes:
+def neutralise_text(text: str | None) -> str:
+    """One cell's text, safe in a spreadsheet (a leading apostrophe when it would run as a formula)."""
+    if text is None:
+        return ""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_bytes(frame: pl.DataFrame, *, bom: bool = True, header_lines: Sequence[str] = ()) -> bytes:
     """UTF-8 CSV (with a byte-order mark, so Excel reads Cyrillic right), formulas neutralised.
 
-    Columns that are not plain values (lists, structs) are written as their text.
+    ``header_lines`` (for example the filters an export was made with) come first, one ``# ...`` line
+    each. Columns that are not plain values (lists, structs) are written as their text.
     """
     plain = frame.with_columns([pl.col(c).cast(pl.String) for c, t in frame.schema.items()
                                 if t.is_nested() or t == pl.Object])
+    head = "".join("# " + " ".join(line.splitlines()) + "\n" for line in header_lines)
     body = neutralise_formulas(plain).write_csv(datetime_format="%Y-%m-%d %H:%M:%S")
-    return ("\ufeff" if bom else "").encode("utf-8") + body.encode("utf-8")
+    return ("\ufeff" if bom else "").encode("utf-8") + (head + body).encode("utf-8")

@@ -11,18 +11,9 @@ from collections.abc import Callable
 
 import polars as pl
 
+from connectors.export import neutralise_text
 from dashboard.i18n import MESSAGES, fmt_date, fmt_money, fmt_number, fmt_pct, t
 from metrics.specs import spec
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(text: str | None) -> str:
-    """Text safe to put in a CSV cell: a leading apostrophe when a spreadsheet would run it."""
-    if text is None:
-        return ""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 def fmt_interval(x: float | None, low: float | None, high: float | None, fmt: Callable[[float | None], str]) -> str:
     """'6.5% (6.2–6.8%)': a value with its 95% interval; just the value when the interval is unknown."""
@@ -93,7 +84,7 @@ def top_posts_table(frame: pl.DataFrame, lang: str, *, denominator: str) -> pl.D
                                            else r["published_at"], lang),
         t("comm.col.network", lang): network_name(r["network"], lang),
         t("comm.col.type", lang): post_type_name(r["post_type"], lang),
-        t("comm.col.title", lang): neutralise_formula(r["title"]),
+        t("comm.col.title", lang): neutralise_text(r["title"]),
         spec("reach").label_for(lang): fmt_number(r["reach"], lang),
         spec(f"er_{denominator}").label_for(lang): fmt_pct(r["er"], lang, digits=2),
         spec("social_clicks").label_for(lang): fmt_number(r["clicks"], lang),
@@ -104,7 +95,7 @@ def top_posts_table(frame: pl.DataFrame, lang: str, *, denominator: str) -> pl.D
 def campaign_table(frame: pl.DataFrame, lang: str, names: dict[str, str]) -> pl.DataFrame:
     """``email_funnel`` by campaign for display."""
     rows = [{
-        t("comm.col.mailing", lang): neutralise_formula(names.get(r["campaign_id"], r["campaign_id"])),
+        t("comm.col.mailing", lang): neutralise_text(names.get(r["campaign_id"], r["campaign_id"])),
         t("comm.col.sends", lang): fmt_number(r["sends"], lang),
         spec("email_delivered").label_for(lang): fmt_number(r["delivered"], lang),
         spec("email_open_rate").label_for(lang) + " *": fmt_pct(r["open_rate"], lang),

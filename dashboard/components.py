@@ -63,6 +63,25 @@ def share_link(lang: str) -> None:
         st.code(url, language=None, wrap_lines=True)
 
 
+def table(data, **kwargs):
+    """``st.dataframe`` with the app's defaults: no index, and missing values shown as "—"."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", "—")
+    return st.dataframe(data, **kwargs)
+
+
+def period_line(ctx) -> str:
+    """'3 Aug 2026 – 31 Oct 2026 · compared with …': the period a page shows, in the page's language."""
+    from dashboard.i18n import fmt_date
+
+    lang = ctx.lang
+    start, end = ctx.period
+    if ctx.comparison:
+        return t("showing", lang, start=fmt_date(start, lang), end=fmt_date(end, lang),
+                 cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang))
+    return t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
+
+
 def not_built(page: str, lang: str) -> None:
     """Say plainly that a page is not built yet — no placeholder numbers."""
     st.info(f"**{t('todo.title', lang)}**\n\n{t('todo.body', lang, what=t(f'todo.{page}', lang))}", icon=":material/construction:")

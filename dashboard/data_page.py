@@ -14,6 +14,7 @@ from connectors.store import DuckDBStore
 from dashboard.data import PageContext
 from dashboard.i18n import fmt_number, t
 from dashboard.imports import table_label
+from dashboard import components
 
 TEMPLATE_TABLE = "tpl_table"
 TEMPLATE_DOWNLOAD = "tpl_download"
@@ -32,7 +33,7 @@ def loaded_tables(ctx: PageContext) -> pl.DataFrame:
 def show_loaded(ctx: PageContext) -> None:
     lang = ctx.lang
     frame = loaded_tables(ctx)
-    st.dataframe(
+    components.table(
         frame.select(
             pl.col("table").map_elements(lambda x: t(f"table.{x}", lang), return_dtype=pl.String).alias("name"),
             "table",
@@ -69,7 +70,7 @@ def show_history(ctx: PageContext) -> None:
     if log.height == 0:
         st.caption(t("data.no_imports", lang))
         return
-    st.dataframe(
+    components.table(
         log.select("imported_at", "file_name", "table_name", "rows_added", "rows_updated", "imported_by", "source"),
         hide_index=True, height="content", placeholder="—",
         column_config={
@@ -103,7 +104,7 @@ def show_templates(ctx: PageContext) -> None:
                          format_func=lambda x: table_label(x, lang))
     c2.download_button(t("tpl.download", lang), csv_bytes(template(table)), file_name=f"{table}_template.csv",
                        mime="text/csv", key=TEMPLATE_DOWNLOAD, on_click="ignore", icon=":material/download:")
-    st.dataframe(guide_frame(table, lang), hide_index=True, height="content", column_config={
+    components.table(guide_frame(table, lang), hide_index=True, height="content", column_config={
         "column": t("tpl.column", lang), "type": t("tpl.type", lang), "required": t("tpl.required", lang),
         "meaning": st.column_config.TextColumn(t("tpl.meaning", lang), width="large"),
         "rules": st.column_config.TextColumn(t("tpl.rules", lang), width="large"),

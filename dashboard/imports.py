@@ -27,6 +27,7 @@ from connectors.store import DuckDBStore, StoreBusy, StoreError
 from dashboard.data import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_number, t
+from dashboard import components
 
 TABLE = "imp_table"
 PRESET = "imp_preset"
@@ -120,7 +121,7 @@ def _show_format(parsed: ParsedFile, lang: str) -> None:
         parts.append(t("imp.fmt_header", lang, row=parsed.header_row))
     parts.append(t("imp.fmt_rows", lang, rows=fmt_number(parsed.rows, lang)))
     st.markdown(" · ".join(parts))
-    st.dataframe(parsed.frame.head(5).drop(ROW), hide_index=True, height="content")
+    components.table(parsed.frame.head(5).drop(ROW), hide_index=True, height="content")
 
 
 def _initial_mapping(ctx: PageContext, parsed: ParsedFile, table: str,
@@ -267,7 +268,7 @@ def _report(plan: ImportPlan, lang: str) -> None:
 
 def _report_table(frame: pl.DataFrame, lang: str) -> None:
     """Every problem as a table, and as a CSV to hand to whoever fixes the file."""
-    st.dataframe(frame, hide_index=True, height="content", column_config={
+    components.table(frame, hide_index=True, height="content", column_config={
         "severity": t("imp.col.severity", lang), "rows": t("imp.col.rows", lang),
         "column": t("imp.col.column", lang), "problem": st.column_config.TextColumn(t("imp.col.problem", lang),
                                                                                   width="large"),

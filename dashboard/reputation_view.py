@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import reputation as rep
 from dashboard import reputation_charts as charts
 from dashboard.cards import delta_text
-from dashboard.components import kpi, metric_help
+from dashboard.components import kpi, metric_help, table
 from dashboard.data import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_date, fmt_number, fmt_pct, fmt_points, t
@@ -268,7 +268,7 @@ def complaints_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     with left:
         names = {v: _value_label("topic", v, lang) for v in page.topics["topic"].drop_nulls().to_list()}
         topics = page.topics.with_columns(pl.col("topic").replace(names), pl.col("within_standard_share") * 100)
-        st.dataframe(
+        table(
             topics, hide_index=True, width="stretch",
             column_config={
                 "topic": st.column_config.TextColumn(t("rep.complaints.topics", lang)),

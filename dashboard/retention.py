@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.data import PageContext, store_id
-from dashboard.exports import csv_with_filters
+from connectors.export import csv_bytes
 from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics
 from metrics import retention as rm
@@ -231,4 +231,4 @@ def segment_csv(ctx: PageContext, model: CustomerModel, clv: ClvModel, status: s
     if clv.predictions is not None:
         rows = rows.join(clv.predictions.select("customer_id", "probability_alive", "clv"), on="customer_id",
                          how="left")
-    return csv_with_filters(rows.sort("customer_id"), filter_lines(ctx, status))
+    return csv_bytes(rows.sort("customer_id"), header_lines=filter_lines(ctx, status))

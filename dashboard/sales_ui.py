@@ -7,10 +7,10 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.cards import delta_text
-from dashboard.components import kpi, metric_help
+from dashboard.components import kpi, metric_help, table
 from dashboard.data import PageContext
-from dashboard.export import csv_bytes
-from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
+from connectors.export import csv_bytes
+from dashboard.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct, t
 from dashboard.sales import (
     DEFAULT_MODEL, GRAIN, GRAIN_CHOICES, LOOKBACK, MAX_LOOKBACK, MODEL, Kpi, SalesResults, lookback_options,
     parse_grain, parse_lookback, parse_model,
@@ -139,7 +139,7 @@ def channel_table(frame: pl.DataFrame, ctx: PageContext, model: str, lookback: i
     lang = ctx.lang
     shown = shown_frame(frame.drop("pillar"), ctx)
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
-    st.dataframe(
+    table(
         shown, hide_index=True, width="stretch",
         column_config={
             "channel_id": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
@@ -163,7 +163,7 @@ def channel_table(frame: pl.DataFrame, ctx: PageContext, model: str, lookback: i
 def campaign_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     lang = ctx.lang
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
-    st.dataframe(
+    table(
         shown_frame(frame, ctx), hide_index=True, width="stretch",
         column_config={
             "campaign_id": None,
@@ -193,7 +193,7 @@ def attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) -> pl.D
 def show_attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) -> None:
     lang = ctx.lang
     wide = attribution_table(frame, ctx, model)
-    st.dataframe(wide, hide_index=True, width="stretch", column_config={
+    table(wide, hide_index=True, width="stretch", column_config={
         "channel": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
         **{m: st.column_config.NumberColumn(t(f"model.{m}", lang), format="%.1f",
                                             help=t(f"model.{m}.help", lang, half_life=ctx.settings.half_life_days))
@@ -204,7 +204,7 @@ def show_attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) ->
 
 def first_channel_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     lang = ctx.lang
-    st.dataframe(_channel_names(frame, ctx, "first_channel"), hide_index=True, width="stretch", column_config={
+    table(_channel_names(frame, ctx, "first_channel"), hide_index=True, width="stretch", column_config={
         "first_channel": st.column_config.TextColumn(t("sales.col.first_channel", lang)),
         "customers": _count(spec("new_customers").label_for(lang), ctx),
         "mean_touches": _count(t("sales.col.mean_touches", lang), ctx, "touches_to_sale", "%.1f"),
@@ -216,7 +216,7 @@ def first_channel_table(frame: pl.DataFrame, ctx: PageContext) -> None:
 def selection_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     lang = ctx.lang
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
-    st.dataframe(shown_frame(frame, ctx), hide_index=True, width="stretch", column_config={
+    table(shown_frame(frame, ctx), hide_index=True, width="stretch", column_config={
         "channel_id": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
         "impressions": _count(t("sales.col.impressions", lang), ctx),
         "reach": _count(label("journey_reach"), ctx, "journey_reach"),
@@ -228,15 +228,6 @@ def selection_table(frame: pl.DataFrame, ctx: PageContext) -> None:
         "contact_stages": _count(label("contact_stages"), ctx, "contact_stages", "%.1f"),
     })
     download(frame, "channel_selection", ctx, key="dl_selection")
-
-
-def period_line(ctx: PageContext) -> str:
-    lang = ctx.lang
-    start, end = ctx.period
-    if ctx.comparison:
-        return t("showing", lang, start=fmt_date(start, lang), end=fmt_date(end, lang),
-                 cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang))
-    return t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
 
 
 def touch_labels(edges) -> list[str]:

@@ -13,6 +13,7 @@ from dashboard import scenarios as S
 from dashboard.data import PageContext
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from dashboard.scenario_views import RESULTS, _label, flash, fmt_range, fmt_result
+from dashboard.components import table
 from metrics.optimiser import InfeasibleBudget, optimise_budget, smallest_budget, whole_units
 from metrics.response import fit_summary
 from metrics.scenarios import Planner, period_start
@@ -183,7 +184,7 @@ def saved_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total:
         names = {r["scenario_id"]: f"{r['name']} · {fmt_date(r['created_at'].date(), lang)}"
                  for r in saved.iter_rows(named=True)}
         ids = list(names)
-        st.dataframe(_saved_table(ctx, saved), hide_index=True, width="stretch",
+        table(_saved_table(ctx, saved), hide_index=True, width="stretch",
                      column_config={t("scn.col.link", lang): st.column_config.LinkColumn(
                          t("scn.col.link", lang), display_text=r"\?scenario=(.*)")})
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -257,7 +258,7 @@ def compare_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, tota
                 row[title] = f"{fmt_result(ctx, name, tot[name])} ({fmt_range(ctx, name, tot[f'{name}_lo'], tot[f'{name}_hi'])})"
         rows.append(row)
     shown = pl.DataFrame(rows)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    table(shown, hide_index=True, width="stretch")
     st.caption(t("scn.compare_note", lang))
     return shown
 
@@ -296,7 +297,7 @@ def model_fit(ctx: PageContext, data: S.ScenarioData, plan: Planner, horizon: st
             row[t("scn.col.true_theta", lang)] = fmt_number(tv["theta"], lang, digits=2) if tv else "—"
             row[t("scn.col.true_kappa", lang)] = fmt_money(tv["kappa"], lang, ctx.currency) if tv else "—"
         rows.append(row)
-    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    table(pl.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("scn.fit_note", lang, weeks=model.weeks, start=fmt_date(model.first_week, lang),
                  end=fmt_date(model.last_week + dt.timedelta(days=6), lang), boot=model.n_boot,
                  r2=fmt_number(model.total_r2, lang, digits=2), seconds=fmt_number(model.seconds, lang, digits=1)))
@@ -308,7 +309,7 @@ def model_fit(ctx: PageContext, data: S.ScenarioData, plan: Planner, horizon: st
         st.warning("\n\n".join(notes), icon=":material/report:")
     st.markdown(f"**{t('scn.economics_title', lang)}**")
     eco = data.economics[horizon]
-    st.dataframe(pl.DataFrame([{
+    table(pl.DataFrame([{
         t("scn.col.channel", lang): ctx.channel_name(r["channel_id"]),
         t("scn.col.conversion", lang): fmt_pct(r["conversion"], lang),
         t("scn.col.leads_seen", lang): fmt_number(r["leads"], lang),

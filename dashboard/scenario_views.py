@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import scenarios as S
 from dashboard.cards import delta_text
-from dashboard.components import kpi, metric_help
+from dashboard.components import kpi, metric_help, table
 from dashboard.data import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
@@ -200,7 +200,7 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
         t("scn.col.marginal", lang): "—",
     })
     shown = pl.DataFrame(rows)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    table(shown, hide_index=True, width="stretch")
     st.caption(t("scn.table_note", lang))
     return shown
 

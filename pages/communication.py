@@ -8,7 +8,8 @@ from dashboard import communication_tables as tables
 from dashboard import state
 from dashboard.app import context
 from dashboard.communication_kpis import email_kpis, social_kpis, word_of_mouth_kpis
-from dashboard.i18n import fmt_date, t
+from dashboard.components import period_line, table
+from dashboard.i18n import t
 from metrics.communication import DENOMINATORS
 from metrics.specs import spec
 
@@ -17,12 +18,7 @@ lang = ctx.lang
 
 st.title(t("page.communication", lang))
 st.caption(t("comm.subtitle", lang))
-start, end = ctx.period
-if ctx.comparison:
-    st.markdown(t("showing", lang, start=fmt_date(start, lang), end=fmt_date(end, lang),
-                  cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang)))
-else:
-    st.markdown(t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang)))
+st.markdown(period_line(ctx))
 
 state.page_param(comm.P_ER, comm.ER_KEY, parse=comm.parse_denominator, default=comm.DEFAULT_DENOMINATOR)
 state.page_param(comm.P_GRAIN, comm.GRAIN_KEY, parse=comm.parse_grain, default=comm.DEFAULT_GRAIN)
@@ -59,7 +55,7 @@ else:
                 y_title=t("comm.axis.followers", lang), locale=locale), width="stretch", theme=None)
         else:
             st.info(t("comm.short_period", lang, grain=t(f"comm.grain.{grain}", lang)), icon=":material/event_busy:")
-    st.dataframe(tables.network_table(social.by_network, social.growth_by_network, lang, denominator=denominator),
+    table(tables.network_table(social.by_network, social.growth_by_network, lang, denominator=denominator),
                  hide_index=True)
 
     st.subheader(t("comm.post_types", lang))
@@ -72,11 +68,11 @@ else:
         st.plotly_chart(charts.post_type_rates(social.post_types, names=type_names,
                                                x_title=spec("er_reach").label_for(lang), locale=locale),
                         width="stretch", theme=None)
-    st.dataframe(tables.post_type_table(social.post_types, lang), hide_index=True)
+    table(tables.post_type_table(social.post_types, lang), hide_index=True)
     st.caption(t("comm.post_types.method", lang))
 
     st.subheader(t("comm.top_posts", lang, label=er_label))
-    st.dataframe(tables.top_posts_table(social.top, lang, denominator=denominator), hide_index=True)
+    table(tables.top_posts_table(social.top, lang, denominator=denominator), hide_index=True)
 
 # --- the newsletter ----------------------------------------------------------------------------
 st.header(t("comm.email", lang), divider="green")
@@ -102,7 +98,7 @@ else:
         }, y_title=t("comm.axis.share_of_delivered", lang), dashed=("open_rate", "click_to_open"), locale=locale),
             width="stretch", theme=None)
     names = {r["campaign_id"]: r["name"] for r in ctx.campaigns.iter_rows(named=True)}
-    st.dataframe(tables.campaign_table(email.by_campaign, lang, names), hide_index=True)
+    table(tables.campaign_table(email.by_campaign, lang, names), hide_index=True)
 
 # --- word of mouth -----------------------------------------------------------------------------
 st.header(t("comm.wom", lang), divider="green")
@@ -120,10 +116,10 @@ else:
                         width="stretch", theme=None)
     with class_col:
         st.subheader(t("comm.by_class", lang))
-        st.dataframe(tables.nps_class_table(wom.by_class, lang), hide_index=True)
+        table(tables.nps_class_table(wom.by_class, lang), hide_index=True)
         st.caption(t("comm.by_class.method", lang))
     st.subheader(t("comm.referred_value", lang))
-    st.dataframe(tables.referred_value_table(wom.value, lang, ctx.currency), hide_index=True)
+    table(tables.referred_value_table(wom.value, lang, ctx.currency), hide_index=True)
 
 if ctx.view.regions:
     st.caption(t("notice.filters_scope", lang))

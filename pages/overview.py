@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard.app import context
 from dashboard.cards import pillar_card, retention_headline
-from dashboard.i18n import fmt_date, fmt_money, t
+from dashboard.components import period_line
+from dashboard.i18n import fmt_money, t
 from dashboard.overview import pillar_summaries
 from dashboard.overview import retention_headline as headline
 
@@ -14,14 +15,8 @@ lang = ctx.lang
 page = st.container(key="overview")
 page.title(t("overview.title", lang), help=t("overview.subtitle", lang))
 summaries = pillar_summaries(ctx)
-start, end = ctx.period
 total = t("overview.total_spend", lang, amount=fmt_money(sum(s.spend for s in summaries), lang, ctx.currency))
-if ctx.comparison:
-    shown = t("showing", lang, start=fmt_date(start, lang), end=fmt_date(end, lang),
-              cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang))
-else:
-    shown = t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
-page.markdown(f"{shown} · {total}")
+page.markdown(f"{period_line(ctx)} · {total}")
 
 with page:
     for column, summary in zip(st.columns(3, gap="medium"), summaries):

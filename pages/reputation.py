@@ -6,19 +6,15 @@ from dashboard import reputation as rep
 from dashboard import reputation_view as view
 from dashboard import state
 from dashboard.app import context
-from dashboard.i18n import fmt_date, t
+from dashboard.components import period_line
+from dashboard.i18n import t
 
 ctx = context()
 lang = ctx.lang
 
 st.title(t("page.reputation", lang))
 st.caption(t("rep.subtitle", lang))
-start, end = ctx.period
-if ctx.comparison:
-    st.markdown(t("showing", lang, start=fmt_date(start, lang), end=fmt_date(end, lang),
-                  cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang)))
-else:
-    st.markdown(t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang)))
+st.markdown(period_line(ctx))
 st.caption(t("rep.company_wide", lang))
 
 state.page_param("grain", rep.GRAIN_KEY, parse=rep.parse_grain, default=rep.DEFAULT_GRAIN)

@@ -7,7 +7,7 @@ from dashboard import retention_charts as charts
 from dashboard import retention_tables as tables
 from dashboard import state
 from dashboard.app import context
-from dashboard.components import kpi, metric_help
+from dashboard.components import kpi, metric_help, table
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from metrics.clv import clv_distribution
 from metrics.retention import STATUSES, historical_clv_curve
@@ -47,7 +47,7 @@ with c5:
 # --- segments -----------------------------------------------------------------------------------------------------
 st.subheader(t("retention.segments", lang), help=metric_help("customer_status", lang))
 segments = rd.segment_table(model, clv, lang)
-st.dataframe(tables.segments(ctx, segments), hide_index=True, width="stretch")
+table(tables.segments(ctx, segments), hide_index=True, width="stretch")
 st.caption(t("retention.segments.caption", lang, years=years, rate=rate))
 pick, button = st.columns([2, 1], vertical_alignment="bottom")
 with pick:
@@ -87,7 +87,7 @@ else:
         sens, delta=delta, x_title=t("impact.chart.x", lang), y_title=t("impact.chart.y", lang),
         ours=t("impact.chart.ours", lang), folklore=t("impact.chart.folklore", lang)), width="stretch")
     st.markdown(f"**{t('impact.inputs', lang)}**")
-    st.dataframe(tables.projection_inputs(ctx, inputs), hide_index=True, width="stretch")
+    table(tables.projection_inputs(ctx, inputs), hide_index=True, width="stretch")
     st.caption(t("impact.inputs.more", lang, new=fmt_number(inputs.new_customers, lang),
                  spend=fmt_money(inputs.acquisition_spend, lang, ctx.currency),
                  cac=fmt_money(inputs.cac, lang, ctx.currency), years=years, rate=rate),
@@ -138,7 +138,7 @@ with nps_kpi:
     kpi(t("value.promoter_vs_detractor", lang), fmt_money(gap, lang, ctx.currency),
         help=metric_help("promoter_value", lang))
 with nps_table:
-    st.dataframe(tables.nps_value(ctx, model.nps_value), hide_index=True, width="stretch")
+    table(tables.nps_value(ctx, model.nps_value), hide_index=True, width="stretch")
     st.caption(t("value.nps.caption", lang))
 c_kpi, c_table = st.columns([1, 3])
 with c_kpi:
@@ -146,4 +146,4 @@ with c_kpi:
     kpi(t("value.fast_vs_slow", lang, hours=cfg.complaint_resolution_hours), fmt_money(gap, lang, ctx.currency),
         help=metric_help("complaint_value", lang))
 with c_table:
-    st.dataframe(tables.complaint_value(ctx, model.complaints), hide_index=True, width="stretch")
+    table(tables.complaint_value(ctx, model.complaints), hide_index=True, width="stretch")

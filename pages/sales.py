@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import sales_charts as charts
 from dashboard import sales_ui as ui
 from dashboard.app import context
+from dashboard.components import period_line
 from dashboard.components import empty_period, metric_help
 from dashboard.i18n import CURRENCY_SYMBOLS, t
 from dashboard.sales import sales_results
@@ -18,7 +19,7 @@ money = CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)
 
 st.title(t("page.sales", lang))
 st.caption(t("sales.subtitle", lang))
-st.markdown(ui.period_line(ctx))
+st.markdown(period_line(ctx))
 model, lookback, grain = ui.controls(ctx)
 
 with st.spinner():

@@ -9,9 +9,8 @@ import pytest
 
 from dashboard import communication_charts as charts
 from dashboard.charts import ChartDataError
-from dashboard.communication_tables import (
-    fmt_interval, neutralise_formula, post_type_table, promo_summary, top_posts_table,
-)
+from connectors.export import neutralise_text
+from dashboard.communication_tables import fmt_interval, post_type_table, promo_summary, top_posts_table
 from dashboard.i18n import fmt_pct
 from metrics.communication import engagement_by_period, engagement_rate, follower_growth
 from metrics.post_types import promo_or_other, promo_penalty, unfollows_per_post
@@ -99,7 +98,7 @@ def test_text_from_data_stays_text() -> None:
     titles = top_posts_table(frame, "en", denominator="reach")["Title"].to_list()
     assert titles == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)",
                       "**bold** <b>x</b> [a](javascript:1)", "Plain"]  # markdown/HTML untouched: shown as text
-    assert neutralise_formula(None) == "" and neutralise_formula("ok") == "ok"
+    assert neutralise_text(None) == "" and neutralise_text("ok") == "ok"
 
 
 def test_intervals_and_the_promo_lesson(small_demo) -> None:

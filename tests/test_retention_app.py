@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 
 from connectors.read import Filters, read_dimension, read_fact
-from dashboard.exports import csv_with_filters, neutralise_formulas
+from connectors.export import csv_bytes, neutralise_formulas
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct
 from metrics import clv as mclv
 from metrics.retention import (
@@ -91,7 +91,7 @@ def test_exports_neutralise_formulas_and_print_their_filters() -> None:
     safe = neutralise_formulas(frame)
     assert safe["name"].to_list() == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
     assert safe["revenue"].to_list() == [-5.0, 1.0, 2.0, 3.0, 4.0]  # numbers are numbers, not formulas
-    text = csv_with_filters(frame, ["Status: Loyal", "Regions: all\n=cmd"]).decode("utf-8")
+    text = csv_bytes(frame, header_lines=["Status: Loyal", "Regions: all\n=cmd"]).decode("utf-8")
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[:2] == ["# Status: Loyal", "# Regions: all =cmd"]
     assert lines[2] == "customer_id,name,revenue" and "'=HYPERLINK" in lines[3]

@@ -13,7 +13,7 @@ from polars.testing import assert_frame_equal
 from connectors.cohorts import MONTH_DAYS, read_cohort_margin
 from connectors.journeys import read_conversion_touches
 from connectors.read import Filters, read_dimension, read_fact
-from dashboard.export import csv_bytes
+from connectors.export import csv_bytes
 from metrics.journeys import (
     channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months, touches_by_first_channel,
     touches_distribution,
