@@ -21,6 +21,7 @@ from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics
 from metrics import retention as rm
 from metrics import retention_value as rv
+from metrics.scenarios import new_customer_value
 
 # widget keys and the page's URL parameter
 DELTA = "retention_delta"
@@ -92,6 +93,7 @@ class ValueModel:
     inputs: rv.RetentionInputs
     nps_value: pl.DataFrame
     complaints: pl.DataFrame
+    new_customer_value: pl.DataFrame  # first-year value of a new customer by channel (metrics.scenarios)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -99,8 +101,8 @@ def _value_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str,
                  as_of: dt.date, active_months: int, standard_hours: float) -> ValueModel:
     ctx = _ctx
     orders = _orders(ctx)
-    customers = ctx.load("customers", columns=("customer_id", "acquisition_channel_id", "region", "segment"),
-                         whole_history=True)
+    customers = ctx.load("customers", columns=("customer_id", "first_seen", "acquisition_channel_id", "region",
+                                               "segment"), whole_history=True)
     complaints = ctx.load("complaints", columns=("customer_id", "opened_at", "resolved_at"), whole_history=True)
     nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
     referrals = ctx.load("referrals", whole_history=True)
@@ -115,6 +117,7 @@ def _value_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str,
                                    months=active_months),
         nps_value=rv.value_by_nps_group(base, daily, groups, referrals, as_of=as_of),
         complaints=rv.complaint_outcomes(complaints, orders, as_of=as_of, standard_hours=standard_hours),
+        new_customer_value=new_customer_value(customers, orders, last_day=as_of),
     )
 
 

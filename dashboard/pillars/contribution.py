@@ -18,7 +18,6 @@ from dashboard.retention_tables import difference
 from dashboard.sales import attribution
 from metrics import contribution as mc
 from metrics.budget import PILLARS, spend_by_pillar
-from metrics.scenarios import new_customer_value
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,7 @@ def contributions(ctx: PageContext, model: rd.ValueModel) -> dict[str, Contribut
     credit = attribution(ctx, ctx.settings.lookback_days).filter(pl.col("model") == "markov")
     if ctx.view.channels:
         credit = credit.filter(pl.col("channel").is_in(list(ctx.view.channels)))
-    customers = ctx.load("customers", columns=("customer_id", "first_seen", "acquisition_channel_id"),
-                         whole_history=True)
-    orders_all = ctx.load("orders", columns=rd.ORDER_COLUMNS, whole_history=True)
-    value = new_customer_value(customers, orders_all, last_day=ctx.period[1])
-    acquired = mc.attributed_value(credit, value, ctx.channels)
+    acquired = mc.attributed_value(credit, model.new_customer_value, ctx.channels)
 
     answers = ctx.load("nps_responses", columns=("score",))
     promoter_share = float((answers["score"] >= 9).mean()) if answers.height else None
