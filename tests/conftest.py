@@ -79,3 +79,27 @@ def pg_store(pg_server):
 def backend(request):
     """The small demo in each backend the loaders must serve identically."""
     return request.getfixturevalue("small_store" if request.param == "duckdb" else "pg_store")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, one for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import ARGS, CHROMIUM, require_chromium
+
+    require_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """The app started the way the README does, on a fresh data folder: its first start builds the demo."""
+    from tests.browser_support import app_server, require_chromium
+
+    require_chromium()
+    with app_server(tmp_path_factory.mktemp("browser-data"), DASHBOARD_WARM_UP="1") as running:
+        yield running

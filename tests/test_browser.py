@@ -8,120 +8,18 @@ context. Screenshots go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.browser_support import Watch, metric_values, open_page
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PAGES = {"": "What do I get from this?", "sales": "Sales", "reputation": "Reputation",
          "communication": "Communication", "retention": "Retention & profit", "scenarios": "Budget scenarios",
          "data": "Data"}
-# Streamlit's frontend probes the page path for its health endpoints before falling back to the root.
-HARMLESS_404 = re.compile(r"/_stcore/(health|host-config)$")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: apt-get install -y chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    data_dir = tmp_path_factory.mktemp("browser-data")
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_DB_URL": "", "DASHBOARD_WARM_UP": "1"}
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    healthy = None
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    healthy = time.perf_counter() - started
-                    break
-        except OSError:
-            time.sleep(0.1)
-    if healthy is None:
-        proc.kill()
-        pytest.fail("the app did not become healthy:\n" + (proc.stdout.read() if proc.stdout else ""))
-    yield {"base": base, "healthy_s": healthy, "data_dir": data_dir}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    shutil.rmtree(data_dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Watch:
-    """Console errors and failed responses of one page."""
-
-    def __init__(self, page) -> None:
-        self.console: list[str] = []
-        self.bad_responses: list[str] = []
-        page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
-        page.on("response", lambda r: self.bad_responses.append(r.url) if r.status >= 400 else None)
-
-    def errors(self) -> list[str]:
-        """Console errors, and failed requests other than Streamlit's harmless health probes.
-
-        A failed request also logs 'Failed to load resource' on the console; it is judged by its URL.
-        """
-        console = [m for m in self.console if not m.startswith("Failed to load resource")]
-        return console + [u for u in self.bad_responses if not HARMLESS_404.search(u)]
-
-
-def open_page(context, url: str):
-    page = context.new_page()
-    watch = Watch(page)
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stException"]',
-                           timeout=60_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(800)
-    return page, watch
-
-
-def metric_values(page) -> list[str]:
-    return [e.inner_text() for e in page.locator('[data-testid="stMetricValue"]').all()]
 
 
 def test_first_start_builds_the_demo_and_shows_real_numbers(server, browser, artifacts) -> None:

@@ -3,18 +3,12 @@ a bad one stops with a readable report and nothing written. Screenshots: tests/a
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.importing import copy_store
-from tests.test_browser import ARGS, CHROMIUM, Watch, _free_port
+from tests.browser_support import Watch, app_server, require_chromium
 from tests.test_import import bad_spend_file
 
 pytestmark = pytest.mark.browser
@@ -25,44 +19,13 @@ GOOD = ("Дата;ID кампании;Расход\n"
 
 
 @pytest.fixture(scope="module")
-def server(small_store, tmp_path_factory) -> Iterator[dict]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: apt-get install -y chromium")
+def import_server(small_store, tmp_path_factory) -> Iterator[dict]:
+    """An app of its own on a copy of the small demo: these tests write into its database."""
+    require_chromium()
     data_dir = tmp_path_factory.mktemp("browser-import")
     store = copy_store(small_store, data_dir)
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_DB_URL": ""}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("the app did not become healthy")
-    yield {"base": base, "store": store, "data_dir": data_dir}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with app_server(data_dir) as running:
+        yield {**running, "store": store}
 
 
 def open_data_page(browser, base: str, lang: str = "en"):
@@ -81,10 +44,10 @@ def upload(page, tmp_path, name: str, data: bytes) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
 
 
-def test_the_wizard_imports_a_good_file(server, browser, artifacts, tmp_path) -> None:
-    store = server["store"]
+def test_the_wizard_imports_a_good_file(import_server, browser, artifacts, tmp_path) -> None:
+    store = import_server["store"]
     before = store.execute_sql("SELECT count(*) AS n FROM import_log")["n"][0]
-    context, page, watch = open_data_page(browser, server["base"])
+    context, page, watch = open_data_page(browser, import_server["base"])
     upload(page, tmp_path, "october.csv", GOOD)
     page.get_by_text("encoding cp1251").wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts / "import-1-detected.png"), full_page=True)
@@ -108,10 +71,10 @@ def test_the_wizard_imports_a_good_file(server, browser, artifacts, tmp_path) ->
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_the_wizard_stops_a_bad_file_with_a_readable_report(server, browser, artifacts, tmp_path, lang) -> None:
-    store = server["store"]
+def test_the_wizard_stops_a_bad_file_with_a_readable_report(import_server, browser, artifacts, tmp_path, lang) -> None:
+    store = import_server["store"]
     version = store.data_version()
-    context, page, watch = open_data_page(browser, server["base"], lang)
+    context, page, watch = open_data_page(browser, import_server["base"], lang)
     upload(page, tmp_path, "bad.csv", bad_spend_file())
     page.get_by_role("button", name="Check the file" if lang == "en" else "Проверить файл").click()
     message = "5 problem(s) must be fixed first" if lang == "en" else "Нужно исправить проблем: 5"

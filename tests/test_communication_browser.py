@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from tests.test_browser import Watch, browser, server  # noqa: F401  (fixtures: one app per module)
+from tests.browser_support import Watch
 
 pytestmark = pytest.mark.browser
 CHARTS = 6  # ER trend, follower flow, post types, e-mail funnel, e-mail rates, referral share
 
 
-def _open(browser, url: str, *, height: int = 900):  # noqa: F811
+def _open(browser, url: str, *, height: int = 900):
     context = browser.new_context(viewport={"width": 1440, "height": height})
     page = context.new_page()
     watch = Watch(page)
@@ -35,7 +35,7 @@ def _labels(page) -> list[str]:
     ("en", "", "Engagement rate (by reach)"),
     ("ru", "?lang=ru&er=followers&grain=month", "Вовлечённость (по подписчикам)"),
 ])
-def test_the_page_draws_every_chart(server, browser, artifacts, lang, query, er_label) -> None:  # noqa: F811
+def test_the_page_draws_every_chart(server, browser, artifacts, lang, query, er_label) -> None:
     context, page, watch = _open(browser, f"{server['base']}/communication{query}", height=4600)
     page.screenshot(path=str(artifacts / f"communication-{lang}.png"), full_page=True)
     assert not page.locator('[data-testid="stException"]').count(), "an exception box is shown"
@@ -49,7 +49,7 @@ def test_the_page_draws_every_chart(server, browser, artifacts, lang, query, er_
     context.close()
 
 
-def test_the_denominator_travels_in_a_copied_link(server, browser) -> None:  # noqa: F811
+def test_the_denominator_travels_in_a_copied_link(server, browser) -> None:
     context, page, watch = _open(browser, f"{server['base']}/communication")
     page.get_by_text("impressions", exact=True).click()
     page.wait_for_url(re.compile(r"er=impressions"), timeout=20_000)

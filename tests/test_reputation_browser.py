@@ -8,12 +8,7 @@ comment added through the store's write API (one transaction).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -21,8 +16,7 @@ import sqlalchemy as sa
 
 from connectors import schema
 from connectors.store import DuckDBStore
-from tests.conftest import ROOT
-from tests.test_browser import ARGS, CHROMIUM, Watch, _free_port
+from tests.browser_support import Watch, app_server, require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +26,7 @@ HOSTILE = ('<script>window.__xss = 1</script> **bold claim** [click me](javascri
 
 @pytest.fixture(scope="module")
 def hostile_server(small_store: DuckDBStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: apt-get install -y chromium")
+    require_chromium()
     folder = tmp_path_factory.mktemp("hostile")
     shutil.copy(small_store.path, folder / "dashboard.duckdb")
     store = DuckDBStore(folder / "dashboard.duckdb")
@@ -48,40 +41,8 @@ def hostile_server(small_store: DuckDBStore, tmp_path_factory: pytest.TempPathFa
             response_id=response_id, customer_id=1, responded_at=when, score=10, comment=HOSTILE, language="en",
             touchpoint="store", region="Москва", segment="retail"),
     ])
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(folder), "DASHBOARD_DB_URL": ""}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("the app did not become healthy")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with app_server(folder) as running:
+        yield running["base"]
 
 
 def _open(browser, url: str):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.test_browser import _chromium_present, browser, open_page, server  # noqa: F401  (fixtures)
+from tests.browser_support import open_page
 
 pytestmark = pytest.mark.browser
 VIEW = {"width": 1440, "height": 1100}
@@ -21,7 +21,7 @@ def settle(page, ms: int = 1200) -> None:
     page.wait_for_timeout(ms)
 
 
-def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifacts) -> None:  # noqa: F811
+def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifacts) -> None:
     context = browser.new_context(viewport=VIEW)
     page, watch = open_page(context, server["base"] + "/scenarios")
     before = kpi_values(page)
@@ -70,7 +70,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
         ctx.close()
 
 
-def test_a_bad_scenario_link_shows_a_clear_message(server, browser, artifacts) -> None:  # noqa: F811
+def test_a_bad_scenario_link_shows_a_clear_message(server, browser, artifacts) -> None:
     context = browser.new_context(viewport=VIEW)
     page, watch = open_page(context, server["base"] + "/scenarios?scenario=nothere2")
     settle(page)

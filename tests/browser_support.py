@@ -1,0 +1,110 @@
+"""What the real-browser tests share: starting the app the way the README does, and watching a page.
+
+Debian's Chromium (``/usr/bin/chromium``) driven by Playwright; no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+# Streamlit's frontend probes the page path for its health endpoints before falling back to the root.
+HARMLESS_404 = re.compile(r"/_stcore/(health|host-config)$")
+
+
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: apt-get install -y chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def app_server(data_dir: Path, **env: str) -> Iterator[dict]:
+    """``streamlit run streamlit_app.py`` on a free port with the data in ``data_dir``; stopped afterwards.
+
+    Yields ``base`` (URL) and ``healthy_s`` (seconds from start to a healthy server).
+    """
+    port = free_port()
+    full_env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_DB_URL": "", **env}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    healthy = None
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    healthy = time.perf_counter() - started
+                    break
+        except OSError:
+            time.sleep(0.1)
+    if healthy is None:
+        proc.kill()
+        pytest.fail("the app did not become healthy:\n" + (proc.stdout.read() if proc.stdout else ""))
+    try:
+        yield {"base": base, "healthy_s": healthy, "data_dir": data_dir}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class Watch:
+    """Console errors and failed responses of one page."""
+
+    def __init__(self, page) -> None:
+        self.console: list[str] = []
+        self.bad_responses: list[str] = []
+        page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        page.on("response", lambda r: self.bad_responses.append(r.url) if r.status >= 400 else None)
+
+    def errors(self) -> list[str]:
+        """Console errors, and failed requests other than Streamlit's harmless health probes.
+
+        A failed request also logs 'Failed to load resource' on the console; it is judged by its URL.
+        """
+        console = [m for m in self.console if not m.startswith("Failed to load resource")]
+        return console + [u for u in self.bad_responses if not HARMLESS_404.search(u)]
+
+
+def open_page(context, url: str):
+    """Open ``url`` in a new tab of ``context`` and wait until the app has drawn its first numbers or alerts."""
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stException"]',
+                           timeout=90_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)
+    return page, watch
+
+
+def metric_values(page) -> list[str]:
+    return [e.inner_text() for e in page.locator('[data-testid="stMetricValue"]').all()]
