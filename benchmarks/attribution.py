@@ -17,7 +17,6 @@ import argparse
 import contextlib
 import datetime as dt
 import io
-import statistics
 import time
 from pathlib import Path
 
@@ -28,16 +27,8 @@ from connectors.read import Filters
 from connectors.store import DuckDBStore, truth_of
 from metrics.attribution import MODELS, aggregate_paths, attribute_paths
 from benchmarks.loaders import DEFAULT_DB, ensure_large
+from benchmarks.loaders import median_time as timed
 
-
-
-def timed(fn, repeat: int):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def channel_attribution():

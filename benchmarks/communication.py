@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from benchmarks.loaders import ensure_large
 from connectors.store import DuckDBStore, truth_of
+from benchmarks.loaders import median_seconds as median_time
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data/large.duckdb")
@@ -36,15 +36,6 @@ TARGET_S = 2.0
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def bench_computation(store: DuckDBStore, repeat: int) -> list[float]:

@@ -63,6 +63,11 @@ def median_time(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def median_seconds(fn, repeat: int) -> float:
+    """Median wall time of ``fn`` over ``repeat`` runs, in seconds."""
+    return median_time(fn, repeat)[0]
+
+
 def bench_loaders(store: DuckDBStore, repeat: int) -> list[float]:
     con = duckdb.connect(str(store.path), read_only=True)
     print(f"\n{'family':14s} {'filter':44s} {'rows':>11s} {'read_fact':>10s} {'native':>9s} {'ratio':>6s}")

@@ -13,22 +13,12 @@ Figures are medians; the machine is shared and noisy. Quality bar: warm < 2 s.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from pathlib import Path
 
 from connectors.store import truth_of
 from benchmarks.loaders import DEFAULT_DB, ensure_large
+from benchmarks.loaders import median_seconds as median_time
 
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> None:

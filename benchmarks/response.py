@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from benchmarks.loaders import median_time
 
 from metrics.optimiser import optimise_budget, smallest_budget
 from metrics.response import CurveParams, fit_response, weekly_leads, weekly_series, weekly_sums
@@ -41,15 +42,6 @@ PUBLIC_DATA = """Public data with known true parameters, looked for in packages 
     numpy < 2 and pandas < 2 (this app pins numpy 2.4) and uses a truncated, normalised carry-over
     window and an exponential saturation, not the geometric + Hill curves fitted here.
   None fits, so recovery is measured on the synthetic channels above and on the demo company."""
-
-
-def median_time(fn, repeat: int):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def synthetic(channels: int = 10, weeks: int = 156, seed: int = 7) -> tuple[pl.DataFrame, dict[str, CurveParams]]:

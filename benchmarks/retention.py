@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
-import time
 import warnings
 from importlib.resources import files
 from pathlib import Path
@@ -29,6 +27,7 @@ import polars as pl
 from connectors.store import DuckDBStore
 from metrics import clv
 from benchmarks.loaders import DEFAULT_DB, ensure_large
+from benchmarks.loaders import median_time
 
 CDNOW_END = dt.date(1997, 9, 30)
 
@@ -41,15 +40,6 @@ def _lifetimes():
     except ImportError:
         return None
     return lifetimes
-
-
-def median_time(fn, repeat: int):
-    out, times = None, []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def cdnow_orders() -> pl.DataFrame:

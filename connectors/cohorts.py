@@ -13,8 +13,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from connectors import schema
-from connectors.journeys import _bounds, _in_period
-from connectors.read import Filters
+from connectors.read import Filters, where_clauses
 from connectors.store import Store
 
 MONTH_DAYS = 30.4375
@@ -33,12 +32,7 @@ def read_cohort_margin(store: Store, filters: Filters, *, data_end: dt.date) -> 
     orders or more so far).
     """
     c, o = schema.customers, schema.orders
-    lo, hi = _bounds(filters)
-    where = _in_period(c.c.first_seen, lo, hi)
-    if filters.regions:
-        where.append(c.c.region.in_(filters.regions))
-    if filters.channels:
-        where.append(c.c.acquisition_channel_id.in_(filters.channels))
+    where = where_clauses("customers", filters)
     end = dt.datetime.combine(data_end + dt.timedelta(days=1), dt.time())
     cust = sa.select(
         c.c.customer_id, c.c.first_seen, _months(sa.literal(end, sa.DateTime), c.c.first_seen).label("observed"),

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from connectors import schema
-from connectors.read import Filters
+from connectors.read import Filters, where_clauses
 from connectors.store import Store
 
 PATH_COLUMNS = ("customer_id", "ended_at", "path", "days_before", "conversions", "value", "gross_profit", "nulls")
@@ -71,10 +71,8 @@ def _days(later: sa.ColumnElement, earlier: sa.ColumnElement) -> sa.ColumnElemen
 def conversion_paths_query(filters: Filters, lookback_days: int) -> tuple[sa.Select, sa.CTE]:
     """The converting journeys, and the CTE of the period's new customers."""
     c, o, t = schema.customers, schema.orders, schema.touchpoints
-    lo, hi = _bounds(filters)
-    where = _in_period(c.c.first_seen, lo, hi)
-    if filters.regions:
-        where.append(c.c.region.in_(filters.regions))
+    # new customers of the period in its regions; the channel filter does not cut journeys
+    where = where_clauses("customers", Filters(filters.start, filters.end, (), filters.regions))
     cust = sa.select(c.c.customer_id, c.c.first_seen).where(*where).cte("cust")
     first = (
         sa.select(o.c.customer_id, sa.func.sum(o.c.revenue).label("value"),
@@ -185,12 +183,7 @@ def read_conversion_touches(store: Store, filters: Filters) -> pl.DataFrame:
     customer's acquisition channel, as for customers everywhere.
     """
     c, t = schema.customers, schema.touchpoints
-    lo, hi = _bounds(filters)
-    where = _in_period(c.c.first_seen, lo, hi)
-    if filters.regions:
-        where.append(c.c.region.in_(filters.regions))
-    if filters.channels:
-        where.append(c.c.acquisition_channel_id.in_(filters.channels))
+    where = where_clauses("customers", filters)
     cust = sa.select(c.c.customer_id, c.c.first_seen, c.c.acquisition_channel_id).where(*where).cte("cust")
     ranked = (
         sa.select(
