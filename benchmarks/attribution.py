@@ -87,12 +87,12 @@ def compare_heuristics(merged: pl.DataFrame, repeat: int) -> None:
 
 
 def page_timings(store: DuckDBStore) -> None:
-    """The Sales page's whole computation (dashboard.sales.sales_results) outside the browser."""
+    """The Sales page's whole computation (dashboard.sales.data.sales_results) outside the browser."""
     import streamlit as st
 
-    from dashboard.data import base_context, build_context
+    from dashboard.context import base_context, build_context
     from dashboard.filters import ViewState
-    from dashboard.sales import sales_results
+    from dashboard.sales.data import sales_results
 
     version, channels, campaigns, regions, bounds = base_context(store)
     for period in ("last_90_days", "last_12_months"):

@@ -39,12 +39,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def bench_computation(store: DuckDBStore, repeat: int) -> list[float]:
-    from dashboard import data as app_data
-    from dashboard.communication import (
+    from dashboard import context as app_data
+    from dashboard.communication.data import (
         _word_of_mouth_cached, email_numbers, social_numbers, word_of_mouth_numbers,
     )
     from dashboard.filters import ViewState
-    from dashboard.pillars.communication import headlines
+    from dashboard.overview.pillars.communication import headlines
 
     version, channels, campaigns, regions, bounds = app_data.base_context(store)
     warm_times = []

@@ -96,9 +96,9 @@ def bench_overview(store: DuckDBStore, repeat: int) -> None:
     """
     import streamlit as st
 
-    from dashboard import data as app_data
+    from dashboard import context as app_data
     from dashboard.filters import ViewState
-    from dashboard.overview import pillar_summaries, retention_headline
+    from dashboard.overview.data import pillar_summaries, retention_headline
 
     version, channels, campaigns, regions, bounds = app_data.base_context(store)
     for label, view in (("last 90 days", ViewState()), ("last 12 months", ViewState(period="last_12_months"))):

@@ -4,7 +4,7 @@
     python -m benchmarks.reputation --db /tmp/large.duckdb --repeat 7
 
 Prints, for a few views, the median time of everything the page computes
-(``dashboard.reputation.compute_page``: every load, the review sentiment, every metric)
+(``dashboard.reputation.data.compute_page``: every load, the review sentiment, every metric)
 cold (loader caches cleared) and warm (caches filled, as when a user changes a page
 control), and the Overview's Reputation column warm. Opens the database read-only.
 Figures are medians; the machine is shared and noisy. Quality bar: warm < 2 s.
@@ -28,10 +28,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     store = ensure_large(args.db)
 
-    from dashboard import data as app_data
-    from dashboard import reputation as rep
+    from dashboard import context as app_data
+    from dashboard.reputation import data as rep
     from dashboard.filters import ViewState
-    from dashboard.pillars import reputation as pillar
+    from dashboard.overview.pillars import reputation as pillar
 
     rows = truth_of(store)["rows"]
     print(f"Large demo: {rows['nps_responses']:,} NPS answers, {rows['reviews']:,} reviews, "

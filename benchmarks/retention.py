@@ -90,10 +90,10 @@ def compare_fits(orders: pl.DataFrame, end: dt.date, *, value_col: str, repeat: 
 
 
 def bench_page(store: DuckDBStore, repeat: int) -> None:
-    from dashboard import data as app_data
-    from dashboard import retention as rd
+    from dashboard import context as app_data
+    from dashboard.retention import data as rd
     from dashboard.filters import ViewState
-    from dashboard.overview import pillar_summaries, retention_headline
+    from dashboard.overview.data import pillar_summaries, retention_headline
     from metrics.clv import clv_distribution
     from metrics.retention import historical_clv_curve
 

@@ -62,7 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from dashboard.settings import Settings  # plain settings object; no UI is imported
+    from connectors.settings import Settings  # plain settings object; no UI is imported
 
     settings = Settings.from_env()
     db = args.db or settings.duckdb_path

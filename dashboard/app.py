@@ -17,7 +17,7 @@ import streamlit as st
 from connectors.store import StoreError
 from dashboard import state
 from dashboard.components import app_css, show_link_notice
-from dashboard.data import PageContext, base_context, build_context, ensure_data, settings
+from dashboard.context import PageContext, base_context, build_context, ensure_data, settings
 from dashboard.filters import ViewState
 from dashboard.i18n import t
 from dashboard.sidebar import render_sidebar

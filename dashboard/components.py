@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.filters import escape_markdown
-from dashboard.i18n import t
+from dashboard.i18n import fmt_number, fmt_pct, t
+from metrics.periods import change
 from metrics.specs import spec
 
 
@@ -89,3 +90,25 @@ def not_built(page: str, lang: str) -> None:
 
 def empty_period(lang: str) -> None:
     st.info(t("empty.period", lang), icon=":material/event_busy:")
+
+
+def delta_text(current: float | None, previous: float | None, lang: str, *, points: bool = False,
+               scale: float = 1.0) -> str | None:
+    """The change shown under a KPI; ASCII sign first so the colour follows it.
+
+    ``points``: an absolute difference in points (NPS, or a share × ``scale`` = 100 for p.p.).
+    """
+    diff, rel = change(current, previous)
+    if diff is None:
+        return None
+    unit = " " + ("п." if lang == "ru" else "pts")
+    if points:
+        diff *= scale
+        if round(diff, 1) == 0:
+            return fmt_number(0.0, lang, digits=1) + unit
+        return f"{'-' if diff < 0 else '+'}{fmt_number(abs(diff), lang, digits=1)}{unit}"
+    if rel is None:
+        return None
+    if round(rel, 3) == 0:  # shown as 0.0%: no sign, no colour
+        return fmt_pct(0.0, lang)
+    return f"{'-' if rel < 0 else '+'}{fmt_pct(abs(rel), lang)}"

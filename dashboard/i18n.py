@@ -1,22 +1,43 @@
 """Interface texts in English and Russian, and locale-aware number, money and date formats.
 
-The texts live in ``dashboard/messages/<area>.py`` (one ``MESSAGES`` dict per area,
-each key mapping to its (English, Russian) pair); they are gathered here.
+The texts live beside the code that shows them: ``dashboard/text.py`` for the shared
+frame and ``dashboard/<page>/text.py`` for each page (one ``MESSAGES`` dict each, every
+key mapping to its (English, Russian) pair); they are gathered here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
+import pkgutil
+from pathlib import Path
 
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-from dashboard.messages import collect_messages
 
 LANGUAGES = ("en", "ru")
 LOCALES = {"en": "en_GB", "ru": "ru_RU"}
 CURRENCY_SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€", "GBP": "£", "KZT": "₸", "BYN": "Br", "CNY": "¥"}
+
+_DASHBOARD = Path(__file__).resolve().parent
+
+
+def collect_messages() -> dict[str, tuple[str, str]]:
+    """Every ``MESSAGES`` dict of ``dashboard.text`` and ``dashboard.<page>.text``; a key defined twice is an error."""
+    modules = ["dashboard.text"] + [
+        f"dashboard.{info.name}.text" for info in sorted(pkgutil.iter_modules([str(_DASHBOARD)]), key=lambda m: m.name)
+        if info.ispkg and (_DASHBOARD / info.name / "text.py").exists()
+    ]
+    merged: dict[str, tuple[str, str]] = {}
+    for name in modules:
+        for key, pair in importlib.import_module(name).MESSAGES.items():
+            if key in merged:
+                raise ValueError(f"message {key!r} is defined twice (again in {name})")
+            merged[key] = pair
+    return merged
+
 
 MESSAGES: dict[str, tuple[str, str]] = collect_messages()
 

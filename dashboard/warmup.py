@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 
-from dashboard.data import Store, build_context, store_id
+from dashboard.context import Store, build_context, store_id
 from dashboard.filters import Bounds, ViewState
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,10 @@ def warm_up_once(store: Store, version: str, view: ViewState, channels, campaign
 
 
 def _warm(ctx) -> None:
-    from dashboard import retention, sales, scenarios
-    from dashboard.overview import pillar_summaries, retention_headline
+    from dashboard.retention import data as retention
+    from dashboard.sales import data as sales
+    from dashboard.scenarios import data as scenarios
+    from dashboard.overview.data import pillar_summaries, retention_headline
 
     steps = (
         ("overview", lambda: (pillar_summaries(ctx), retention_headline(ctx))),

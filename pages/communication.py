@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from dashboard import communication as comm
-from dashboard import communication_charts as charts
-from dashboard import communication_tables as tables
+from dashboard.communication import data as comm
+from dashboard.communication import charts
+from dashboard.communication import tables
 from dashboard import state
 from dashboard.app import context
-from dashboard.communication_kpis import email_kpis, social_kpis, word_of_mouth_kpis
+from dashboard.communication.view import email_kpis, social_kpis, word_of_mouth_kpis
 from dashboard.components import period_line, table
 from dashboard.i18n import t
 from metrics.communication import DENOMINATORS

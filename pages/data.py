@@ -3,9 +3,9 @@
 import streamlit as st
 
 from dashboard.app import context
-from dashboard.data_page import show_connection, show_history, show_loaded, show_templates
+from dashboard.data.view import show_connection, show_history, show_loaded, show_templates
 from dashboard.i18n import t
-from dashboard.imports import import_wizard
+from dashboard.data.imports import import_wizard
 
 ctx = context()
 lang = ctx.lang

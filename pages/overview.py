@@ -3,11 +3,11 @@
 import streamlit as st
 
 from dashboard.app import context
-from dashboard.cards import pillar_card, retention_headline
+from dashboard.overview.view import pillar_card, retention_headline
 from dashboard.components import period_line
 from dashboard.i18n import fmt_money, t
-from dashboard.overview import pillar_summaries
-from dashboard.overview import retention_headline as headline
+from dashboard.overview.data import pillar_summaries
+from dashboard.overview.data import retention_headline as headline
 
 ctx = context()
 lang = ctx.lang

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import reputation as rep
-from dashboard import reputation_view as view
+from dashboard.reputation import data as rep
+from dashboard.reputation import view
 from dashboard import state
 from dashboard.app import context
 from dashboard.components import period_line

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import retention as rd
-from dashboard import retention_charts as charts
-from dashboard import retention_tables as tables
+from dashboard.retention import data as rd
+from dashboard.retention import charts
+from dashboard.retention import tables
 from dashboard import state
 from dashboard.app import context
 from dashboard.components import kpi, metric_help, table

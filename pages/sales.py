@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from dashboard import sales_charts as charts
-from dashboard import sales_ui as ui
+from dashboard.sales import charts
+from dashboard.sales import view as ui
 from dashboard.app import context
 from dashboard.components import period_line
 from dashboard.components import empty_period, metric_help
 from dashboard.i18n import CURRENCY_SYMBOLS, t
-from dashboard.sales import sales_results
+from dashboard.sales.data import sales_results
 from metrics.attribution import MODELS
 from metrics.journeys import DAY_EDGES, TOUCH_BUCKETS
 from metrics.specs import spec

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from dashboard import scenario_panels as panels
-from dashboard import scenario_views as views
+from dashboard.scenarios import panels
+from dashboard.scenarios import view as views
 from dashboard.app import context
 from dashboard.components import show_link_notice
 from dashboard.i18n import t
-from dashboard.scenarios import (
+from dashboard.scenarios.data import (
     TABS, Inputs, baseline_budgets, current_inputs, planner, saved_frame, scenario_data, seed_from_link, write_link,
 )
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from connectors.read import Filters, read_fact
-from dashboard.communication_kpis import signed_count
+from dashboard.communication.view import signed_count
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct
 from metrics.communication import engagement_totals, follower_growth, posts_with_followers, top_posts
 from metrics.newsletter import email_funnel

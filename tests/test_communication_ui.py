@@ -7,10 +7,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import communication_charts as charts
+from dashboard.communication import charts
 from dashboard.charts import ChartDataError
 from connectors.export import neutralise_text
-from dashboard.communication_tables import fmt_interval, post_type_table, promo_summary, top_posts_table
+from dashboard.communication.tables import fmt_interval, post_type_table, promo_summary, top_posts_table
 from dashboard.i18n import fmt_pct
 from metrics.communication import engagement_by_period, engagement_rate, follower_growth
 from metrics.post_types import promo_or_other, promo_penalty, unfollows_per_post

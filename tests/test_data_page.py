@@ -22,7 +22,7 @@ from tests.test_import import bad_spend_file
 @contextlib.contextmanager
 def app_settings(**env: str):
     """Run the app with other settings (the settings and store are cached per process: reset them)."""
-    from dashboard import data
+    from dashboard import context as data
 
     keys = {f"DASHBOARD_{k.upper()}": v for k, v in env.items()}
     saved = {k: os.environ.get(k) for k in keys}

@@ -100,7 +100,7 @@ def test_an_empty_period_says_so(app_env) -> None:
 
 @pytest.fixture
 def bad_classifier_setting(monkeypatch):
-    from dashboard.data import settings
+    from dashboard.context import settings
 
     monkeypatch.setenv("DASHBOARD_SENTIMENT_CLASSIFIER", "no_such_package.models:Classifier")
     settings.clear()

@@ -128,7 +128,7 @@ def test_a_misbehaving_classifier_is_named() -> None:
 
 
 def test_the_setting_loads_a_classifier_by_path() -> None:
-    from dashboard.reputation import ClassifierError, _classifier
+    from dashboard.reputation.data import ClassifierError, _classifier
 
     assert _classifier("tests.test_sentiment:KeywordClassifier").name == "keywords"
     assert _classifier("").name == "lexicon"

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from dashboard.i18n import MESSAGES, fmt_date, fmt_money, fmt_number, fmt_pct, fmt_points, t
-from dashboard.settings import SPECS, Settings, markdown_table
+from connectors.settings import SPECS, Settings, markdown_table
 from tests.conftest import ROOT
 
 
@@ -20,7 +20,7 @@ def test_every_setting_is_documented() -> None:
 
 def test_readme_configuration_table_matches_settings() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "regenerate the README table: python -m dashboard.settings"
+    assert markdown_table() in readme, "regenerate the README table: python -m connectors.settings"
 
 
 def test_environment_overrides_defaults_and_secrets() -> None:

@@ -16,7 +16,7 @@ from connectors.store import StoreError, open_store, safe_url
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dashboard.settings import Settings
+    from connectors.settings import Settings
 
     settings = Settings.from_env()
     parser = argparse.ArgumentParser(prog="python -m connectors.demo", description=__doc__.splitlines()[0])

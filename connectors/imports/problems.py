@@ -1,7 +1,7 @@
 """What an import check finds: problems with row numbers and hints, all of them at once.
 
 A :class:`Problem` is data (a code, the column, the file rows, parameters), so the
-page can show it in English or Russian (``dashboard/messages/data.py`` has a
+page can show it in English or Russian (``dashboard/data/text.py`` has a
 ``problem.<code>`` and ``hint.<code>`` text for every code) and the command line
 prints the English text kept here.
 """

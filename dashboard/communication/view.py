@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.cards import delta_text
-from dashboard.communication import Email, Social, WordOfMouth, row, value
+from dashboard.components import delta_text
+from dashboard.communication.data import Email, Social, WordOfMouth, row, value
 from dashboard.components import kpi, metric_help
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, t
 from metrics.specs import spec
 

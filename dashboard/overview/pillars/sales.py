@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.data import PageContext
-from dashboard.overview import Headline
+from dashboard.context import PageContext
+from dashboard.overview.data import Headline
 from metrics.periods import full_buckets
 from metrics.sales import sales_by_period, sales_totals
 

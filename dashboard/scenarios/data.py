@@ -24,7 +24,7 @@ import streamlit as st
 from connectors import read
 from connectors.scenarios import SavedScenario, get_scenario, list_scenarios, valid_id
 from connectors.store import truth_of
-from dashboard.data import PageContext, store_id
+from dashboard.context import PageContext, store_id
 from dashboard.filters import escape_markdown
 from metrics.response import ResponseModel, fit_response, weekly_series
 from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, channel_economics, last_period_budgets, period_start

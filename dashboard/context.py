@@ -23,7 +23,7 @@ from connectors.read import Filters
 from connectors.store import DuckDBStore, SQLAlchemyStore, StoreError, open_store
 from dashboard.filters import Bounds, ViewState, resolve_comparison, resolve_period
 from dashboard.i18n import t
-from dashboard.settings import Settings
+from connectors.settings import Settings
 
 log = logging.getLogger(__name__)
 _BUILD_LOCK = threading.Lock()

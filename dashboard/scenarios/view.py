@@ -8,13 +8,13 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
-from dashboard import scenarios as S
-from dashboard.cards import delta_text
+from dashboard.scenarios import data as S
+from dashboard.components import delta_text
 from dashboard.components import kpi, metric_help, table
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
-from dashboard.scenario_charts import channel_color, response_curves_chart, what_if_chart
+from dashboard.scenarios.charts import channel_color, response_curves_chart, what_if_chart
 from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, period_start
 
 RESULTS = ("leads", "customers", "revenue", "gross_profit", "romi")

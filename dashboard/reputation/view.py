@@ -1,5 +1,5 @@
 """The Reputation page's sections: KPI cards, charts and texts, drawn from a finished
-:class:`dashboard.reputation.ReputationPage`. Customer text (comments, reviews) is shown
+:class:`dashboard.reputation.data.ReputationPage`. Customer text (comments, reviews) is shown
 with markdown escaped, so HTML or markdown in it never renders.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import reputation as rep
-from dashboard import reputation_charts as charts
-from dashboard.cards import delta_text
+from dashboard.reputation import data as rep
+from dashboard.reputation import charts
+from dashboard.components import delta_text
 from dashboard.components import kpi, metric_help, table
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_date, fmt_number, fmt_pct, fmt_points, t
 from dashboard.sidebar import region_label

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, t
 from metrics.retention_value import RetentionInputs
 

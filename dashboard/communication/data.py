@@ -17,8 +17,8 @@ import polars as pl
 import streamlit as st
 
 from connectors.read import Filters
-from dashboard import data as app_data
-from dashboard.data import PageContext
+from dashboard import context as app_data
+from dashboard.context import PageContext
 from metrics.communication import (
     DENOMINATORS, engagement_by_period, engagement_rate, engagement_totals, follower_growth, posts_with_followers,
     top_posts,

@@ -11,9 +11,9 @@ from connectors.imports.rules import IMPORTABLE, column_guide
 from connectors.imports.templates import template
 from connectors.read import table_stats
 from connectors.store import DuckDBStore
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from dashboard.i18n import fmt_number, t
-from dashboard.imports import table_label
+from dashboard.data.imports import table_label
 from dashboard import components
 
 TEMPLATE_TABLE = "tpl_table"

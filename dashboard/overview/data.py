@@ -4,7 +4,7 @@ estimated profit contribution, and the retention-to-profit headline.
 Each pillar's headline results come from its own module in ``dashboard/pillars/``
 (``headlines(ctx, grain) -> list[Headline]``), computed by ``metrics`` functions on
 frames from the cached loaders; the contributions and the retention headline come
-from ``dashboard/pillars/contribution.py``. This module gathers them, so the page
+from ``dashboard/overview/contribution.py``. This module gathers them, so the page
 stays a description of the screen.
 """
 
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from metrics.budget import PILLARS, spend_by_pillar
 
 if TYPE_CHECKING:
-    from dashboard.pillars.contribution import Contribution, RetentionHeadline
+    from dashboard.overview.contribution import Contribution, RetentionHeadline
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,9 @@ def trend_grain(days: int) -> str:
 
 
 def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
-    from dashboard import retention
-    from dashboard.pillars import communication, contribution, reputation, sales
+    from dashboard.retention import data as retention
+    from dashboard.overview import contribution
+    from dashboard.overview.pillars import communication, reputation, sales
 
     builders = {"sales": sales.headlines, "reputation": reputation.headlines,
                 "communication": communication.headlines}
@@ -89,7 +90,7 @@ def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
 
 def retention_headline(ctx: PageContext) -> RetentionHeadline | None:
     """'+5 pp retention ≈ +X profit over the horizon', from the Retention & profit projection."""
-    from dashboard import retention
-    from dashboard.pillars import contribution
+    from dashboard.retention import data as retention
+    from dashboard.overview import contribution
 
     return contribution.retention_headline(ctx, retention.value_model(ctx))

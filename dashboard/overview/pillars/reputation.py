@@ -7,9 +7,9 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.data import PageContext
-from dashboard.overview import Headline
-from dashboard.reputation import classifier, reviews
+from dashboard.context import PageContext
+from dashboard.overview.data import Headline
+from dashboard.reputation.data import classifier, reviews
 from metrics.complaints import complaint_handling
 from metrics.periods import full_buckets
 from metrics.reputation import nps, nps_by_period

@@ -6,37 +6,15 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.components import kpi, metric_help
-from dashboard.data import PageContext
+from dashboard.components import delta_text, kpi, metric_help
+from dashboard.context import PageContext
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points, t
-from dashboard.overview import Headline, PillarSummary
-from dashboard.pillars.contribution import Contribution, RetentionHeadline
+from dashboard.overview.data import Headline, PillarSummary
+from dashboard.overview.contribution import Contribution, RetentionHeadline
 from metrics.periods import change
 from metrics.specs import spec
 
 PILLAR_MD_COLOR = {"sales": "blue", "reputation": "orange", "communication": "green"}
-
-
-def delta_text(current: float | None, previous: float | None, lang: str, *, points: bool = False,
-               scale: float = 1.0) -> str | None:
-    """The change shown under a KPI; ASCII sign first so the colour follows it.
-
-    ``points``: an absolute difference in points (NPS, or a share × ``scale`` = 100 for p.p.).
-    """
-    diff, rel = change(current, previous)
-    if diff is None:
-        return None
-    unit = " " + ("п." if lang == "ru" else "pts")
-    if points:
-        diff *= scale
-        if round(diff, 1) == 0:
-            return fmt_number(0.0, lang, digits=1) + unit
-        return f"{'-' if diff < 0 else '+'}{fmt_number(abs(diff), lang, digits=1)}{unit}"
-    if rel is None:
-        return None
-    if round(rel, 3) == 0:  # shown as 0.0%: no sign, no colour
-        return fmt_pct(0.0, lang)
-    return f"{'-' if rel < 0 else '+'}{fmt_pct(abs(rel), lang)}"
 
 
 def headline_value(h: Headline, ctx: PageContext) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard.data import PageContext, store_id
+from dashboard.context import PageContext, store_id
 from metrics.complaints import complaint_handling, complaint_topics, open_backlog
 from metrics.periods import GRAIN_EVERY
 from metrics.reputation import (

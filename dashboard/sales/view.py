@@ -6,12 +6,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import state
-from dashboard.cards import delta_text
+from dashboard.components import delta_text
 from dashboard.components import kpi, metric_help, table
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from connectors.export import csv_bytes
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct, t
-from dashboard.sales import (
+from dashboard.sales.data import (
     DEFAULT_MODEL, GRAIN, GRAIN_CHOICES, LOOKBACK, MAX_LOOKBACK, MODEL, Kpi, SalesResults, lookback_options,
     parse_grain, parse_lookback, parse_model,
 )

@@ -7,9 +7,9 @@ Communication page).
 
 from __future__ import annotations
 
-from dashboard.communication import CUSTOMER_COLUMNS, FOLLOWER_COLUMNS, load_company_wide
-from dashboard.data import PageContext
-from dashboard.overview import Headline
+from dashboard.communication.data import CUSTOMER_COLUMNS, FOLLOWER_COLUMNS, load_company_wide
+from dashboard.context import PageContext
+from dashboard.overview.data import Headline
 from metrics.communication import engagement_by_period, engagement_totals, follower_growth
 from metrics.periods import full_buckets
 from metrics.word_of_mouth import referral_share, referral_share_by_period

@@ -9,10 +9,10 @@ import streamlit as st
 
 from connectors.scenarios import MAX_AUTHOR, MAX_NAME, MAX_NOTE, delete_scenario, get_scenario, save_scenario
 from connectors.store import StoreError
-from dashboard import scenarios as S
-from dashboard.data import PageContext
+from dashboard.scenarios import data as S
+from dashboard.context import PageContext
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
-from dashboard.scenario_views import RESULTS, _label, flash, fmt_range, fmt_result
+from dashboard.scenarios.view import RESULTS, _label, flash, fmt_range, fmt_result
 from dashboard.components import table
 from metrics.optimiser import InfeasibleBudget, optimise_budget, smallest_budget, whole_units
 from metrics.response import fit_summary

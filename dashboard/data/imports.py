@@ -24,7 +24,7 @@ from connectors.imports.files import ENCODINGS, ROW, SEPARATORS
 from connectors.imports.mapping import SavedMapping, meta_key, suggest, targets
 from connectors.imports.rules import IMPORTABLE, column_rules, derived_columns
 from connectors.store import DuckDBStore, StoreBusy, StoreError
-from dashboard.data import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_number, t
 from dashboard import components

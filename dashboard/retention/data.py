@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard.data import PageContext, store_id
+from dashboard.context import PageContext, store_id
 from connectors.export import csv_bytes
 from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics

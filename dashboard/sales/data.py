@@ -18,7 +18,7 @@ from connectors import read
 from connectors.cohorts import read_cohort_margin
 from connectors.journeys import JourneyPaths, read_conversion_touches, read_paths
 from connectors.read import Filters
-from dashboard.data import PageContext, Store, store_id
+from dashboard.context import PageContext, Store, store_id
 from metrics.attribution import MODELS, attribute_all
 from metrics.journeys import (
     channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months, touches_by_first_channel,

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard import retention as rd
-from dashboard.data import PageContext
-from dashboard.retention_tables import difference
-from dashboard.sales import attribution
+from dashboard.retention import data as rd
+from dashboard.context import PageContext
+from dashboard.retention.tables import difference
+from dashboard.sales.data import attribution
 from metrics import contribution as mc
 from metrics.budget import PILLARS, spend_by_pillar
 
