@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import polars as pl
 import streamlit as st
 
+from connectors import measures as measures_sql
 from connectors import read
 from connectors.read import Filters
 from connectors.store import DuckDBStore, SQLAlchemyStore, StoreError, open_store
@@ -103,6 +106,13 @@ def _fact(_store: Store, sid: str, version: str, family: str, filters: Filters,
     return read.read_fact(_store, family, filters, columns)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _measures(_store: Store, sid: str, version: str, family: str, names: tuple[str, ...], filters: Filters,
+              grain: str | None, by: tuple[str, ...], params: tuple[tuple[str, Any], ...]) -> pl.DataFrame:
+    return measures_sql.measure_frame(_store, family, names, filters, grain=grain, by=by,  # type: ignore[arg-type]
+                                      params=dict(params))
+
+
 @dataclass(frozen=True)
 class PageContext:
     """What every page needs, built once per run."""
@@ -141,6 +151,26 @@ class PageContext:
         return _fact(self.store, store_id(self.store), self.version, family, flt,
                      tuple(columns) if columns else None)
 
+    def measures(self, family: str, names: Sequence[str], *, grain: str | None = None, by: Sequence[str] = (),
+                 comparison: bool = False, whole_history: bool = False,
+                 params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        """Measures of a fact family (:mod:`connectors.measures`) computed by the database under the shared
+        filters, per period (``grain``) and ``by``; cached per data version."""
+        if comparison and self.comparison is None:
+            raise ValueError("no comparison period chosen")
+        flt = self.filters(comparison=comparison)
+        if whole_history:
+            flt = flt.with_period(None, None)
+        return _measures(self.store, store_id(self.store), self.version, family, tuple(names), flt, grain,
+                         tuple(by), tuple(sorted((params or {}).items())))
+
+    def cache_key(self) -> tuple:
+        """Everything a page computation may depend on besides its own arguments: the database and its data
+        version, every setting, the data's bounds and the view's period, comparison, channels and regions.
+        (The language is not in it: a computation whose result depends on it takes it as an argument.)"""
+        return (store_id(self.store), self.version, self.settings, self.bounds, self.period, self.comparison,
+                self.view.channels, self.view.regions)
+
     def channel_name(self, channel_id: str) -> str:
         row = self.channels.filter(pl.col("channel_id") == channel_id)
         if row.height == 0:
@@ -169,3 +199,33 @@ def build_context(st_: Store, view: ViewState, version: str, channels: pl.DataFr
         period=resolve_period(view, bounds), comparison=resolve_comparison(view, bounds),
         channels=channels, campaigns=campaigns, regions=regions,
     )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cached_on_context(*, max_entries: int = 16) -> Callable[[F], F]:
+    """Cache ``fn(ctx, *args, **kwargs)`` on ``ctx.cache_key()`` plus the arguments.
+
+    The key is derived from the context, not picked by hand, so a computation that starts to depend on
+    another setting or filter can never serve a stale result. Results are shared between sessions
+    (``st.cache_resource``): return immutable values (polars frames, frozen dataclasses).
+    """
+    def decorate(fn: F) -> F:
+        name = f"{fn.__module__}.{fn.__qualname__}"
+
+        def _run(_ctx: PageContext, _fn: Callable[..., Any], fn_name: str, key: tuple, args: tuple,
+                 kwargs: tuple) -> Any:
+            return _fn(_ctx, *args, **dict(kwargs))
+
+        _run.__qualname__ = f"{fn.__qualname__}.cached"  # one cache (and max_entries) per function
+        _run.__module__ = fn.__module__
+        _run = st.cache_resource(show_spinner=False, max_entries=max_entries)(_run)
+
+        @functools.wraps(fn)
+        def wrapper(ctx: PageContext, *args: Any, **kwargs: Any) -> Any:
+            return _run(ctx, fn, name, ctx.cache_key(), args, tuple(sorted(kwargs.items())))
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

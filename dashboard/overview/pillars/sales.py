@@ -1,19 +1,16 @@
-"""Sales pillar on the Overview: revenue."""
+"""Sales pillar on the Overview: revenue, summed by the database (the total and one row per trend bucket)."""
 
 from __future__ import annotations
 
 from dashboard.context import PageContext
 from dashboard.overview.data import Headline
 from metrics.periods import full_buckets
-from metrics.sales import sales_by_period, sales_totals
-
-COLUMNS = ("ordered_at", "revenue", "cost_of_goods")
 
 
 def headlines(ctx: PageContext, grain: str) -> list[Headline]:
-    orders = ctx.load("orders", columns=COLUMNS)
-    now = sales_totals(orders)["revenue"][0]
-    prev = sales_totals(ctx.load("orders", comparison=True, columns=COLUMNS))["revenue"][0] if ctx.comparison else None
-    trend = full_buckets(sales_by_period(orders, grain=grain), start=ctx.period[0], end=ctx.period[1], grain=grain)
-    return [Headline("revenue", now if orders.height else None, prev, trend=tuple(trend["revenue"].to_list()),
-                     empty="overview.no_orders")]
+    now = ctx.measures("orders", ["orders", "revenue"]).row(0, named=True)
+    prev = ctx.measures("orders", ["revenue"], comparison=True)["revenue"][0] if ctx.comparison else None
+    trend = full_buckets(ctx.measures("orders", ["revenue"], grain=grain), start=ctx.period[0], end=ctx.period[1],
+                         grain=grain)
+    return [Headline("revenue", now["revenue"] if now["orders"] else None, prev,
+                     trend=tuple(trend["revenue"].to_list()), empty="overview.no_orders")]
