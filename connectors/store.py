@@ -41,7 +41,9 @@ from sqlalchemy.schema import CreateTable
 from connectors import duckdb_bulk, schema
 from connectors.duckdb_file import FileBusy, duckdb_file
 from connectors.postgres_adbc import adbc_query, adbc_uri, adbc_write
-from connectors.sql import clean_error, compile_statement, duckdb_dialect, empty_frame, is_database_error, text_statement
+from connectors.sql import (
+    clean_error, compile_statement, duckdb_dialect, empty_frame, is_database_error, text_statement,
+)
 
 __all__ = ["DuckDBStore", "ImportWritten", "SQLAlchemyStore", "Store", "StoreBusy", "StoreError", "compile_statement",
            "open_store", "safe_url", "truth_of"]
@@ -92,7 +94,7 @@ class Store(Protocol):
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame: ...
 
     def execute_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
-        """A literal SQL text with ``:name`` placeholders and their values (see :func:`connectors.sql.text_statement`)."""
+        """A literal SQL text with ``:name`` placeholders and their values (:func:`connectors.sql.text_statement`)."""
         ...
 
     def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
