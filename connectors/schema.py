@@ -229,16 +229,6 @@ scenarios = sa.Table(
     sa.Column("payload", sa.String, nullable=False),  # JSON
 )
 
-saved_views = sa.Table(
-    "saved_views",
-    metadata,
-    sa.Column("view_id", sa.String, primary_key=True),
-    sa.Column("name", sa.String),
-    sa.Column("page", sa.String, nullable=False),
-    sa.Column("query", sa.String, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-
 import_log = sa.Table(
     "import_log",
     metadata,
@@ -265,7 +255,6 @@ FACT_TABLES = (
     "nps_responses", "reviews", "complaints", "brand_surveys", "social_posts",
     "social_followers", "email_sends", "referrals",
 )
-APP_TABLES = ("scenarios", "saved_views", "import_log", "meta")
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,16 @@ One small interface (:class:`Store`) with two backends:
   clear :class:`StoreBusy` error (see ``connectors/duckdb_file.py``).
 - :class:`SQLAlchemyStore` serves any other URL (PostgreSQL, a warehouse). Reads
   use ADBC for PostgreSQL when the driver is installed (bound parameters, Arrow
-  all the way), else SQLAlchemy's cursor path.
+  all the way; ``connectors/postgres_adbc.py``), else SQLAlchemy's cursor path.
+
+What a store can do beyond reading is said by its capabilities, never by its class:
+``writable`` (the app writes file imports to it), ``can_build_demo`` (an empty store
+is filled with the demo company on first start), and ``count_changes`` /
+``write_import`` (an import compared and written by key in bulk).
 
 Queries are SQLAlchemy Core statements compiled per dialect with bound
-parameters: no value is ever formatted into SQL text. Nothing connects at import
-time.
+parameters (``connectors/sql.py``): no value is ever formatted into SQL text.
+Nothing connects at import time.
 """
 
 from __future__ import annotations
@@ -23,19 +28,25 @@ import json
 import logging
 import os
 import queue
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import quote, quote_plus
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateTable
 
-from connectors import schema
+from connectors import duckdb_bulk, schema
 from connectors.duckdb_file import FileBusy, duckdb_file
+from connectors.postgres_adbc import adbc_query, adbc_uri, adbc_write
+from connectors.sql import (
+    clean_error, compile_statement, duckdb_dialect, empty_frame, is_database_error, text_statement,
+)
+
+__all__ = ["DuckDBStore", "ImportWritten", "SQLAlchemyStore", "Store", "StoreBusy", "StoreError", "compile_statement",
+           "open_store", "safe_url", "truth_of"]
 
 log = logging.getLogger(__name__)
 
@@ -59,43 +70,62 @@ def safe_url(url: str) -> str:
         return "<invalid database URL>"
 
 
+@dataclass(frozen=True)
+class ImportWritten:
+    """What :meth:`Store.write_import` did: rows added and updated, parent rows created, the log entry."""
+
+    added: int
+    updated: int
+    created: dict[str, int]  # parent table -> rows added
+    import_id: int
+    data_version: str
+
+
 class Store(Protocol):
     """What the rest of the app needs from a data store."""
 
     kind: str  # "duckdb" or the SQLAlchemy dialect name
     display_url: str  # credentials masked
+    writable: bool  # the app writes file imports here; False: read-only, loaded by the company's own pipelines
+    can_build_demo: bool  # an empty store is filled with the demo company on first start
 
     def exists(self) -> bool: ...
     def ensure_schema(self) -> None: ...
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame: ...
+
+    def execute_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        """A literal SQL text with ``:name`` placeholders and their values (:func:`connectors.sql.text_statement`)."""
+        ...
+
     def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
     def replace_all(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
     def execute(self, statements: Sequence[sa.sql.Executable], *, bump_version: bool = True) -> list[int]: ...
     def get_meta(self, key: str) -> str | None: ...
     def data_version(self) -> str: ...
 
+    def count_changes(self, table: str, frame: pl.DataFrame) -> tuple[int, int] | None:
+        """Rows of ``frame`` (unique by the table's natural key) that are new, and that differ from the stored
+        row with their key; None when the store cannot tell (an import plan then shows no counts)."""
+        ...
+
+    def write_import(self, table: str, frame: pl.DataFrame, *, parents: Mapping[str, pl.DataFrame],
+                     log: Mapping[str, Any], meta: Mapping[str, str]) -> ImportWritten:
+        """One transaction: rows of the ``parents`` tables (in that order) whose key is missing are added;
+        rows of ``table`` whose key is stored are updated where their values differ, the others added; one
+        ``import_log`` row (``log``, under the next free ``import_id``) and the ``meta`` items are written
+        and the data version bumped. All or nothing; :class:`StoreError` when the store is not writable."""
+        ...
+
 
 # --- DuckDB -------------------------------------------------------------------
-
-
-def _duckdb_dialect() -> sa.engine.Dialect:
-    from duckdb_engine import Dialect
-
-    return Dialect(paramstyle="numeric_dollar")
-
-
-def compile_statement(stmt: sa.sql.Executable, dialect: sa.engine.Dialect) -> tuple[str, list[Any]]:
-    """SQL text with positional placeholders and the list of bound values."""
-    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    order = compiled.positiontup or []
-    return str(compiled), [params[name] for name in order]
 
 
 class DuckDBStore:
     """The embedded default: one DuckDB file."""
 
     kind = "duckdb"
+    writable = True
+    can_build_demo = True
 
     def __init__(self, path: str | Path, *, busy_timeout_s: float = _BUSY_TIMEOUT_S,
                  on_wait: Callable[[], None] | None = None) -> None:
@@ -104,7 +134,7 @@ class DuckDBStore:
         self.busy_timeout_s = busy_timeout_s
         self.on_wait = on_wait  # told once when the file is locked by another process and we wait
         self._file = duckdb_file(self.path)
-        self._dialect = _duckdb_dialect()
+        self._dialect = duckdb_dialect()
 
     # connections ------------------------------------------------------------
     @contextlib.contextmanager
@@ -148,10 +178,9 @@ class DuckDBStore:
         with self.reading() as con:
             return con.sql(sql, params=params).pl()
 
-    def execute_sql(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
-        """Run a literal SQL text with bound parameters (for checks and benchmarks)."""
-        with self.reading() as con:
-            return con.sql(sql, params=params or []).pl()
+    def execute_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        """Run a literal SQL text with ``:name`` placeholders bound to ``params`` (for checks and benchmarks)."""
+        return self.query(text_statement(sql, params))
 
     def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
         """Append rows and set meta items in one transaction; bump the data version."""
@@ -219,13 +248,27 @@ class DuckDBStore:
             row = con.execute("SELECT value FROM meta WHERE key = $1", [key]).fetchone()
         return None if row is None else row[0]
 
-    def set_meta(self, items: Mapping[str, str]) -> None:
-        with self.writing() as con:
-            for key, value in items.items():
-                _set_meta_duckdb(con, key, value)
-
     def data_version(self) -> str:
         return self.get_meta("data_version") or "0"
+
+    def count_changes(self, table: str, frame: pl.DataFrame) -> tuple[int, int] | None:
+        with self.reading() as con:
+            return duckdb_bulk.count_changes(con, table, frame)
+
+    def write_import(self, table: str, frame: pl.DataFrame, *, parents: Mapping[str, pl.DataFrame],
+                     log: Mapping[str, Any], meta: Mapping[str, str]) -> ImportWritten:
+        with self.writing() as con:
+            created = {name: duckdb_bulk.insert_missing(con, name, rows) for name, rows in parents.items()}
+            added, updated = duckdb_bulk.upsert(con, table, frame)
+            import_id = int(con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0])
+            entry = schema.import_log.insert().values(**log, import_id=import_id, rows_added=added,
+                                                      rows_updated=updated)
+            con.execute(*compile_statement(entry, self._dialect))
+            for key, value in meta.items():
+                _set_meta_duckdb(con, key, value)
+            _bump_version_duckdb(con)
+            version = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]
+        return ImportWritten(added, updated, created, import_id, version)
 
 
 def _dependency_order(frames: Mapping[str, pl.DataFrame]) -> list[str]:
@@ -274,7 +317,7 @@ class SQLAlchemyStore:
     """Any database SQLAlchemy can reach. Used read-only by the app.
 
     Every failure to reach or query the database becomes a :class:`StoreError` whose
-    message never holds the password (see :func:`clean_error`). On PostgreSQL, reads
+    message never holds the password (see :func:`connectors.sql.clean_error`). On PostgreSQL, reads
     and bulk loads go through ADBC when ``adbc-driver-postgresql`` is installed
     (Arrow end to end; loads use COPY), one connection per thread kept open.
     """
@@ -287,6 +330,8 @@ class SQLAlchemyStore:
         except Exception as exc:  # never echo the URL: it may hold a password
             raise StoreError(f"Cannot use the database URL {self.display_url}: {type(exc).__name__}") from None
         self.kind = self._engine.dialect.name
+        self.writable = False  # the app only reads an external database
+        self.can_build_demo = False  # it is loaded from outside: python -m connectors.demo --url <URL>
         self._password = self._engine.url.password
         self._adbc_pool: queue.LifoQueue[Any] = queue.LifoQueue(maxsize=4)
 
@@ -302,7 +347,7 @@ class SQLAlchemyStore:
         except StoreError:
             raise
         except Exception as exc:
-            if not _is_database_error(exc):
+            if not is_database_error(exc):
                 raise
             message = clean_error(exc, self._password)
             log.warning("database %s: %s", self.display_url, message)
@@ -321,7 +366,7 @@ class SQLAlchemyStore:
 
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
         with self._guard():
-            fast = _adbc_query(self, stmt)
+            fast = adbc_query(self, stmt)
             if fast is not None:
                 return fast
             with self._engine.connect() as conn:
@@ -329,13 +374,13 @@ class SQLAlchemyStore:
                 columns = list(result.keys())
                 rows = result.fetchall()
         if not rows:
-            return _empty_frame(stmt, columns)
+            return empty_frame(stmt, columns)
         return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None)
 
     def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None:
         """Append rows and set meta items in one transaction; bump the data version."""
         with self._guard():
-            if _adbc_write(self, frames, meta, replace=False):
+            if adbc_write(self, frames, meta, order=_dependency_order(frames), replace=False):
                 return
             with self._engine.begin() as conn:
                 self._insert(conn, frames)
@@ -346,7 +391,7 @@ class SQLAlchemyStore:
         items = {"schema_version": SCHEMA_VERSION, **(meta or {})}
         with self._guard():
             schema.metadata.create_all(self._engine)
-            if _adbc_write(self, frames, items, replace=True):
+            if adbc_write(self, frames, items, order=_dependency_order(frames), replace=True):
                 return
             with self._engine.begin() as conn:
                 for table in reversed(schema.metadata.sorted_tables):
@@ -382,8 +427,8 @@ class SQLAlchemyStore:
         return counts
 
     def execute_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
-        """Run a literal SQL text with named bound parameters (for checks)."""
-        return self.query(sa.text(sql).bindparams(**(params or {})))
+        """Run a literal SQL text with ``:name`` placeholders bound to ``params`` (for checks)."""
+        return self.query(text_statement(sql, params))
 
     def get_meta(self, key: str) -> str | None:
         with self._guard(), self._engine.connect() as conn:
@@ -392,6 +437,13 @@ class SQLAlchemyStore:
 
     def data_version(self) -> str:
         return self.get_meta("data_version") or "0"
+
+    def count_changes(self, table: str, frame: pl.DataFrame) -> tuple[int, int] | None:
+        return None  # no bulk comparison on a read-only database
+
+    def write_import(self, table: str, frame: pl.DataFrame, *, parents: Mapping[str, pl.DataFrame],
+                     log: Mapping[str, Any], meta: Mapping[str, str]) -> ImportWritten:
+        raise StoreError(f"The database {self.display_url} is read-only for the dashboard; imports are not written.")
 
     @contextlib.contextmanager
     def adbc_connection(self) -> Iterator[tuple[Any, bool]]:
@@ -404,7 +456,7 @@ class SQLAlchemyStore:
         except queue.Empty:
             import adbc_driver_postgresql.dbapi as adbc
 
-            conn, reused = adbc.connect(_adbc_uri(self), autocommit=True), False
+            conn, reused = adbc.connect(adbc_uri(self), autocommit=True), False
         try:
             yield conn, reused
         except BaseException:
@@ -426,128 +478,6 @@ class SQLAlchemyStore:
             with contextlib.suppress(Exception):
                 conn.close()
         self._engine.dispose()
-
-
-def _is_database_error(exc: BaseException) -> bool:
-    if isinstance(exc, (sa.exc.DBAPIError, sa.exc.InterfaceError, sa.exc.OperationalError)):
-        return True
-    module = type(exc).__module__ or ""
-    return module.startswith(("adbc_driver", "psycopg", "psycopg2"))
-
-
-def clean_error(exc: BaseException, password: str | None) -> str:
-    """The first line of a database error, without the password or the SQLAlchemy link."""
-    original = getattr(exc, "orig", None) or exc
-    text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
-    if password:
-        for form in {password, quote_plus(password), quote(password, safe="")}:
-            text = text.replace(form, "***")
-    text = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)  # any URL with a password
-    text = re.sub(r"password=\S+", "password=***", text, flags=re.IGNORECASE)
-    return text[:300]
-
-
-def _empty_frame(stmt: sa.sql.Executable, columns: list[str]) -> pl.DataFrame:
-    """An empty frame whose dtypes follow the statement's column types."""
-    types = {}
-    selected = getattr(stmt, "selected_columns", None)
-    for name in columns:
-        col = selected[name] if selected is not None and name in selected else None
-        types[name] = _polars_type(col.type) if col is not None else pl.Null
-    return pl.DataFrame(schema=types)
-
-
-def _polars_type(t: sa.types.TypeEngine) -> pl.DataType:
-    if isinstance(t, sa.Boolean):
-        return pl.Boolean
-    if isinstance(t, (sa.BigInteger, sa.Integer, sa.SmallInteger)):
-        return pl.Int64
-    if isinstance(t, (sa.Float, sa.Numeric)):
-        return pl.Float64
-    if isinstance(t, sa.DateTime):
-        return pl.Datetime("us")
-    if isinstance(t, sa.Date):
-        return pl.Date
-    if isinstance(t, sa.String):
-        return pl.String
-    return pl.Null
-
-
-def _adbc_available(store: SQLAlchemyStore) -> bool:
-    if store.kind != "postgresql":
-        return False
-    try:
-        import adbc_driver_postgresql.dbapi  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _adbc_uri(store: SQLAlchemyStore) -> str:
-    return store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def _adbc_query(store: SQLAlchemyStore, stmt: sa.sql.Executable) -> pl.DataFrame | None:
-    """PostgreSQL through ADBC (Arrow, bound parameters) when the driver is installed."""
-    if not _adbc_available(store):
-        return None
-    from sqlalchemy.dialects import postgresql
-
-    sql, params = compile_statement(stmt, postgresql.dialect(paramstyle="numeric_dollar"))
-    for attempt in (1, 2):
-        reused = False
-        try:
-            with store.adbc_connection() as (conn, reused), conn.cursor() as cur:
-                cur.execute(sql, params or None)
-                return pl.from_arrow(cur.fetch_arrow_table())  # type: ignore[return-value]
-        except Exception:
-            if not reused or attempt == 2:  # a pooled connection may have gone stale: one retry on a fresh one
-                raise
-    return None
-
-
-_PG_INTS = {sa.SmallInteger: pl.Int16, sa.Integer: pl.Int32}
-
-
-def _for_postgres(table: sa.Table, frame: pl.DataFrame) -> Any:
-    """The frame as Arrow with PostgreSQL's exact column types (COPY BINARY is strict)."""
-    cols = [c for c in table.columns if c.name in frame.columns]
-    casts = []
-    for c in cols:
-        target = _PG_INTS.get(type(c.type))
-        casts.append(pl.col(c.name).cast(target) if target is not None else pl.col(c.name))
-    return frame.select(casts).to_arrow(compat_level=pl.CompatLevel.oldest())
-
-
-def _adbc_write(store: SQLAlchemyStore, frames: Mapping[str, pl.DataFrame], meta: Mapping[str, str] | None,
-                *, replace: bool) -> bool:
-    """Load frames with COPY through ADBC in one transaction; False when ADBC is not available."""
-    if not _adbc_available(store):
-        return False
-    import adbc_driver_postgresql.dbapi as adbc
-
-    order = _dependency_order(frames)
-    with adbc.connect(_adbc_uri(store), autocommit=False) as conn:
-        try:
-            with conn.cursor() as cur:
-                if replace:
-                    names = ", ".join(f'"{t.name}"' for t in schema.metadata.sorted_tables if t.name != "meta")
-                    cur.execute(f"TRUNCATE {names}")
-                for name in order:
-                    if frames[name].height:
-                        cur.adbc_ingest(name, _for_postgres(schema.metadata.tables[name], frames[name]),
-                                        mode="append")
-                cur.execute("SELECT value FROM meta WHERE key = 'data_version'")
-                row = cur.fetchone()
-                items = {**(meta or {}), "data_version": str(int(row[0]) + 1) if row else "1"}
-                for key, value in items.items():
-                    cur.execute("INSERT INTO meta (key, value) VALUES ($1, $2) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
-    return True
 
 
 def open_store(url: str | None, *, default_path: str | Path) -> DuckDBStore | SQLAlchemyStore:

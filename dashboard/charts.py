@@ -38,47 +38,7 @@ def require_columns(frame: pl.DataFrame, columns: Sequence[str], chart: str) -> 
         raise ChartDataError(f"{chart}: missing columns {missing}; got {frame.columns}")
 
 
-def sparkline(frame: pl.DataFrame, *, x: str, y: str, color: str, y_title: str, hover_format: str = ",.0f",
-              band: tuple[str, str] | None = None) -> go.Figure:
-    """A small line chart with no chrome, for a KPI card. ``band`` = (low, high) columns drawn as a ribbon."""
-    require_columns(frame, [x, y, *(band or ())], "sparkline")
-    fig = go.Figure()
-    if band:
-        fig.add_trace(go.Scatter(
-            x=frame[x].to_list() + frame[x].to_list()[::-1],
-            y=frame[band[1]].to_list() + frame[band[0]].to_list()[::-1],
-            fill="toself", fillcolor=_alpha(color, 0.15), line=dict(width=0), hoverinfo="skip",
-            showlegend=False, name="band",
-        ))
-    fig.add_trace(go.Scatter(
-        x=frame[x].to_list(), y=frame[y].to_list(), mode="lines", line=dict(color=color, width=2),
-        name=y_title, hovertemplate=f"%{{x|%d %b %Y}}<br>%{{y:{hover_format}}}<extra></extra>",
-        showlegend=False,
-    ))
-    fig.update_layout(
-        height=110, margin=dict(l=0, r=0, t=4, b=0),
-        xaxis=dict(visible=False), yaxis=dict(visible=False, title=y_title),
-    )
-    return fig
-
-
 def _alpha(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def pillar_spend_bar(frame: pl.DataFrame, *, labels: dict[str, str], money_title: str) -> go.Figure:
-    """One horizontal stacked bar: the budget split by pillar (``pillar``, ``spend``, ``share``)."""
-    require_columns(frame, ["pillar", "spend", "share"], "pillar_spend_bar")
-    fig = go.Figure()
-    for row in frame.iter_rows(named=True):
-        fig.add_trace(go.Bar(
-            x=[row["spend"]], y=[""], orientation="h", name=labels.get(row["pillar"], row["pillar"]),
-            marker_color=PILLAR_COLORS.get(row["pillar"], NEUTRAL),
-            customdata=[[(row["share"] or 0) * 100]],
-            hovertemplate="%{fullData.name}: %{x:,.0f} (%{customdata[0]:.1f}%)<extra></extra>",
-        ))
-    fig.update_layout(barmode="stack", height=90, xaxis=dict(title=money_title, showgrid=False),
-                      yaxis=dict(visible=False), margin=dict(l=0, r=0, t=24, b=0))
-    return fig

@@ -1,4 +1,4 @@
-"""Reusable pieces of a page: KPI cards, notices, the share link, the 'not built yet' panel."""
+"""Reusable pieces of a page: KPI cards, notices, the share link, tables and the period line."""
 
 from __future__ import annotations
 
@@ -12,14 +12,6 @@ from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_number, fmt_pct, t
 from metrics.periods import change
 from metrics.specs import spec
-
-
-class UserFacingError(Exception):
-    """A problem the user can fix (bad upload, empty period, bad link): shown, not logged as a bug."""
-
-    def __init__(self, message: str, *, hint: str | None = None):
-        super().__init__(message)
-        self.hint = hint
 
 
 _CSS_PATH = Path(__file__).parent / "assets" / "app.css"
@@ -81,11 +73,6 @@ def period_line(ctx) -> str:
         return t("showing", lang, start=fmt_date(start, lang), end=fmt_date(end, lang),
                  cstart=fmt_date(ctx.comparison[0], lang), cend=fmt_date(ctx.comparison[1], lang))
     return t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
-
-
-def not_built(page: str, lang: str) -> None:
-    """Say plainly that a page is not built yet — no placeholder numbers."""
-    st.info(f"**{t('todo.title', lang)}**\n\n{t('todo.body', lang, what=t(f'todo.{page}', lang))}", icon=":material/construction:")
 
 
 def empty_period(lang: str) -> None:

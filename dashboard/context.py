@@ -23,14 +23,13 @@ import streamlit as st
 from connectors import measures as measures_sql
 from connectors import read
 from connectors.read import Filters
-from connectors.store import DuckDBStore, SQLAlchemyStore, StoreError, open_store
+from connectors.store import Store, StoreError, open_store
 from dashboard.filters import Bounds, ViewState, resolve_comparison, resolve_period
 from dashboard.i18n import t
 from connectors.settings import Settings
 
 log = logging.getLogger(__name__)
 _BUILD_LOCK = threading.Lock()
-Store = DuckDBStore | SQLAlchemyStore
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,7 +61,7 @@ def ensure_data() -> Store:
     st_ = store()
     if st_.exists():
         return st_
-    if not isinstance(st_, DuckDBStore):
+    if not st_.can_build_demo:
         raise StoreError(
             f"The database {st_.display_url} has no dashboard tables yet. Load data into it first, "
             "for example: python -m connectors.demo --url <URL>"

@@ -99,13 +99,6 @@ def fmt_points(x: float | None, lang: str = "en", *, digits: int = 1, signed: bo
     return ("+" + text) if signed and x > 0 else text
 
 
-def fmt_signed_pct(x: float | None, lang: str = "en", *, digits: int = 1) -> str:
-    if _missing(x):
-        return DASH
-    text = fmt_pct(abs(x), lang, digits=digits)
-    return ("−" if x < 0 else "+") + text
-
-
 def fmt_date(d: dt.date | None, lang: str = "en") -> str:
     if d is None:
         return DASH

@@ -1,10 +1,6 @@
 """Texts shared by every page: navigation, sidebar, notices, first start."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    'app.title': (
-        'Marketing results',
-        'Результаты маркетинга',
-    ),
     'page.overview': (
         'Overview',
         'Обзор',
@@ -164,34 +160,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'empty.period': (
         'Nothing was recorded in this period. Choose another period in the sidebar.',
         'За этот период данных нет. Выберите другой период на боковой панели.',
-    ),
-    'todo.title': (
-        'This page is not built yet',
-        'Эта страница ещё не готова',
-    ),
-    'todo.body': (
-        'It will show: {what}. Until then nothing is shown here, rather than numbers that are not real.',
-        'Здесь будет: {what}. Пока она не готова, мы ничего не показываем, чтобы не было ненастоящих цифр.',
-    ),
-    'todo.sales': (
-        'ROMI by channel and campaign, the funnel, attribution models side by side, touches and days to a sale',
-        'ROMI по каналам и кампаниям, воронка, модели атрибуции рядом, число касаний и дней до продажи',
-    ),
-    'todo.reputation': (
-        'NPS trend with its margin of error, review sentiment, complaint handling and brand trust',
-        'динамика NPS с погрешностью, тональность отзывов, работа с жалобами и доверие к бренду',
-    ),
-    'todo.communication': (
-        'social engagement by network, follower growth, newsletters and word of mouth',
-        'вовлечённость по соцсетям, рост подписчиков, рассылки и сарафанное радио',
-    ),
-    'todo.retention': (
-        'customer status segments with actions, cohorts, CLV and the retention-to-profit impact',
-        'статусы клиентов с действиями, когорты, CLV и влияние удержания на прибыль',
-    ),
-    'todo.scenarios': (
-        'response curves per channel, editable budgets, projections with intervals, the optimiser and saved scenarios',
-        'кривые отклика каналов, редактируемые бюджеты, прогноз с интервалами, оптимизатор и сохранённые сценарии',
     ),
     'error.store': (
         'The data store cannot be read: {message}',

@@ -11,7 +11,13 @@ from metrics.periods import GRAIN_EVERY
 from metrics.specs import MetricSpec, register
 
 RESOLUTION_HOURS = (pl.col("resolved_at") - pl.col("opened_at")).dt.total_seconds() / 3600.0
+"""Hours from opening a complaint to resolving it (null while it is open)."""
 FIRST_RESPONSE_HOURS = (pl.col("first_response_at") - pl.col("opened_at")).dt.total_seconds() / 3600.0
+
+
+def resolved_within_standard(standard_hours: float) -> pl.Expr:
+    """True for a complaint resolved within ``standard_hours`` of opening; False when later or still open."""
+    return pl.col("resolved_at").is_not_null() & (RESOLUTION_HOURS <= standard_hours)
 
 
 def complaint_handling(complaints: pl.DataFrame, *, standard_hours: float, as_of: dt.datetime,
@@ -40,7 +46,7 @@ def complaint_handling(complaints: pl.DataFrame, *, standard_hours: float, as_of
         RESOLUTION_HOURS.filter(resolved).median().alias("median_resolution_hours"),
         FIRST_RESPONSE_HOURS.median().alias("median_first_response_hours"),
         (resolved | overdue).sum().cast(pl.Int64).alias("due"),
-        (resolved & (RESOLUTION_HOURS <= standard_hours)).sum().cast(pl.Int64).alias("within_standard"),
+        (resolved & resolved_within_standard(standard_hours)).sum().cast(pl.Int64).alias("within_standard"),
         pl.col("satisfied").sum().cast(pl.Int64).alias("satisfied"),
         pl.col("satisfied").is_not_null().sum().cast(pl.Int64).alias("asked"),
     ]
@@ -80,7 +86,7 @@ def complaint_topics(complaints: pl.DataFrame, *, standard_hours: float) -> pl.D
         .group_by("topic")
         .agg(
             pl.len().cast(pl.Int64).alias("complaints"),
-            ((RESOLUTION_HOURS <= standard_hours) & resolved).sum().alias("_within"),
+            resolved_within_standard(standard_hours).sum().alias("_within"),
             resolved.sum().alias("_resolved"),
         )
         .with_columns(within_standard_share=pl.when(pl.col("_resolved") > 0)

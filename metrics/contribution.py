@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.rules import is_bought_acquisition
 from metrics.specs import MetricSpec, register
 
 SCHEMA = {"pillar": pl.String, "part": pl.String, "amount": pl.Float64}
@@ -47,7 +48,7 @@ def attributed_value(credit: pl.DataFrame, value: pl.DataFrame, channels: pl.Dat
         .join(channels.lazy().select(pl.col("channel_id").alias("channel"), "pillar", "kind"), on="channel", how="left")
         .with_columns(amount=pl.col("conversions") * pl.col("gross_profit_per_customer").fill_null(fallback))
         .with_columns(
-            part=pl.when((pl.col("pillar") == "sales") & (pl.col("kind") != "earned")).then(pl.lit("sales|acquired"))
+            part=pl.when(is_bought_acquisition()).then(pl.lit("sales|acquired"))
             .when(pl.col("channel") == "referral").then(pl.lit("communication|referred"))
             .when(pl.col("pillar") == "communication").then(pl.lit("communication|engaged"))
             .when(pl.col("pillar") == "reputation").then(pl.lit("reputation|attributed"))

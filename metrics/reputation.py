@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from metrics.complaints import resolved_within_standard
 from metrics.periods import GRAIN_EVERY
+from metrics.rules import is_detractor, is_passive, is_promoter
 from metrics.specs import MetricSpec, register
 
 Z95 = 1.959963984540054
-CLASSES = ("promoter", "passive", "detractor")
 
 
 def nps(responses: pl.DataFrame, *, by: Sequence[str] = (), score_col: str = "score",
@@ -33,9 +34,9 @@ def nps(responses: pl.DataFrame, *, by: Sequence[str] = (), score_col: str = "sc
     score = pl.col(score_col)
     counts = [
         pl.len().cast(pl.Int64).alias("n"),
-        (score >= 9).sum().cast(pl.Int64).alias("promoters"),
-        score.is_between(7, 8).sum().cast(pl.Int64).alias("passives"),
-        (score <= 6).sum().cast(pl.Int64).alias("detractors"),
+        is_promoter(score).sum().cast(pl.Int64).alias("promoters"),
+        is_passive(score).sum().cast(pl.Int64).alias("passives"),
+        is_detractor(score).sum().cast(pl.Int64).alias("detractors"),
     ]
     lf = responses.lazy()
     grouped = lf.group_by(list(by)).agg(counts).sort(list(by)) if by else lf.select(counts)
@@ -140,11 +141,9 @@ def nps_after_complaints(complaints: pl.DataFrame, responses: pl.DataFrame, *, s
     (resolved later, or still open beyond the standard when the customer answered).
     Returns ``handling`` plus the columns of :func:`nps`.
     """
-    hours = (pl.col("resolved_at") - pl.col("opened_at")).dt.total_seconds() / 3600.0
     comp = complaints.lazy().select(
         "customer_id", "opened_at",
-        pl.when(pl.col("resolved_at").is_not_null() & (hours <= standard_hours))
-        .then(pl.lit("within_standard")).otherwise(pl.lit("late")).alias("handling"),
+        pl.when(resolved_within_standard(standard_hours)).then(pl.lit("within_standard")).otherwise(pl.lit("late")).alias("handling"),
         pl.int_range(pl.len()).alias("_complaint"),
     )
     answers = responses.lazy().select("customer_id", "responded_at", "score")

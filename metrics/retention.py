@@ -28,6 +28,7 @@ import datetime as dt
 
 import polars as pl
 
+from metrics.rules import is_detractor
 from metrics.specs import MetricSpec, register
 
 STATUSES = ("active", "loyal", "non_loyal", "seasonal", "offended", "lapsed", "lost")
@@ -99,7 +100,7 @@ def offended_customers(complaints: pl.DataFrame, nps_responses: pl.DataFrame, re
     ).select("customer_id", pl.lit(True).alias("open_complaint"))
     det = nps_responses.lazy().filter(
         pl.col("customer_id").is_not_null() & (pl.col("responded_at") >= since) & (pl.col("responded_at") < end)
-        & (pl.col("score") <= 6)
+        & is_detractor(pl.col("score"))
     ).select("customer_id", pl.lit(True).alias("detractor"))
     negative = pl.when(pl.col("rating").is_not_null()).then(pl.col("rating") <= 2).otherwise(
         pl.col("sentiment") == "negative")

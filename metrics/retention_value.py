@@ -10,7 +10,7 @@ last bucket, which holds everyone older. From the data:
 - retention r_k = customers active in W1 with tenure k who bought again in W2 / those active in W1;
 - margin m_k = gross profit in W2 per customer active in W2 with tenure k;
 - the active base N_k = customers active in W2 with tenure k; new customers per year A = N_0;
-- CAC = acquisition spend in W2 (sales channels that are paid or owned) / A.
+- CAC = acquisition spend in W2 (the sales channels', :mod:`metrics.rules`) / A.
 
 Each projected year, the tenure-k customers retained (N_k·r_k) move to tenure k+1 (the
 last bucket keeps its own), A new customers join at CAC each, and profit = Σ N_k·m_k −
@@ -33,10 +33,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from metrics.complaints import resolved_within_standard
 from metrics.retention import months_before, purchases
+from metrics.rules import NPS_GROUPS, nps_group
 from metrics.specs import MetricSpec, register
 
-NPS_GROUPS = ("promoter", "passive", "detractor")
 TENURE_BUCKETS = 3  # 0, 1, 2+ years
 
 
@@ -169,15 +170,13 @@ def nps_group_of_first_purchase(nps_responses: pl.DataFrame, base: pl.DataFrame,
 
     Returns ``customer_id`` and ``nps_group`` (promoter 9–10, passive 7–8, detractor 0–6).
     """
-    group = (pl.when(pl.col("score") >= 9).then(pl.lit("promoter"))
-             .when(pl.col("score") >= 7).then(pl.lit("passive")).otherwise(pl.lit("detractor")))
     return (
         nps_responses.lazy().filter(pl.col("customer_id").is_not_null())
         .join(base.lazy().select("customer_id", "first_order"), on="customer_id")
         .filter(pl.col("responded_at").cast(pl.Date) <= pl.col("first_order") + dt.timedelta(days=answer_days))
         .sort("responded_at", "customer_id")
         .group_by("customer_id").agg(pl.col("score").first())
-        .select("customer_id", group.alias("nps_group"))
+        .select("customer_id", nps_group("score").alias("nps_group"))
         .sort("customer_id")
         .collect()
     )
@@ -248,11 +247,9 @@ def complaint_outcomes(complaints: pl.DataFrame, orders: pl.DataFrame, *, as_of:
     complaint: gross profit of the customer's orders in those ``days``).
     """
     end = dt.datetime.combine(as_of - dt.timedelta(days=days) + dt.timedelta(days=1), dt.time())
-    hours = (pl.col("resolved_at") - pl.col("opened_at")).dt.total_seconds() / 3600.0
     comp = (
         complaints.lazy().filter(pl.col("customer_id").is_not_null() & (pl.col("opened_at") < end))
-        .with_columns(pl.when(pl.col("resolved_at").is_not_null() & (hours <= standard_hours))
-                      .then(pl.lit("fast")).otherwise(pl.lit("slow")).alias("speed"))
+        .with_columns(pl.when(resolved_within_standard(standard_hours)).then(pl.lit("fast")).otherwise(pl.lit("slow")).alias("speed"))
         .with_row_index("_k")
         .select("_k", "customer_id", "opened_at", "speed")
     )
@@ -291,10 +288,9 @@ register(
     ),
     MetricSpec(
         "cac_12m", "CAC (last 12 months)", "CAC (последние 12 месяцев)",
-        "Customer acquisition cost = acquisition spend (paid and owned sales channels) / new customers, last 12 "
-        "months.",
-        "Стоимость привлечения клиента = затраты на привлечение (платные и собственные каналы продаж) / новые "
-        "клиенты, последние 12 месяцев.",
+        "Customer acquisition cost = acquisition spend (the sales channels') / new customers, last 12 months.",
+        "Стоимость привлечения клиента = затраты на привлечение (каналы продаж) / новые клиенты, последние "
+        "12 месяцев.",
         "money", "ratio", ("spend",), higher_is_better=False,
     ),
     MetricSpec(

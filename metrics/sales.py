@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.periods import GRAIN_EVERY
+from metrics.rules import acquisition_channel_ids
 from metrics.specs import MetricSpec, register
 
 
@@ -50,9 +51,8 @@ def _costed(expr: pl.Expr) -> pl.Expr:
 
 
 def sales_spend(spend: pl.DataFrame, channels: pl.DataFrame) -> pl.DataFrame:
-    """Spend rows of the sales pillar's channels only (the acquisition spend)."""
-    ids = channels.filter(pl.col("pillar") == "sales")["channel_id"]
-    return spend.filter(pl.col("channel_id").is_in(ids.implode()))
+    """Spend rows of the acquisition channels only (the sales pillar's: see :mod:`metrics.rules`)."""
+    return spend.filter(pl.col("channel_id").is_in(acquisition_channel_ids(channels)))
 
 
 def acquisition_totals(spend: pl.DataFrame, leads: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:

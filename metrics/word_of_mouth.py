@@ -19,11 +19,11 @@ from collections.abc import Sequence
 import polars as pl
 
 from metrics.periods import GRAIN_EVERY
+from metrics.rules import NPS_GROUPS, nps_group
 from metrics.sales import sales_totals
 from metrics.specs import MetricSpec, register
 
 REFERRAL_CHANNEL = "referral"
-NPS_CLASSES = ("promoter", "passive", "detractor")
 GROUPS = ("referred", "other")
 
 
@@ -96,8 +96,7 @@ def nps_class_of_customers(responses: pl.DataFrame, *, before: dt.datetime | Non
     return (
         lf.group_by("customer_id")
         .agg(score.sort_by("responded_at").last())
-        .with_columns(nps_class=pl.when(score >= 9).then(pl.lit("promoter"))
-                      .when(score >= 7).then(pl.lit("passive")).otherwise(pl.lit("detractor")))
+        .with_columns(nps_class=nps_group(score))
         .sort("customer_id")
         .collect()
     )
@@ -125,7 +124,7 @@ def referrals_by_nps_class(responses: pl.DataFrame, referrals: pl.DataFrame, *,
     rate = pl.col("referrals_per_customer")
     det = rate.filter(pl.col("nps_class") == "detractor").first()
     return (
-        pl.LazyFrame({"nps_class": list(NPS_CLASSES)})
+        pl.LazyFrame({"nps_class": list(NPS_GROUPS)})
         .join(per_class, on="nps_class", how="left", maintain_order="left")
         .with_columns(pl.col("customers", "referrals").fill_null(0))
         .with_columns(referrals_per_customer=pl.when(pl.col("customers") > 0)

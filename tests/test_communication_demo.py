@@ -17,11 +17,12 @@ from metrics.word_of_mouth import referral_share, referrals_by_nps_class, referr
 
 PERIOD = Filters(dt.date(2026, 8, 3), dt.date(2026, 10, 31))
 START, END = dt.datetime(2026, 8, 3), dt.datetime(2026, 11, 1)  # END exclusive
+BOUNDS = {"start": START, "end": END}
 ALL = Filters()
 
 
-def _sql(store, sql: str, params: list | None = None) -> pl.DataFrame:
-    return store.execute_sql(sql, params or [])
+def _sql(store, sql: str, params: dict | None = None) -> pl.DataFrame:
+    return store.execute_sql(sql, params)
 
 
 # --- the same numbers by plain SQL ----------------------------------------------------------------
@@ -36,8 +37,8 @@ def test_engagement_by_network_equals_sql(small_store) -> None:
                sum(f.followers)::BIGINT AS fol
         FROM social_posts p LEFT JOIN social_followers f
           ON f.network = p.network AND f.day = CAST(p.published_at AS DATE)
-        WHERE p.published_at >= $1 AND p.published_at < $2
-        GROUP BY 1 ORDER BY 1""", [START, END])
+        WHERE p.published_at >= :start AND p.published_at < :end
+        GROUP BY 1 ORDER BY 1""", BOUNDS)
     assert got["network"].to_list() == sql["network"].to_list()
     for g, s in zip(got.iter_rows(named=True), sql.iter_rows(named=True)):
         assert (g["posts"], g["reach"], g["engagements"], g["clicks"]) == (s["posts"], s["reach"], s["eng"], s["clicks"])
@@ -52,7 +53,7 @@ def test_weekly_engagement_equals_sql(small_store) -> None:
     sql = _sql(small_store, """
         SELECT CAST(date_trunc('week', published_at) AS DATE) AS period,
                sum(likes + comments + shares + saves) * 1.0 / sum(reach) AS er
-        FROM social_posts WHERE published_at >= $1 AND published_at < $2 GROUP BY 1 ORDER BY 1""", [START, END])
+        FROM social_posts WHERE published_at >= :start AND published_at < :end GROUP BY 1 ORDER BY 1""", BOUNDS)
     assert got["period"].to_list() == sql["period"].to_list()
     assert got["er_reach"].to_list() == pytest.approx(sql["er"].to_list(), rel=1e-12)
 
@@ -62,7 +63,7 @@ def test_follower_growth_equals_sql(small_store) -> None:
     sql = _sql(small_store, """
         SELECT network, arg_min(followers - gained + lost, day) AS start_, arg_max(followers, day) AS end_,
                sum(gained)::BIGINT AS gained, sum(lost)::BIGINT AS lost
-        FROM social_followers WHERE day BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1""", [PERIOD.start, PERIOD.end])
+        FROM social_followers WHERE day BETWEEN :start AND :end GROUP BY 1 ORDER BY 1""", {"start": PERIOD.start, "end": PERIOD.end})
     assert got["network"].to_list() == sql["network"].to_list()
     assert got["followers_start"].to_list() == sql["start_"].to_list()
     assert got["followers_end"].to_list() == sql["end_"].to_list()
@@ -77,7 +78,7 @@ def test_email_funnel_equals_sql(small_store) -> None:
         SELECT campaign_id, sum(unique_opens) * 1.0 / sum(delivered) AS o, sum(unique_clicks) * 1.0 / sum(delivered) AS c,
                sum(unique_clicks) * 1.0 / sum(unique_opens) AS cto, sum(unsubscribes) * 1.0 / sum(delivered) AS u,
                max(delivered) AS largest
-        FROM email_sends WHERE sent_at >= $1 AND sent_at < $2 GROUP BY 1 ORDER BY 1""", [START, END])
+        FROM email_sends WHERE sent_at >= :start AND sent_at < :end GROUP BY 1 ORDER BY 1""", BOUNDS)
     assert got["campaign_id"].to_list() == sql["campaign_id"].to_list()
     for col, sql_col in (("open_rate", "o"), ("click_rate", "c"), ("click_to_open", "cto"), ("unsubscribe_rate", "u")):
         assert got[col].to_list() == pytest.approx(sql[sql_col].to_list(), rel=1e-12)
@@ -88,7 +89,7 @@ def test_referral_share_equals_sql(small_store) -> None:
     got = referral_share(read_fact(small_store, "customers", PERIOD)).row(0, named=True)
     sql = _sql(small_store, """
         SELECT count(*) AS n, count(*) FILTER (WHERE acquisition_channel_id = 'referral') AS r
-        FROM customers WHERE first_seen >= $1 AND first_seen < $2""", [START, END]).row(0, named=True)
+        FROM customers WHERE first_seen >= :start AND first_seen < :end""", BOUNDS).row(0, named=True)
     assert (got["new_customers"], got["referred_customers"]) == (sql["n"], sql["r"])
     assert got["referral_share"] == pytest.approx(sql["r"] / sql["n"])
     # the referrals table holds the same people: one row per referred customer, at their first order
@@ -101,7 +102,7 @@ def test_referred_customer_value_equals_sql(small_store) -> None:
         SELECT r.referred_customer_id IS NOT NULL AS referred, count(DISTINCT o.customer_id) AS customers,
                count(*) AS orders, sum(o.revenue) AS revenue, sum(o.revenue - o.cost_of_goods) AS gp
         FROM orders o LEFT JOIN referrals r ON r.referred_customer_id = o.customer_id
-        WHERE o.ordered_at >= $1 AND o.ordered_at < $2 GROUP BY 1 ORDER BY 1 DESC""", [START, END])
+        WHERE o.ordered_at >= :start AND o.ordered_at < :end GROUP BY 1 ORDER BY 1 DESC""", BOUNDS)
     for g, s in zip(got.iter_rows(named=True), sql.iter_rows(named=True)):
         assert g["group"] == ("referred" if s["referred"] else "other")
         assert (g["customers"], g["orders"]) == (s["customers"], s["orders"])
@@ -115,13 +116,13 @@ def test_referrals_by_nps_class_equals_sql(small_store) -> None:
     sql = _sql(small_store, """
         WITH latest AS (
             SELECT customer_id, arg_max(score, responded_at) AS score FROM nps_responses
-            WHERE customer_id IS NOT NULL AND responded_at < $2 GROUP BY 1),
+            WHERE customer_id IS NOT NULL AND responded_at < :end GROUP BY 1),
         made AS (
             SELECT referrer_customer_id AS customer_id, count(*) AS k FROM referrals
-            WHERE referred_at >= $1 AND referred_at < $2 GROUP BY 1)
+            WHERE referred_at >= :start AND referred_at < :end GROUP BY 1)
         SELECT CASE WHEN score >= 9 THEN 'promoter' WHEN score >= 7 THEN 'passive' ELSE 'detractor' END AS cls,
                count(*) AS customers, coalesce(sum(k), 0)::BIGINT AS referrals
-        FROM latest LEFT JOIN made USING (customer_id) GROUP BY 1""", [START, END])
+        FROM latest LEFT JOIN made USING (customer_id) GROUP BY 1""", BOUNDS)
     want = {r["cls"]: (r["customers"], r["referrals"]) for r in sql.iter_rows(named=True)}
     for r in got.iter_rows(named=True):
         assert (r["customers"], r["referrals"]) == want[r["nps_class"]]

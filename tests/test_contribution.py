@@ -107,14 +107,14 @@ def test_new_customer_value_equals_sql(small_store) -> None:
     sql = small_store.execute_sql(
         """
         WITH cohort AS (SELECT customer_id, acquisition_channel_id, first_seen FROM customers
-                        WHERE first_seen < $1::TIMESTAMP - INTERVAL 364 DAY),
+                        WHERE first_seen < CAST(:start AS TIMESTAMP) - INTERVAL 364 DAY),
         gp AS (SELECT k.customer_id, k.acquisition_channel_id,
                       coalesce(sum(o.revenue - o.cost_of_goods), 0) AS gp
                FROM cohort k LEFT JOIN orders o ON o.customer_id = k.customer_id
                     AND o.ordered_at < k.first_seen + INTERVAL 365 DAY
                GROUP BY 1, 2)
         SELECT acquisition_channel_id, count(*) AS n, avg(gp) AS v FROM gp GROUP BY 1 ORDER BY 1
-        """, [last_day])
+        """, {"start": last_day})
     by_channel = got.filter(pl.col("channel_id").is_not_null())
     assert by_channel["channel_id"].to_list() == sql["acquisition_channel_id"].to_list()
     assert by_channel["valued_customers"].to_list() == sql["n"].to_list()

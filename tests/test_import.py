@@ -29,7 +29,7 @@ def store(small_store, tmp_path):
 
 def spend_of(store, prefix: str) -> pl.DataFrame:
     return store.execute_sql("SELECT day, campaign_id, channel_id, region, amount, impressions, clicks FROM spend "
-                             "WHERE campaign_id LIKE $1 ORDER BY day, campaign_id", [prefix + "%"])
+                             "WHERE campaign_id LIKE :prefix ORDER BY day, campaign_id", {"prefix": prefix + "%"})
 
 
 def test_windows_1251_semicolon_decimal_comma_file_imports_correctly(store) -> None:
@@ -263,12 +263,12 @@ def test_a_failure_in_the_middle_of_the_write_leaves_nothing(store, monkeypatch)
     plan = plan_import(store, YANDEX_CP1251.encode("cp1251"), "a.csv", ImportRequest("spend", preset="yandex_direct"),
                        max_bytes=MB)
     before = snapshot(store)
-    import connectors.imports.plan as plan_module
+    import connectors.store as store_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(plan_module, "_bump_version_duckdb", boom)  # after campaigns, rows and the log
+    monkeypatch.setattr(store_module, "_bump_version_duckdb", boom)  # after campaigns, rows and the log
     with pytest.raises(RuntimeError, match="disk full"):
         apply_import(store, plan)
     assert_same(before, snapshot(store))

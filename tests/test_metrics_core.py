@@ -180,13 +180,14 @@ def test_every_metric_is_documented_in_both_languages() -> None:
 # --- the same numbers, independently, by plain SQL on the demo ----------------------------------
 
 PERIOD = Filters(dt.date(2026, 8, 3), dt.date(2026, 10, 31))
+BOUNDS = {"start": PERIOD.start, "end": PERIOD.end + dt.timedelta(days=1)}  # end exclusive
 
 
 def test_spend_by_pillar_equals_sql(small_store) -> None:
     got = spend_by_pillar(read_fact(small_store, "spend", PERIOD), read_dimension(small_store, "channels"))
     sql = small_store.execute_sql(
         "SELECT c.pillar, sum(s.amount) AS spend FROM spend s JOIN channels c USING (channel_id) "
-        "WHERE s.day BETWEEN $1 AND $2 GROUP BY 1", [PERIOD.start, PERIOD.end])
+        "WHERE s.day BETWEEN :start AND :end GROUP BY 1", {"start": PERIOD.start, "end": PERIOD.end})
     want = dict(zip(sql["pillar"], sql["spend"]))
     for row in got.iter_rows(named=True):
         assert row["spend"] == pytest.approx(want[row["pillar"]], rel=1e-12)
@@ -197,7 +198,7 @@ def test_revenue_equals_sql(small_store) -> None:
     got = sales_totals(read_fact(small_store, "orders", PERIOD)).row(0, named=True)
     sql = small_store.execute_sql(
         "SELECT count(*) n, sum(revenue) r, sum(revenue - cost_of_goods) gp FROM orders "
-        "WHERE ordered_at >= $1 AND ordered_at < $2", [PERIOD.start, PERIOD.end + dt.timedelta(days=1)]).row(0)
+        "WHERE ordered_at >= :start AND ordered_at < :end", BOUNDS).row(0)
     assert got["orders"] == sql[0]
     assert got["revenue"] == pytest.approx(sql[1], rel=1e-12)
     assert got["gross_profit"] == pytest.approx(sql[2], rel=1e-9)
@@ -208,7 +209,7 @@ def test_nps_equals_sql(small_store) -> None:
     sql = small_store.execute_sql(
         "SELECT count(*) n, 100.0 * (avg(CASE WHEN score >= 9 THEN 1 ELSE 0 END) - "
         "avg(CASE WHEN score <= 6 THEN 1 ELSE 0 END)) AS nps FROM nps_responses "
-        "WHERE responded_at >= $1 AND responded_at < $2", [PERIOD.start, PERIOD.end + dt.timedelta(days=1)]).row(0)
+        "WHERE responded_at >= :start AND responded_at < :end", BOUNDS).row(0)
     assert got["n"] == sql[0]
     assert got["nps"] == pytest.approx(sql[1], rel=1e-9)
 
@@ -217,6 +218,6 @@ def test_engagements_equal_sql(small_store) -> None:
     got = engagement_totals(read_fact(small_store, "social_posts", PERIOD)).row(0, named=True)
     sql = small_store.execute_sql(
         "SELECT sum(likes + comments + shares + saves)::BIGINT, sum(reach)::BIGINT FROM social_posts "
-        "WHERE published_at >= $1 AND published_at < $2", [PERIOD.start, PERIOD.end + dt.timedelta(days=1)]).row(0)
+        "WHERE published_at >= :start AND published_at < :end", BOUNDS).row(0)
     assert got["engagements"] == sql[0]
     assert got["er_reach"] == pytest.approx(sql[0] / sql[1])

@@ -201,8 +201,8 @@ def test_nps_by_segment_equals_sql(small_store) -> None:
     got = nps(read_fact(small_store, "nps_responses", PERIOD), by=["segment"])
     sql = small_store.execute_sql(
         "SELECT segment, count(*) n, 100.0 * (avg((score >= 9)::INT) - avg((score <= 6)::INT)) nps "
-        "FROM nps_responses WHERE responded_at >= $1 AND responded_at < $2 GROUP BY 1 ORDER BY 1",
-        [PERIOD.start, PERIOD.end + dt.timedelta(days=1)])
+        "FROM nps_responses WHERE responded_at >= :start AND responded_at < :end GROUP BY 1 ORDER BY 1",
+        {"start": PERIOD.start, "end": PERIOD.end + dt.timedelta(days=1)})
     assert got["segment"].to_list() == sql["segment"].to_list()
     assert got["n"].to_list() == sql["n"].to_list()
     assert got["nps"].to_list() == pytest.approx(sql["nps"].to_list())

@@ -208,21 +208,21 @@ def demo_statuses(demo_frames) -> pl.DataFrame:
 
 
 STATUS_SQL = """
-WITH p AS (SELECT customer_id, CAST(ordered_at AS DATE) AS day FROM orders WHERE CAST(ordered_at AS DATE) <= $as_of),
+WITH p AS (SELECT customer_id, CAST(ordered_at AS DATE) AS day FROM orders WHERE CAST(ordered_at AS DATE) <= :as_of),
 h AS (SELECT customer_id, MAX(day) AS last_day, COUNT(DISTINCT day) AS n FROM p GROUP BY customer_id),
 off AS (
-  SELECT customer_id FROM complaints WHERE customer_id IS NOT NULL AND opened_at < $end
-     AND (resolved_at IS NULL OR resolved_at >= $end)
+  SELECT customer_id FROM complaints WHERE customer_id IS NOT NULL AND opened_at < :end
+     AND (resolved_at IS NULL OR resolved_at >= :end)
   UNION SELECT customer_id FROM nps_responses WHERE customer_id IS NOT NULL AND score <= 6
-     AND responded_at >= $since AND responded_at < $end
-  UNION SELECT customer_id FROM reviews WHERE customer_id IS NOT NULL AND created_at >= $since AND created_at < $end
+     AND responded_at >= :since AND responded_at < :end
+  UNION SELECT customer_id FROM reviews WHERE customer_id IS NOT NULL AND created_at >= :since AND created_at < :end
      AND (rating <= 2 OR (rating IS NULL AND sentiment = 'negative')))
 SELECT CASE
   WHEN h.customer_id IN (SELECT customer_id FROM off) THEN 'offended'
-  WHEN last_day > $active_since AND n >= 3 THEN 'loyal_or_seasonal'
-  WHEN last_day > $active_since AND n = 1 THEN 'non_loyal'
-  WHEN last_day > $active_since THEN 'active_or_seasonal'
-  WHEN last_day > $lost_before THEN 'lapsed' ELSE 'lost' END AS status, COUNT(*) AS n
+  WHEN last_day > :active_since AND n >= 3 THEN 'loyal_or_seasonal'
+  WHEN last_day > :active_since AND n = 1 THEN 'non_loyal'
+  WHEN last_day > :active_since THEN 'active_or_seasonal'
+  WHEN last_day > :lost_before THEN 'lapsed' ELSE 'lost' END AS status, COUNT(*) AS n
 FROM h JOIN customers c USING (customer_id) GROUP BY 1 ORDER BY 1
 """
 

@@ -123,11 +123,11 @@ def test_open_backlog_and_topics_by_hand() -> None:
 # --- plain SQL on the demo --------------------------------------------------------------------------
 
 PERIOD = Filters(dt.date(2026, 2, 1), dt.date(2026, 10, 31))
-SQL_PERIOD = "created_at >= $1 AND created_at < $2"
+SQL_PERIOD = "created_at >= :start AND created_at < :end"
 
 
-def _bounds(f: Filters) -> list:
-    return [f.start, f.end + dt.timedelta(days=1)]
+def _bounds(f: Filters) -> dict:
+    return {"start": f.start, "end": f.end + dt.timedelta(days=1)}
 
 
 def test_review_counts_equal_plain_sql(small_store) -> None:
@@ -188,9 +188,9 @@ def test_complaint_handling_equals_sql(small_store) -> None:
     row = small_store.execute_sql(
         "SELECT count(*), count(resolved_at), "
         "count(*) FILTER (WHERE resolved_at - opened_at <= INTERVAL 48 HOUR), "
-        "count(*) FILTER (WHERE resolved_at IS NOT NULL OR $2 - opened_at > INTERVAL 48 HOUR), "
-        "avg(satisfied::INT) FROM complaints WHERE opened_at >= $1 AND opened_at < $2",
-        [PERIOD.start, as_of]).row(0)
+        "count(*) FILTER (WHERE resolved_at IS NOT NULL OR :end - opened_at > INTERVAL 48 HOUR), "
+        "avg(satisfied::INT) FROM complaints WHERE opened_at >= :start AND opened_at < :end",
+        {"start": PERIOD.start, "end": as_of}).row(0)
     assert (got["complaints"], got["resolved"], got["within_standard"], got["due"]) == row[:4]
     assert got["satisfaction"] == pytest.approx(row[4])
 

@@ -163,13 +163,13 @@ def test_channel_table_spend_and_leads_equal_sql(small_store) -> None:
         """
         select c.channel_id,
                (select coalesce(sum(amount), 0) from spend s where s.channel_id = c.channel_id
-                  and s.day between $1 and $2) as spend,
+                  and s.day between :start and :end) as spend,
                (select count(*) from leads l where l.channel_id = c.channel_id
-                  and l.created_at >= $1 and l.created_at < $2 + interval 1 day) as leads,
+                  and l.created_at >= :start and l.created_at < :end + interval 1 day) as leads,
                (select count(customer_id) from leads l where l.channel_id = c.channel_id
-                  and l.created_at >= $1 and l.created_at < $2 + interval 1 day) as won
+                  and l.created_at >= :start and l.created_at < :end + interval 1 day) as won
         from channels c where c.pillar = 'sales' order by 1
-        """, [PERIOD.start, PERIOD.end])
+        """, {"start": PERIOD.start, "end": PERIOD.end})
     mine = got.filter(pl.col("pillar") == "sales").sort("channel_id")
     assert mine["channel_id"].to_list() == sql["channel_id"].to_list()
     assert mine["spend"].to_list() == pytest.approx(sql["spend"].to_list())
@@ -185,9 +185,9 @@ def test_conversion_touches_equal_sql(small_store) -> None:
                epoch(c.first_seen - min(t.ts)) / 86400 as days,
                arg_min(t.channel_id, t.ts) as first_channel
         from customers c left join touchpoints t on t.customer_id = c.customer_id and t.ts <= c.first_seen
-        where c.first_seen >= $1 and c.first_seen < $2 + interval 1 day
+        where c.first_seen >= :start and c.first_seen < :end + interval 1 day
         group by c.customer_id, c.first_seen order by c.customer_id
-        """, [PERIOD.start, PERIOD.end])
+        """, {"start": PERIOD.start, "end": PERIOD.end})
     assert got["customer_id"].to_list() == sql["customer_id"].to_list()
     assert got["touches"].to_list() == sql["touches"].to_list()
     assert got["days"].to_list() == pytest.approx(sql["days"].to_list(), nan_ok=True)
@@ -202,13 +202,13 @@ def test_cohort_curve_equals_sql_for_a_fully_observed_cohort(small_store) -> Non
     sql = small_store.execute_sql(
         f"""
         with cohort as (select customer_id, first_seen from customers
-                        where first_seen >= $1 and first_seen < $2 + interval 1 day)
+                        where first_seen >= :start and first_seen < :end + interval 1 day)
         select (select sum(o.revenue - o.cost_of_goods) from orders o join cohort c using (customer_id)
                 where o.ordered_at >= c.first_seen
                   and floor(epoch(o.ordered_at - c.first_seen) / 86400 / {MONTH_DAYS}) <= 5)
                / (select count(*) from cohort) as per_customer,
                (select count(*) from (select customer_id from orders join cohort using (customer_id)
                 group by customer_id having count(*) >= 2)) as repeaters
-        """, [PERIOD.start, PERIOD.end])
+        """, {"start": PERIOD.start, "end": PERIOD.end})
     assert curve.filter(pl.col("month") == 5)["cumulative"][0] == pytest.approx(sql["per_customer"][0], rel=1e-9)
     assert int(sizes["repeat"].sum()) == sql["repeaters"][0]

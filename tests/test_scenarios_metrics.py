@@ -105,7 +105,7 @@ def test_channel_economics_equal_plain_sql_and_the_demo_conversion(small_store) 
     sql = small_store.execute_sql("""
         WITH cohort AS (
             SELECT customer_id, first_seen, acquisition_channel_id AS channel_id FROM customers
-            WHERE first_seen < $1::TIMESTAMP),
+            WHERE first_seen < CAST(:start AS TIMESTAMP)),
         value AS (
             SELECT c.customer_id, c.channel_id,
                    COALESCE(SUM(o.revenue), 0) AS revenue, COALESCE(SUM(o.revenue - o.cost_of_goods), 0) AS gp
@@ -115,7 +115,7 @@ def test_channel_economics_equal_plain_sql_and_the_demo_conversion(small_store) 
         SELECT channel_id, AVG(revenue) AS revenue_per_customer, AVG(gp) AS gross_profit_per_customer,
                COUNT(*) AS valued_customers
         FROM value GROUP BY channel_id ORDER BY channel_id
-    """, [dt.datetime(2025, 11, 1)])
+    """, {"start": dt.datetime(2025, 11, 1)})
     joined = got.join(sql, on="channel_id", suffix="_sql")
     assert joined.height == sql.height
     for col in ("revenue_per_customer", "gross_profit_per_customer"):

@@ -26,7 +26,7 @@ def test_save_open_list_delete(small_store) -> None:
     assert saved.payload == payload
     assert sid in list_scenarios(small_store)["scenario_id"].to_list()
     assert small_store.data_version() == version  # facts did not change: cached fits stay valid
-    raw = small_store.execute_sql("SELECT payload FROM scenarios WHERE scenario_id = $1", [sid])["payload"][0]
+    raw = small_store.execute_sql("SELECT payload FROM scenarios WHERE scenario_id = :sid", {"sid": sid})["payload"][0]
     assert json.loads(raw) == payload
     assert delete_scenario(small_store, sid) is True
     assert get_scenario(small_store, sid) is None

@@ -28,7 +28,6 @@ PRODUCT_MODEL = {
     "email_sends": {"campaign_id", "sent_at", "delivered", "unique_opens", "unique_clicks", "unsubscribes"},
     "referrals": {"referrer_customer_id", "referred_customer_id", "referred_at"},
     "scenarios": {"name", "author", "note", "payload"},
-    "saved_views": {"query"},
     "import_log": {"imported_at", "file_name", "file_hash", "table_name", "rows_added", "rows_updated",
                    "imported_by"},
 }

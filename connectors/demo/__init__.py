@@ -28,6 +28,7 @@ from connectors.demo.marketing import (
 )
 from connectors.demo.social import email_sends, social
 from connectors.demo.texts import compose
+from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
 
 Progress = Callable[[float, str], None]
 
@@ -161,7 +162,7 @@ def _voice_tables(company: Company, cal: Calendar, pop, id_map: pl.DataFrame, cu
     nps_raw = pl.concat(pop.nps).join(id_map, on="customer").join(seg, on="customer").sort("t", "customer_id")
     n = nps_raw.height
     score = nps_raw["score"].to_numpy()
-    label = np.where(score >= 9, "positive", np.where(score >= 7, "neutral", "negative"))
+    label = np.where(score >= PROMOTER_MIN, "positive", np.where(score > DETRACTOR_MAX, "neutral", "negative"))
     lang = np.where(rng.random(n) < vc.english_share, "en", "ru")
     has_comment = rng.random(n) < vc.comment_rate
     text = compose(rng, label, lang)

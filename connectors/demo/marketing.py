@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from connectors.demo.company import (
-    CHANNELS, CONVERSION, OTHER_WEEKLY_SPEND, REGIONAL_CHANNELS, REGIONS, SALES_CURVES, Company,
+    CHANNELS, OTHER_WEEKLY_SPEND, REGIONAL_CHANNELS, REGIONS, SALES_CURVES, Company,
 )
 
 REGION_SLUG = {"Москва": "msk", "Красногорск": "krasnogorsk", "Тверь": "tver"}
@@ -306,10 +306,6 @@ def draw_leads(
         .otherwise(None)
     )
     return leads.drop("region_idx")
-
-
-def conversion_probability(channel: pl.Expr) -> pl.Expr:
-    return channel.replace_strict(CONVERSION, return_dtype=pl.Float64)
 
 
 __all__ = [

@@ -24,9 +24,7 @@ from connectors.imports.files import ROW, FormatOptions, ParsedFile, read_file
 from connectors.imports.mapping import PRESETS, SavedMapping, meta_key, suggest
 from connectors.imports.problems import Problem
 from connectors.imports.rules import IMPORTABLE
-from connectors.store import DuckDBStore, StoreError, _bump_version_duckdb, _set_meta_duckdb
-
-_INCOMING = "_import_incoming"
+from connectors.store import Store, StoreError
 
 
 class ImportBlocked(StoreError):
@@ -82,7 +80,7 @@ class ImportResult:
     data_version: str
 
 
-def references(store: Any) -> References:
+def references(store: Store) -> References:
     channels = store.query(sa.select(schema.channels.c.channel_id, schema.channels.c.name))
     campaigns = store.query(sa.select(schema.campaigns.c.campaign_id, schema.campaigns.c.channel_id,
                                       schema.campaigns.c.region))
@@ -92,7 +90,7 @@ def references(store: Any) -> References:
     )
 
 
-def plan_import(store: Any, data: bytes, file_name: str, request: ImportRequest, *, max_bytes: int,
+def plan_import(store: Store, data: bytes, file_name: str, request: ImportRequest, *, max_bytes: int,
                 today: dt.date | None = None) -> ImportPlan:
     """Parse, map and check a file, and count what would change. Writes nothing.
 
@@ -120,10 +118,14 @@ def plan_import(store: Any, data: bytes, file_name: str, request: ImportRequest,
     checked = check(parsed, request.table, mapping, constants=constants, refs=references(store),
                     create_channels=request.create_channels, preset=preset, today=today)
     plan = ImportPlan(request, parsed, checked, mapping, constants, source)
-    if isinstance(store, DuckDBStore) and checked.frame.height and _key_present(checked):
-        with store.reading() as con:
-            plan.rows_new, plan.rows_changed, plan.rows_same = _diff(con, checked)
-            plan.previous_imports = _previous(con, parsed.sha256, request.table)
+    if checked.frame.height and _key_present(checked):
+        key = list(schema.natural_key(checked.table).columns)
+        frame = checked.frame.drop(ROW).unique(subset=key, keep="first", maintain_order=True)
+        counts = store.count_changes(checked.table, frame)
+        if counts is not None:
+            new, changed = counts
+            plan.rows_new, plan.rows_changed, plan.rows_same = new, changed, frame.height - new - changed
+            plan.previous_imports = _previous(store, parsed.sha256, request.table)
     return plan
 
 
@@ -133,98 +135,36 @@ def _key_present(checked: Checked) -> bool:
         pl.all_horizontal([pl.col(k).is_not_null() for k in key])).to_series().all()
 
 
-def _arrow(frame: pl.DataFrame) -> Any:
-    return frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+def _previous(store: Store, sha256: str, table: str) -> list[dict[str, Any]]:
+    log = schema.import_log
+    rows = store.query(
+        sa.select(log.c.import_id, log.c.imported_at, log.c.file_name, log.c.rows_added, log.c.rows_updated)
+        .where(log.c.file_hash == sha256, log.c.table_name == table).order_by(log.c.import_id))
+    return rows.to_dicts()
 
 
-def _key_match(table: str, key: tuple[str, ...]) -> str:
-    return " AND ".join(f't."{k}" = i."{k}"' for k in key)
-
-
-def _distinct(cols: list[str]) -> str:
-    return " OR ".join(f't."{c}" IS DISTINCT FROM i."{c}"' for c in cols) or "FALSE"
-
-
-def _diff(con: Any, checked: Checked) -> tuple[int, int, int]:
-    """Rows of the file that are new, changed, or identical to what is stored."""
-    table = checked.table
-    key = schema.natural_key(table).columns
-    cols = [c for c in checked.columns if c not in key]
-    frame = checked.frame.drop(ROW).unique(subset=list(key), keep="first", maintain_order=True)
-    con.register(_INCOMING, _arrow(frame))
-    try:
-        new = con.execute(f'SELECT count(*) FROM {_INCOMING} i WHERE NOT EXISTS '
-                          f'(SELECT 1 FROM "{table}" t WHERE {_key_match(table, key)})').fetchall()[0][0]
-        changed = con.execute(f'SELECT count(*) FROM {_INCOMING} i JOIN "{table}" t ON {_key_match(table, key)} '
-                              f'WHERE {_distinct(cols)}').fetchall()[0][0]
-    finally:
-        con.unregister(_INCOMING)
-    return int(new), int(changed), frame.height - int(new) - int(changed)
-
-
-def _previous(con: Any, sha256: str, table: str) -> list[dict[str, Any]]:
-    rows = con.execute("SELECT import_id, imported_at, file_name, rows_added, rows_updated FROM import_log "
-                       "WHERE file_hash = $1 AND table_name = $2 ORDER BY import_id", [sha256, table]).fetchall()
-    return [dict(zip(("import_id", "imported_at", "file_name", "rows_added", "rows_updated"), r)) for r in rows]
-
-
-def apply_import(store: Any, plan: ImportPlan, *, imported_by: str | None = None, source: str = "upload",
+def apply_import(store: Store, plan: ImportPlan, *, imported_by: str | None = None, source: str = "upload",
                  now: dt.datetime | None = None) -> ImportResult:
     """Write a plan without errors in one transaction (see the module docstring)."""
-    if not isinstance(store, DuckDBStore):
+    if not store.writable:
         raise ImportBlocked("Imports write to the embedded DuckDB database; this connection is read-only.")
     if not plan.ok:
         raise ImportBlocked("The file has problems; nothing was written.")
     checked = plan.checked
-    table = checked.table
-    key = schema.natural_key(table).columns
-    cols = checked.columns
-    updatable = [c for c in cols if c not in key]
-    frame = checked.frame.drop(ROW)
     now = now or dt.datetime.now().replace(microsecond=0)
-    with store.writing() as con:
-        channels_created = _insert_new(con, "channels", checked.new_channels)
-        campaigns_created = _insert_new(con, "campaigns", checked.new_campaigns)
-        con.register(_INCOMING, _arrow(frame))
-        try:
-            updated = 0
-            if updatable and frame.height:
-                sets = ", ".join(f'"{c}" = i."{c}"' for c in updatable)
-                updated = con.execute(f'UPDATE "{table}" AS t SET {sets} FROM {_INCOMING} i '
-                                      f'WHERE {_key_match(table, key)} AND ({_distinct(updatable)})').fetchall()[0][0]
-            col_sql = ", ".join(f'"{c}"' for c in cols)
-            added = con.execute(f'INSERT INTO "{table}" ({col_sql}) SELECT {col_sql} FROM {_INCOMING} i '
-                                f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {_key_match(table, key)})'
-                                ).fetchall()[0][0] if frame.height else 0
-        finally:
-            con.unregister(_INCOMING)
-        import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0]
-        con.execute("INSERT INTO import_log VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    [import_id, now, plan.parsed.name[:500], plan.parsed.sha256, table, int(added), int(updated),
-                     imported_by, source])
-        saved = SavedMapping(plan.mapping, plan.constants, plan.request.preset)
-        _set_meta_duckdb(con, meta_key(table, plan.parsed.columns), saved.dumps())
-        _bump_version_duckdb(con)
-        version = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]
-    return ImportResult(int(import_id), table, int(added), int(updated), channels_created, campaigns_created,
-                        version)
+    saved = SavedMapping(plan.mapping, plan.constants, plan.request.preset)
+    written = store.write_import(
+        checked.table, checked.frame.drop(ROW),
+        parents={"channels": checked.new_channels, "campaigns": checked.new_campaigns},
+        log={"imported_at": now, "file_name": plan.parsed.name[:500], "file_hash": plan.parsed.sha256,
+             "table_name": checked.table, "imported_by": imported_by, "source": source},
+        meta={meta_key(checked.table, plan.parsed.columns): saved.dumps()},
+    )
+    return ImportResult(written.import_id, checked.table, written.added, written.updated,
+                        written.created["channels"], written.created["campaigns"], written.data_version)
 
 
-def _insert_new(con: Any, table: str, frame: pl.DataFrame) -> int:
-    if frame.height == 0:
-        return 0
-    key = schema.natural_key(table).columns
-    con.register("_import_new", _arrow(frame))
-    try:
-        col_sql = ", ".join(f'"{c}"' for c in frame.columns)
-        return int(con.execute(f'INSERT INTO "{table}" ({col_sql}) SELECT {col_sql} FROM _import_new i '
-                               f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {_key_match(table, key)})'
-                               ).fetchall()[0][0])
-    finally:
-        con.unregister("_import_new")
-
-
-def import_file(store: Any, data: bytes, file_name: str, request: ImportRequest, *, max_bytes: int,
+def import_file(store: Store, data: bytes, file_name: str, request: ImportRequest, *, max_bytes: int,
                 imported_by: str | None = None, source: str = "cli") -> tuple[ImportPlan, ImportResult | None]:
     """Plan, and write when the plan has no errors."""
     plan = plan_import(store, data, file_name, request, max_bytes=max_bytes)
@@ -233,6 +173,6 @@ def import_file(store: Any, data: bytes, file_name: str, request: ImportRequest,
     return plan, apply_import(store, plan, imported_by=imported_by, source=source)
 
 
-def import_log(store: Any, limit: int = 100) -> pl.DataFrame:
+def import_log(store: Store, limit: int = 100) -> pl.DataFrame:
     log = schema.import_log
     return store.query(sa.select(log).order_by(log.c.import_id.desc()).limit(limit))

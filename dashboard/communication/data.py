@@ -25,7 +25,7 @@ from metrics.communication import (
 )
 from metrics.newsletter import email_by_period, email_funnel
 from metrics.periods import full_buckets
-from metrics.post_types import BASELINE, post_type_comparison, promo_or_other, promo_penalty, unfollows_per_post
+from metrics.post_types import post_type_comparison, promo_or_other, promo_penalty, unfollows_per_post
 from metrics.word_of_mouth import (
     referral_share, referral_share_by_period, referrals_by_nps_class, referred_customer_value,
 )
@@ -206,7 +206,3 @@ def row(frame: pl.DataFrame | None, **match: str) -> dict:
 
 def value(frame: pl.DataFrame | None, column: str, **match: str) -> float | None:
     return row(frame, **match).get(column)
-
-
-def baseline_row(unfollows: pl.DataFrame) -> dict:
-    return row(unfollows, term=BASELINE)

@@ -23,7 +23,7 @@ from connectors.imports import (
 from connectors.imports.files import ENCODINGS, ROW, SEPARATORS
 from connectors.imports.mapping import SavedMapping, meta_key, suggest, targets
 from connectors.imports.rules import IMPORTABLE, column_rules, derived_columns
-from connectors.store import DuckDBStore, StoreBusy, StoreError
+from connectors.store import StoreBusy, StoreError
 from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_number, t
@@ -291,7 +291,7 @@ def import_wizard(ctx: PageContext) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(flash, icon=":material/task_alt:")
-    if not isinstance(ctx.store, DuckDBStore):
+    if not ctx.store.writable:
         st.info(t("imp.read_only", lang), icon=":material/lock:")
         return
     max_mb = ctx.settings.max_upload_mb

@@ -10,7 +10,6 @@ from connectors.imports import import_log
 from connectors.imports.rules import IMPORTABLE, column_guide
 from connectors.imports.templates import template
 from connectors.read import table_stats
-from connectors.store import DuckDBStore
 from dashboard.context import PageContext
 from dashboard.i18n import fmt_number, t
 from dashboard.data.imports import table_label
@@ -53,10 +52,9 @@ def show_loaded(ctx: PageContext) -> None:
 def show_connection(ctx: PageContext) -> None:
     lang = ctx.lang
     store = ctx.store
-    writable = isinstance(store, DuckDBStore)
-    kind = t("data.kind.duckdb", lang) if writable else t("data.kind.external", lang, dialect=store.kind)
+    kind = t("data.kind.duckdb", lang) if store.kind == "duckdb" else t("data.kind.external", lang, dialect=store.kind)
     st.markdown(f":material/check_circle: **{t('data.connected', lang)}** · {kind} · "
-                + (t("data.mode.write", lang) if writable else t("data.mode.read", lang)))
+                + (t("data.mode.write", lang) if store.writable else t("data.mode.read", lang)))
     st.code(store.display_url, language=None)
     st.caption(f"{t('data.version', lang)}: {ctx.version}")
     scale, seed = store.get_meta("demo_scale"), store.get_meta("demo_seed")

@@ -18,6 +18,8 @@ from dashboard.retention.tables import difference
 from dashboard.sales.data import attribution
 from metrics import contribution as mc
 from metrics.budget import PILLARS, spend_by_pillar
+from metrics.complaints import resolved_within_standard
+from metrics.rules import is_promoter
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,9 @@ def contributions(ctx: PageContext, model: rd.ValueModel) -> dict[str, Contribut
     acquired = mc.attributed_value(credit, model.new_customer_value, ctx.channels)
 
     answers = ctx.load("nps_responses", columns=("score",))
-    promoter_share = float((answers["score"] >= 9).mean()) if answers.height else None
+    promoter_share = float(answers.select(is_promoter(pl.col("score")).mean()).item()) if answers.height else None
     complaints = ctx.load("complaints", columns=("opened_at", "resolved_at"))
-    hours = (complaints["resolved_at"] - complaints["opened_at"]).dt.total_seconds() / 3600.0
-    fast = int((complaints["resolved_at"].is_not_null() & (hours <= _period_hours(ctx))).sum())
+    fast = int(complaints.select(resolved_within_standard(_period_hours(ctx)).sum()).item())
     reputation = mc.reputation_value(
         buying_customers=orders["customer_id"].n_unique(), promoter_share=promoter_share,
         promoter_gap=difference(model.nps_value, "nps_group", "promoter", "passive", "value"),

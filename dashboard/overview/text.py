@@ -61,10 +61,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'No orders in this period',
         'В этом периоде заказов нет',
     ),
-    'overview.trend': (
-        'Weekly trend',
-        'Понедельная динамика',
-    ),
     'overview.method': (
         'How the profit contribution is estimated',
         'Как оценён вклад в прибыль',
@@ -131,10 +127,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'overview.nps_small': (
         'Few answers: read with care',
         'Мало ответов: оценка неточна',
-    ),
-    'vs': (
-        'vs {value}',
-        'было {value}',
     ),
     'overview.no_channels': (
         "None of this pillar's channels is selected in the sidebar.",

@@ -13,7 +13,6 @@ import streamlit as st
 
 from dashboard.context import PageContext, store_id
 from metrics.complaints import complaint_handling, complaint_topics, open_backlog
-from metrics.periods import GRAIN_EVERY
 from metrics.reputation import (
     brand_trust, latest_comments, nps, nps_after_complaints, nps_by_period, nps_change, nps_mix,
 )
@@ -207,11 +206,4 @@ def compute_page(ctx: PageContext, *, grain_choice: str = DEFAULT_GRAIN,
         brand=brand_trust(surveys),
         classifier_name=clf.name,
         classifier_problem=problem,
-    )
-
-
-def period_ends(frame: pl.DataFrame, grain: str) -> pl.DataFrame:
-    """Adds ``period_end`` (the bucket's last day) for hover texts."""
-    return frame.with_columns(
-        (pl.col("period").dt.offset_by(GRAIN_EVERY[grain]) - pl.duration(days=1)).alias("period_end")
     )

@@ -55,7 +55,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'rep.ratings': ('Star ratings', 'Оценки в звёздах'),
     'rep.ratings.axis': ('Stars', 'Звёзды'),
     'rep.ratings.none': ('No rated reviews in the period.', 'В этом периоде нет отзывов с оценкой.'),
-    'rep.stars': ('{n} ★', '{n} ★'),
     'rep.sentiment.positive': ('Positive', 'Положительные'),
     'rep.sentiment.neutral': ('Neutral', 'Нейтральные'),
     'rep.sentiment.negative': ('Negative', 'Отрицательные'),

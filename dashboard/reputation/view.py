@@ -31,7 +31,7 @@ def _plot(fig) -> None:
 
 
 def _value_label(prefix: str, value: str, lang: str) -> str:
-    key = f"{prefix}.{value}"
+    key = f"{prefix}{value}"  # prefix: "src.", "tp.", ... (the message keys of a column's values)
     try:
         return t(key, lang)
     except KeyError:  # a value the company's data has and the interface does not know
@@ -41,7 +41,7 @@ def _value_label(prefix: str, value: str, lang: str) -> str:
 def _group_labels(dim: str, values: list[str], lang: str) -> dict[str, str]:
     if dim == "region":
         return {v: region_label(v, lang) for v in values}
-    prefix = {"segment": "seg", "touchpoint": "tp"}[dim]
+    prefix = {"segment": "seg.", "touchpoint": "tp."}[dim]
     return {v: _value_label(prefix, v, lang) for v in values}
 
 
@@ -128,7 +128,7 @@ def comments_section(page: rep.ReputationPage, ctx: PageContext, scores: tuple[i
         for row in frame.iter_rows(named=True):
             meta = " · ".join([
                 fmt_date(row["responded_at"].date(), lang), t("rep.score", lang, score=row["score"]),
-                _value_label("tp", row["touchpoint"], lang) if row["touchpoint"] else "",
+                _value_label("tp.", row["touchpoint"], lang) if row["touchpoint"] else "",
                 region_label(row["region"], lang) if row["region"] else "",
             ])
             with st.container(border=True):
@@ -150,7 +150,7 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
         _plot(charts.sentiment_by_period(page.reviews_by_period, names=names, y_title=t("rep.reviews.axis", lang)))
     with right:
         st.markdown(f"**{t('rep.reviews.by_source', lang)}**")
-        sources = {v: _value_label("src", v, lang) for v in page.reviews_by_source["source"].unique().to_list()}
+        sources = {v: _value_label("src.", v, lang) for v in page.reviews_by_source["source"].unique().to_list()}
         _plot(charts.sentiment_by_source(page.reviews_by_source, names=names, sources=sources,
                                          x_title=t("rep.reviews.axis", lang)))
     src = page.sentiment_sources
@@ -204,7 +204,7 @@ def latest_reviews(frame: pl.DataFrame, lang: str) -> None:
     st.markdown(f"**{t('rep.latest_reviews', lang)}**")
     with st.container(height=380):
         for row in frame.iter_rows(named=True):
-            parts = [fmt_date(row["created_at"].date(), lang), _value_label("src", row["source"], lang)]
+            parts = [fmt_date(row["created_at"].date(), lang), _value_label("src.", row["source"], lang)]
             if row["rating"] is not None:
                 parts.append("★" * int(row["rating"]))
             parts.append(t(f"rep.sentiment.{row['sentiment']}", lang).lower()
@@ -266,7 +266,7 @@ def complaints_section(page: rep.ReputationPage, ctx: PageContext) -> None:
         st.caption(t("rep.complaints.after_note", lang))
     left, _ = st.columns([2, 1], gap="medium")
     with left:
-        names = {v: _value_label("topic", v, lang) for v in page.topics["topic"].drop_nulls().to_list()}
+        names = {v: _value_label("topic.", v, lang) for v in page.topics["topic"].drop_nulls().to_list()}
         topics = page.topics.with_columns(pl.col("topic").replace(names), pl.col("within_standard_share") * 100)
         table(
             topics, hide_index=True, width="stretch",

@@ -21,6 +21,7 @@ from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics
 from metrics import retention as rm
 from metrics import retention_value as rv
+from metrics.rules import acquisition_channel_ids
 from metrics.scenarios import new_customer_value
 
 # widget keys and the page's URL parameter
@@ -67,11 +68,6 @@ class ClvModel:
     error: str | None = None
 
 
-def acquisition_channels(channels: pl.DataFrame) -> list[str]:
-    """Channels whose spend buys customers: the sales pillar's paid and owned channels."""
-    return channels.filter((pl.col("pillar") == "sales") & (pl.col("kind") != "earned"))["channel_id"].to_list()
-
-
 def _orders(ctx: PageContext) -> pl.DataFrame:
     return ctx.load("orders", columns=ORDER_COLUMNS, whole_history=True)
 
@@ -79,7 +75,7 @@ def _orders(ctx: PageContext) -> pl.DataFrame:
 def _acquisition_spend(ctx: PageContext, as_of: dt.date, months: int) -> float:
     spend = ctx.load("spend", columns=("day", "channel_id", "amount"), whole_history=True)
     since = rm.months_before(as_of, months)
-    return float(spend.filter(pl.col("channel_id").is_in(acquisition_channels(ctx.channels))
+    return float(spend.filter(pl.col("channel_id").is_in(acquisition_channel_ids(ctx.channels))
                               & (pl.col("day") > since) & (pl.col("day") <= as_of))["amount"].sum())
 
 

@@ -64,7 +64,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'На данных: вектор Шепли каждого канала в той же марковской цепи — средний прирост конверсий по всем '
         'порядкам добавления каналов; точно, по всем сочетаниям каналов.',
     ),
-    'sales.kpis': ('Results', 'Результаты'),
     'sales.payback.value': ('{n} mo', '{n} мес.'),
     'sales.payback.beyond': ('> {n} mo', '> {n} мес.'),
     'sales.payback.none': ('No CAC: no acquisition spend or no new customers.', 'Нет CAC: нет затрат на привлечение или новых клиентов.'),
@@ -141,7 +140,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     'sales.attribution.y': ('New customers credited', 'Приписано новых клиентов'),
     'sales.attribution.models': ('How the models work', 'Как работают модели'),
-    'sales.attribution.table': ('Credit by model, new customers', 'Заслуга по моделям, новые клиенты'),
     'sales.touches': ('Touches and days to a sale', 'Касаний и дней до продажи'),
     'sales.touches.caption': (
         'New customers of the period, whole tracked journey up to the first order.',
@@ -163,6 +161,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'sales.axis.margin': ('Revenue and gross profit, {currency}', 'Выручка и валовая прибыль, {currency}'),
     'sales.axis.spend': ('Acquisition spend, {currency}', 'Затраты на привлечение, {currency}'),
     'sales.axis.per_customer': ('Per customer, {currency}', 'На клиента, {currency}'),
-    'sales.no_data': ('No sales data in this period. Choose a longer period or clear the filters.',
-                      'Нет данных о продажах за период. Выберите более длинный период или сбросьте фильтры.'),
 }

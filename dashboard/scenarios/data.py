@@ -176,10 +176,6 @@ def parse_weeks(text: str) -> int | None:
     return int(text) if text.isdigit() and int(text) in WEEK_CHOICES else None
 
 
-def parse_choice(choices) -> Any:
-    return lambda text: text if text in choices else None
-
-
 def inputs_from_payload(payload: dict[str, Any], data: ScenarioData) -> Inputs | None:
     """A saved payload back into inputs; None when it does not fit the current data or is damaged."""
     channels = data.model.spend_channels()
