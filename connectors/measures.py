@@ -44,7 +44,7 @@ class Measure:
 
     ``expr(table, params)`` gives the SQL expression aggregated (``None`` with ``count``
     counts rows); ``where(table, params)`` restricts the rows it counts (a filtered
-    measure such as promoters = answers with score >= 9). ``params`` names the
+    measure such as the promoters among the answers). ``params`` names the
     view's values the expressions need (bound parameters).
     """
 
