@@ -147,15 +147,11 @@ class SparkStore:
     # Store interface ---------------------------------------------------------
     def exists(self) -> bool:
         with self._guard():
-            return bool(self.session().catalog.tableExists("meta", self.database))
+            return bool(self.session().catalog.tableExists(f"{self.database}.meta"))
 
     def ensure_schema(self) -> None:
         """Create the database and every missing table (empty); record the schema version."""
-        spark = self.session()
-        if self.database != "default":
-            self._run(f"CREATE DATABASE IF NOT EXISTS {ssql.quote(self.database)}")
-            with self._guard():
-                spark.catalog.setCurrentDatabase(self.database)
+        self._use_database()
         present = self._views()
         missing = [t.name for t in schema.metadata.sorted_tables if t.name not in present and t.name != "meta"]
         with self._writing() as w:
@@ -190,10 +186,7 @@ class SparkStore:
         """Every table rebuilt from these frames (tables not given become empty)."""
         _dependency_order(frames)  # unknown names are refused before anything is written
         previous = int(self.data_version()) if self.exists() else 0
-        if self.database != "default":
-            self._run(f"CREATE DATABASE IF NOT EXISTS {ssql.quote(self.database)}")
-            with self._guard():
-                self.session().catalog.setCurrentDatabase(self.database)
+        self._use_database()
         with self._writing() as w:
             w.new_versions({t.name: frames.get(t.name) for t in schema.metadata.sorted_tables if t.name != "meta"})
             w.set_meta({"schema_version": SCHEMA_VERSION, **(meta or {}), "data_version": str(previous + 1)})
@@ -210,6 +203,13 @@ class SparkStore:
         return counts
 
     # versions ---------------------------------------------------------------
+    def _use_database(self) -> None:
+        """Create the URL's database when missing and make it the session's current one."""
+        if self.database != "default":
+            self._run(f"CREATE DATABASE IF NOT EXISTS {ssql.quote(self.database)}")
+            with self._guard():
+                self.session().catalog.setCurrentDatabase(self.database)
+
     def _tables(self) -> list[str]:
         with self._guard():
             rows = self.session().sql(f"SHOW TABLES IN {ssql.quote(self.database)}").collect()

@@ -209,14 +209,10 @@ def create_table_sql(table: sa.Table, name: str) -> str:
     CHECK constraints on parquet tables, so none is declared: the store checks
     required columns itself before it writes.
     """
-    cols = ", ".join(f"{_quote(c.name)} {spark_type(c.type)}" for c in table.columns)
-    return f"CREATE TABLE {_quote(name)} ({cols}) USING parquet"
-
-
-def _quote(identifier: str) -> str:
-    return exp.to_identifier(identifier, quoted=True).sql(dialect="spark")
+    cols = ", ".join(f"{quote(c.name)} {spark_type(c.type)}" for c in table.columns)
+    return f"CREATE TABLE {quote(name)} ({cols}) USING parquet"
 
 
 def quote(identifier: str) -> str:
-    """A Spark SQL identifier, quoted."""
-    return _quote(identifier)
+    """A Spark SQL identifier, quoted (the app's table names, their versions and a checked database name)."""
+    return exp.to_identifier(identifier, quoted=True).sql(dialect="spark")
