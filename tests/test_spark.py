@@ -18,6 +18,7 @@ from polars.testing import assert_frame_equal
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from connectors import journeys, schema
+from connectors.cohorts import read_cohort_margin
 from connectors import spark_sql as ssql
 from connectors.read import Filters, activity_bounds, aggregate_fact, read_fact, regions, select_fact, table_stats
 from connectors.spark import SparkStore, parse_url
@@ -146,6 +147,9 @@ AGGREGATES = {
                                                                "mean": ("mean", "score"),
                                                                "lowest": ("min", "score")}, ["region"], "quarter"),
     "customers by channel": ("customers", SEARCH_SOCIAL, {"n": ("count", None)}, ["acquisition_channel_id"], None),
+    "leads by day": ("leads", SEARCH_SOCIAL, {"n": ("count", "lead_id")}, [], "day"),
+    "reviews by year": ("reviews", Filters(), {"stars": ("mean", "rating"), "last": ("max", "created_at")}, [],
+                        "year"),
 }
 
 
@@ -174,6 +178,15 @@ def test_first_touches_and_bounds_match_duckdb(spark_store, small_store) -> None
                        journeys.read_conversion_touches(small_store, MOSCOW_H1))
     assert activity_bounds(spark_store) == activity_bounds(small_store)
     assert regions(spark_store) == regions(small_store)
+
+
+@pytest.mark.spark
+def test_cohort_margins_match_duckdb(spark_store, small_store) -> None:
+    got = read_cohort_margin(spark_store, MOSCOW_H1, data_end=dt.date(2026, 10, 31))
+    want = read_cohort_margin(small_store, MOSCOW_H1, data_end=dt.date(2026, 10, 31))
+    assert got[0].height > 10
+    for g, w in zip(got, want, strict=True):
+        assert_frame_equal(g, w)
 
 
 @pytest.mark.spark
