@@ -486,6 +486,10 @@ def open_store(url: str | None, *, default_path: str | Path) -> DuckDBStore | SQ
         return DuckDBStore(default_path)
     if url.startswith("duckdb:///"):
         return DuckDBStore(url.removeprefix("duckdb:///"))
+    if url.startswith("sc://"):  # Spark Connect: connectors/spark.py
+        from connectors.spark import SparkStore
+
+        return SparkStore(url)  # type: ignore[return-value]
     return SQLAlchemyStore(url)
 
 

@@ -103,3 +103,31 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     require_chromium()
     with app_server(tmp_path_factory.mktemp("browser-data"), DASHBOARD_WARM_UP="1") as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def spark_server():
+    """A throwaway Spark cluster (master, two workers, Spark Connect server), stopped at the end of the session."""
+    from tests import spark
+
+    if spark.java() is None:
+        pytest.fail("Spark tests need Java: apt-get install -y openjdk-17-jre-headless")
+    cluster = spark.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_store(spark_server, small_store):
+    """The small demo company loaded into Spark the way the README does (python -m connectors.demo --url sc://...)."""
+    import subprocess
+    import sys
+
+    from connectors.spark import SparkStore
+
+    run = subprocess.run([sys.executable, "-m", "connectors.demo", "--url", spark_server.url, "--scale", "small",
+                          "--seed", "42"], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    store = SparkStore(spark_server.url)
+    yield store
+    store.close()

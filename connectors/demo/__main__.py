@@ -3,6 +3,7 @@
     python -m connectors.demo --scale small --seed 42              # into the default DuckDB file
     python -m connectors.demo --scale large --db data/large.duckdb
     python -m connectors.demo --url postgresql://user@host/db      # any SQLAlchemy URL
+    python -m connectors.demo --url sc://localhost:15002           # Spark, through Spark Connect
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default=settings.demo_scale)
     parser.add_argument("--seed", type=int, default=settings.demo_seed)
     parser.add_argument("--db", help="DuckDB file to write (default: the app's embedded store)")
-    parser.add_argument("--url", help="SQLAlchemy URL to write instead of a DuckDB file")
+    parser.add_argument("--url", help="database to write instead of a DuckDB file: a SQLAlchemy URL, "
+                        "or sc://host:port[/;database=name] for Spark Connect")
     args = parser.parse_args(argv)
 
     if args.url:
