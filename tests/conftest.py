@@ -5,9 +5,10 @@ Every test lands in a lane by what it uses, so a new test file needs no marker o
 - ``browser``: uses the ``browser`` or ``server`` fixture (headless Chromium and a running app);
 - ``postgres``: uses the throwaway PostgreSQL server (``pg_server``, also through ``pg_store``);
 - ``app``: runs the app in Streamlit's ``AppTest`` (uses ``app_env``, or its module imports ``AppTest``);
-- ``slow``: its module starts other processes (``subprocess``: fresh interpreters, the command line), or the
-  test is listed in ``SLOW`` (long reference computations);
-- ``fast``: everything else — unit, property, SQL and ground-truth tests, in this process.
+- ``slow``: its module starts other processes (``subprocess``: fresh interpreters, the command line), it uses a
+  fixture listed in ``HEAVY_FIXTURES`` (a model or all journeys of the whole demo), or it is listed in ``SLOW`` (long
+  computations);
+- ``fast``: everything else — unit, property and SQL tests, in this process.
 
 ``pytest -m fast`` is the quick lane; plain ``pytest`` runs every lane.
 """
@@ -27,10 +28,15 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DASHBOARD_WARM_UP", "0")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
-# Single tests that run long reference computations (node id -> why), kept out of the fast lane.
+# Single tests that run long computations (node id -> why), kept out of the fast lane.
 SLOW: dict[str, str] = {
-    "tests/test_attribution.py::test_markov_equals_a_long_simulation_within_one_percent":
-        "a Monte Carlo simulation of a million journeys",
+    "tests/test_import.py::test_every_template_imports_into_the_demo_and_reimports_as_nothing":
+        "every template imported twice into its own copy of the demo",
+}
+# Fixtures that compute over the whole demo (name -> what): the tests using them are ground-truth and reference checks.
+HEAVY_FIXTURES: dict[str, str] = {
+    "demo_fit": "response curves fitted to the demo with 40 bootstrap refits (tests/test_response.py)",
+    "demo_paths": "every journey of the demo built in SQL (tests/test_attribution.py)",
 }
 LANES = ("browser", "postgres", "app", "slow")
 
@@ -46,7 +52,7 @@ def lane_of(item: pytest.Item) -> set[str]:
         lanes.add("postgres")
     if "app_env" in fixtures or "AppTest" in module:
         lanes.add("app")
-    if "subprocess" in module or item.nodeid.split("[")[0] in SLOW:
+    if "subprocess" in module or fixtures & HEAVY_FIXTURES.keys() or item.nodeid.split("[")[0] in SLOW:
         lanes.add("slow")
     return lanes
 

@@ -1,11 +1,11 @@
-"""The test lanes of tests/conftest.py: every test named as slow exists, and the lanes are registered markers."""
+"""The test lanes of tests/conftest.py: the tests and fixtures it names exist; every lane is a registered marker."""
 
 from __future__ import annotations
 
 import configparser
 import re
 
-from tests.conftest import LANES, ROOT, SLOW
+from tests.conftest import HEAVY_FIXTURES, LANES, ROOT, SLOW
 
 
 def test_every_test_named_slow_exists() -> None:
@@ -13,6 +13,13 @@ def test_every_test_named_slow_exists() -> None:
         path, _, name = node.partition("::")
         source = (ROOT / path).read_text(encoding="utf-8")
         assert re.search(rf"^def {re.escape(name)}\(", source, re.MULTILINE), f"{node} is not a test any more"
+
+
+def test_every_heavy_fixture_exists() -> None:
+    for name, what in HEAVY_FIXTURES.items():
+        path = re.search(r"\((tests/\w+\.py)\)", what).group(1)
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert re.search(rf"^@pytest\.fixture.*\ndef {name}\(", source, re.MULTILINE), f"{name} is not in {path}"
 
 
 def test_every_lane_is_a_registered_marker() -> None:
