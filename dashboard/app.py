@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from connectors.store import StoreError
-from dashboard import state
+from dashboard import registry, state
 from dashboard.components import app_css, show_link_notice
 from dashboard.context import PageContext, base_context, build_context, ensure_data, settings
 from dashboard.filters import ViewState
@@ -26,17 +26,6 @@ from dashboard.warmup import warm_up_once
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 ROUTED = "routed_run"
-
-# (file, message key of the navigation label, icon, url path)
-PAGES = (
-    ("pages/overview.py", "page.overview", ":material/dashboard:", ""),
-    ("pages/sales.py", "page.sales", ":material/shopping_cart:", "sales"),
-    ("pages/reputation.py", "page.reputation", ":material/star:", "reputation"),
-    ("pages/communication.py", "page.communication", ":material/forum:", "communication"),
-    ("pages/retention.py", "nav.retention", ":material/savings:", "retention"),
-    ("pages/scenarios.py", "nav.scenarios", ":material/tune:", "scenarios"),
-    ("pages/data.py", "page.data", ":material/database:", "data"),
-)
 
 
 def run() -> None:
@@ -61,8 +50,8 @@ def run() -> None:
     state.read_url_once(default, channels=channels["channel_id"].to_list(), regions=regions)
     lang = state.lang(default.lang)
     pages = [
-        st.Page(path, title=t(title, lang), icon=icon, url_path=url or None, default=not url)
-        for path, title, icon, url in PAGES
+        st.Page(p.file, title=t(p.title, lang), icon=p.icon, url_path=p.url_path or None, default=p.default)
+        for p in registry.PAGES
     ]
     page = st.navigation(pages, position="top")
     view = render_sidebar(default=default, channels=channels, regions=regions, bounds=bounds)

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard import registry
 from dashboard.filters import (
     GLOBAL_PARAMS, P_CHANNELS, P_COMPARE, P_FROM, P_LANG, P_PERIOD, P_REGIONS, P_TO, ViewState, parse_query,
     to_query,
@@ -32,21 +33,10 @@ URL_PROBLEMS = "url_problems"
 URL_FIRST_VIEW = "url_first_view"
 CONTEXT = "page_context"
 
-# Page-level URL parameters, declared here so a shared link's parameters are known
-# before the page runs (anything else in a link is reported as unusable).
-PAGE_PARAMS: dict[str, tuple[str, ...]] = {
-    "overview": (),
-    "sales": ("model", "lookback", "grain"),
-    "reputation": ("grain", "score"),
-    "communication": ("er", "grain"),
-    "retention": ("delta",),
-    "scenarios": ("scenario", "budget", "weeks", "objective", "horizon", "compare_ids"),
-    "data": (),
-}
-
-
 def all_page_params() -> set[str]:
-    return {p for params in PAGE_PARAMS.values() for p in params}
+    """The page-level URL parameters, declared in the page registry so a shared link's parameters are known
+    before the page runs (anything else in a link is reported as unusable)."""
+    return registry.all_page_params()
 
 
 def _query_dict() -> dict[str, list[str]]:
@@ -119,9 +109,8 @@ def lang(default: str = "en") -> str:
     return st.session_state.get(LANG, default)
 
 
-
 __all__ = [
-    "PERIOD", "DATES", "COMPARE", "CHANNELS", "REGIONS", "LANG", "PAGE_PARAMS", "read_url_once", "current_view",
+    "PERIOD", "DATES", "COMPARE", "CHANNELS", "REGIONS", "LANG", "all_page_params", "read_url_once", "current_view",
     "write_url", "url_problems", "lang", "P_CHANNELS", "P_COMPARE", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
 ]
 
@@ -132,7 +121,8 @@ def page_param(param: str, widget_key: str, *, parse, default) -> None:
     Only when the widget has no state yet (first view of the page in this session),
     so the user's later changes win. ``parse(text)`` returns the value, or ``None``
     when the text is unusable: then the parameter is dropped from the link and a
-    notice says so. ``param`` must be declared in ``PAGE_PARAMS``.
+    notice says so. ``param`` must be declared among the page's ``params`` in
+    ``dashboard/registry.py``.
     """
     from dashboard.components import show_link_notice
 

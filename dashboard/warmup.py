@@ -3,9 +3,10 @@
 On large data the first computation of a page can take seconds (journeys for
 attribution, the customer model, the response-curve fit). After a start or an
 import, the server computes the default view of the heavy pages in a background
-thread, the Overview first, so the director opening a link rarely waits. Requests
-that arrive meanwhile simply compute what they need themselves. A setting turns it
-off (the tests do, to stay deterministic).
+thread, in menu order (the Overview first), so the director opening a link rarely
+waits: each page that needs it names its ``warm_up(ctx)`` in ``dashboard/registry.py``.
+Requests that arrive meanwhile simply compute what they need themselves. A setting
+turns it off (the tests do, to stay deterministic).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import threading
 import time
 
+from dashboard import registry
 from dashboard.context import Store, build_context, store_id
 from dashboard.filters import Bounds, ViewState
 
@@ -35,22 +37,14 @@ def warm_up_once(store: Store, version: str, view: ViewState, channels, campaign
 
 
 def _warm(ctx) -> None:
-    from dashboard.retention import data as retention
-    from dashboard.sales import data as sales
-    from dashboard.scenarios import data as scenarios
-    from dashboard.overview.data import pillar_summaries, retention_headline
-
-    steps = (
-        ("overview", lambda: (pillar_summaries(ctx), retention_headline(ctx))),
-        ("sales", lambda: sales.sales_results(ctx, sales.DEFAULT_MODEL, ctx.settings.lookback_days, "week")),
-        ("retention", lambda: (retention.customer_model(ctx), retention.clv_model(ctx))),
-        ("scenarios", lambda: scenarios.scenario_data(ctx)),
-    )
-    for name, step in steps:
+    """Each registered page's warm-up, in menu order (the Overview first)."""
+    for page in registry.PAGES:
+        if page.warm_up is None:
+            continue
         started = time.perf_counter()
         try:
-            step()
+            page.warm_up_function()(ctx)
         except Exception:  # a bug: log it; the page will raise it visibly when opened
-            log.exception("warming the %s page failed", name)
+            log.exception("warming the %s page failed", page.key)
             continue
-        log.info("warmed the %s page in %.1fs", name, time.perf_counter() - started)
+        log.info("warmed the %s page in %.1fs", page.key, time.perf_counter() - started)

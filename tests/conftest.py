@@ -1,4 +1,17 @@
-"""Shared fixtures: one small demo company per test session, built into a temporary DuckDB file."""
+"""Shared fixtures (one small demo company per test session, built into a temporary DuckDB file) and the test lanes.
+
+Every test lands in a lane by what it uses, so a new test file needs no marker of its own:
+
+- ``browser``: uses the ``browser`` or ``server`` fixture (headless Chromium and a running app);
+- ``postgres``: uses the throwaway PostgreSQL server (``pg_server``, also through ``pg_store``);
+- ``app``: runs the app in Streamlit's ``AppTest`` (uses ``app_env``, or its module imports ``AppTest``);
+- ``slow``: its module starts other processes (``subprocess``: fresh interpreters, the command line), it uses a
+  fixture listed in ``HEAVY_FIXTURES`` (a model or all journeys of the whole demo), or it is listed in ``SLOW`` (long
+  computations);
+- ``fast``: everything else — unit, property and SQL tests, in this process.
+
+``pytest -m fast`` is the quick lane; plain ``pytest`` runs every lane.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +27,46 @@ ROOT = Path(__file__).resolve().parents[1]
 # In-process app runs (AppTest) compute on demand only; the browser tests' server turns warming on.
 os.environ.setdefault("DASHBOARD_WARM_UP", "0")
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# Single tests that run long computations (node id -> why), kept out of the fast lane.
+SLOW: dict[str, str] = {
+    "tests/test_import.py::test_every_template_imports_into_the_demo_and_reimports_as_nothing":
+        "every template imported twice into its own copy of the demo",
+}
+# Fixtures that compute over the whole demo (name -> what): the tests using them are ground-truth and reference checks.
+HEAVY_FIXTURES: dict[str, str] = {
+    "demo_fit": "response curves fitted to the demo with 40 bootstrap refits (tests/test_response.py)",
+    "demo_paths": "every journey of the demo built in SQL (tests/test_attribution.py)",
+}
+LANES = ("browser", "postgres", "spark", "app", "slow")
+
+
+def lane_of(item: pytest.Item) -> set[str]:
+    """The lanes a collected test belongs to (see the module docstring)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    module = vars(item.module) if getattr(item, "module", None) is not None else {}
+    lanes = {m.name for m in item.iter_markers() if m.name in LANES}
+    if fixtures & {"browser", "server"}:
+        lanes.add("browser")
+    if "pg_server" in fixtures:
+        lanes.add("postgres")
+    if "spark_server" in fixtures:
+        lanes.add("spark")
+    if "app_env" in fixtures or "AppTest" in module:
+        lanes.add("app")
+    if "subprocess" in module or fixtures & HEAVY_FIXTURES.keys() or item.nodeid.split("[")[0] in SLOW:
+        lanes.add("slow")
+    return lanes
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects on the markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        lanes = lane_of(item)
+        for lane in sorted(lanes):
+            item.add_marker(lane)
+        if not lanes:
+            item.add_marker("fast")
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,9 @@ import time
 
 import pytest
 
+from dashboard.i18n import t
+from dashboard.registry import PAGES
 from tests.browser_support import Watch, metric_values, open_page
-
-PAGES = {"": "What do I get from this?", "sales": "Sales", "reputation": "Reputation",
-         "communication": "Communication", "retention": "Retention & profit", "scenarios": "Budget scenarios",
-         "data": "Data"}
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +40,13 @@ def test_first_start_builds_the_demo_and_shows_real_numbers(server, browser, art
     context.close()
 
 
-@pytest.mark.parametrize("path", list(PAGES))
-def test_every_page_renders_without_errors(server, browser, artifacts, path: str) -> None:
+@pytest.mark.parametrize("registered", PAGES, ids=[p.key for p in PAGES])
+def test_every_page_renders_without_errors(server, browser, artifacts, registered) -> None:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page, watch = open_page(context, f"{server['base']}/{path}")
-    page.screenshot(path=str(artifacts / f"page-{path or 'overview'}.png"), full_page=True)
+    page, watch = open_page(context, f"{server['base']}/{registered.url_path}")
+    page.screenshot(path=str(artifacts / f"page-{registered.key}.png"), full_page=True)
     assert not page.locator('[data-testid="stException"]').count(), "an exception box is shown"
-    assert page.locator("h1").first.inner_text().strip() == PAGES[path]
+    assert page.locator("h1").first.inner_text().strip() == t(registered.heading, "en")
     assert not watch.errors(), watch.errors()
     context.close()
 

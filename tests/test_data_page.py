@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import fmt_number
 from tests.conftest import ROOT
 from tests.importing import YANDEX_CP1251, copy_store, snapshot
-from tests.test_app import CONTRIBUTION, expected_overview, metrics_by_label
+from tests.overview_expected import Scope
+from tests.test_app import assert_spend_lines, label, metrics_by_label
 from tests.test_import import bad_spend_file
 
 
@@ -84,7 +85,7 @@ def test_wizard_imports_a_good_file_and_pages_show_it_without_restart(private_ap
     for k, v in link.items():
         overview.query_params[k] = v
     overview.run()
-    spend_before = [d for label, _, d in metrics_by_label(overview) if label == CONTRIBUTION["en"]]
+    spend_before = [d for shown, _, d in metrics_by_label(overview) if shown == label("contribution", "en")]
 
     at = data_page()
     rows_before = shown_rows(at, "spend")
@@ -107,10 +108,9 @@ def test_wizard_imports_a_good_file_and_pages_show_it_without_restart(private_ap
     assert history["file_name"].to_list() == ["direct_october.csv"]
 
     overview.run()  # the same session reruns: the new data version reaches the cached loaders
-    spend_after = [d for label, _, d in metrics_by_label(overview) if label == CONTRIBUTION["en"]]
-    want = expected_overview(store, dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 8, 31),
-                             dt.date(2026, 9, 30), channels=("search_ads",))
-    assert spend_after == want["spend"] and spend_after != spend_before
+    spend_after = [d for shown, _, d in metrics_by_label(overview) if shown == label("contribution", "en")]
+    assert_spend_lines(spend_after, store, Scope(dt.date(2026, 10, 1), dt.date(2026, 10, 31), ("search_ads",)), "en")
+    assert spend_after != spend_before
 
 
 def test_wizard_stops_a_bad_file_with_every_problem_and_writes_nothing(private_app) -> None:

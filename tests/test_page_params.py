@@ -1,7 +1,9 @@
-"""Page-level URL parameters: seeded once from the link, written back, bad values reported."""
+"""Page-level URL parameters: seeded once from the link, written back, bad values reported; every parameter the
+registry declares is read by its page."""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -43,3 +45,33 @@ def test_bad_values_fall_back_with_a_notice() -> None:
     assert len(at.warning) == 2
     assert "<img" not in at.warning[0].value
     assert "model" not in at.query_params and "lookback" not in at.query_params
+
+
+# --- every registered parameter is read by its page ----------------------------------------------------------------
+
+UNUSABLE = "<b>x</b>"
+
+
+def _links() -> list:
+    """One link per page with an unusable value for each of its parameters; a saved-scenario id is tried on its
+    own, as it replaces the loose scenario parameters."""
+    from dashboard.registry import PAGES
+
+    out = []
+    for page in PAGES:
+        groups = [tuple(p for p in page.params if p != "scenario")] + ([("scenario",)] if "scenario" in page.params
+                                                                        else [])
+        out += [pytest.param(page, params, id=f"{page.key}-{'-'.join(params)}") for params in groups if params]
+    return out
+
+
+@pytest.mark.parametrize(("registered", "params"), _links())
+def test_every_registered_parameter_is_read_by_its_page(app_env, registered, params) -> None:
+    """A parameter the page reads is dropped from the link when unusable; one it never reads would stay there."""
+    from tests.test_app import run_app
+
+    at = run_app({p: UNUSABLE for p in params}, page=registered.file)
+    assert not at.exception, at.exception
+    left = [p for p in params if p in at.query_params]
+    assert not left, f"{registered.key} never reads {left} from the link"
+    assert at.warning or at.error, "an unusable link value is reported"

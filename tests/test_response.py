@@ -209,7 +209,6 @@ def test_demo_channel_kinds_and_warnings(demo_fit) -> None:
     curves = summary.filter(pl.col("kind") == "curve")
     assert (curves["theta_lo"] <= curves["theta"]).all() and (curves["theta"] <= curves["theta_hi"]).all()
     assert summary.filter(pl.col("kind") == "baseline")["theta"].null_count() == 1
-    assert model.seconds < 60  # generous: the benchmark measures it properly
 
 
 def test_the_baseline_recovers_the_demo_trend(demo_fit, small_demo) -> None:

@@ -30,7 +30,7 @@ from metrics.word_of_mouth import (
     referral_share, referral_share_by_period, referrals_by_nps_class, referred_customer_value,
 )
 
-# widget keys and their URL parameters (declared in dashboard.state.PAGE_PARAMS["communication"])
+# widget keys and their URL parameters (declared in dashboard/registry.py, the "communication" page)
 ER_KEY = "comm_er"
 GRAIN_KEY = "comm_grain"
 P_ER = "er"

@@ -94,3 +94,9 @@ def retention_headline(ctx: PageContext) -> RetentionHeadline | None:
     from dashboard.overview import contribution
 
     return contribution.retention_headline(ctx, retention.value_model(ctx))
+
+
+def warm_up(ctx: PageContext) -> None:
+    """The default view's numbers into the caches (see ``dashboard/warmup.py``)."""
+    pillar_summaries(ctx)
+    retention_headline(ctx)

@@ -21,7 +21,7 @@ from metrics.reviews import (
 )
 from metrics.sentiment import SentimentClassifier, default_classifier
 
-# widget keys and their link parameters (declared in dashboard/state.py::PAGE_PARAMS["reputation"])
+# widget keys and their link parameters (declared in dashboard/registry.py, the "reputation" page)
 GRAIN_KEY = "rep_grain"
 SCORE_KEY = "rep_score"
 GRAINS = ("auto", "week", "month", "quarter")

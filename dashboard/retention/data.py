@@ -231,3 +231,8 @@ def segment_csv(ctx: PageContext, model: CustomerModel, clv: ClvModel, status: s
         rows = rows.join(clv.predictions.select("customer_id", "probability_alive", "clv"), on="customer_id",
                          how="left")
     return csv_bytes(rows.sort("customer_id"), header_lines=filter_lines(ctx, status))
+
+
+def warm_up(ctx: PageContext) -> None:
+    """The customer model and the CLV fits into the caches (see ``dashboard/warmup.py``)."""
+    clv_model(ctx)  # builds the customer model first

@@ -215,3 +215,8 @@ def sales_results(ctx: PageContext, model: str, lookback: int, grain: str) -> Sa
         untracked=paths.untracked,
         new_customers_tracked=paths.new_customers - paths.untracked,
     )
+
+
+def warm_up(ctx: PageContext) -> None:
+    """The default view's numbers into the caches (see ``dashboard/warmup.py``)."""
+    sales_results(ctx, DEFAULT_MODEL, ctx.settings.lookback_days, "week")

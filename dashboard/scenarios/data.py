@@ -66,7 +66,7 @@ SAVE_AUTHOR = "scn_save_author"
 SAVE_NOTE = "scn_save_note"
 TABS = "scn_tabs"  # the open tab stays open when a button reruns the page
 
-# URL parameters (declared in dashboard.state.PAGE_PARAMS["scenarios"])
+# URL parameters (declared in dashboard/registry.py, the "scenarios" page)
 P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE = (
     "scenario", "budget", "weeks", "objective", "horizon", "compare_ids")
 
@@ -379,3 +379,8 @@ def _truth_curves(_store, sid: str, version: str) -> dict | None:
 def demo_truth_curves(ctx: PageContext) -> dict | None:
     """The demo company's recorded curve parameters, when the data is the demo (else None)."""
     return _truth_curves(ctx.store, store_id(ctx.store), ctx.version)
+
+
+def warm_up(ctx: PageContext) -> None:
+    """The fitted response curves into the cache (see ``dashboard/warmup.py``)."""
+    scenario_data(ctx)
