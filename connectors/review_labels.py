@@ -92,9 +92,9 @@ class LabelStatus:
     unlabelled: int
     by_classifier: tuple[tuple[str, int], ...]
 
-    def current_for(self, classifier: SentimentClassifier) -> bool:
-        """True when every review has a label and every label from text is ``classifier``'s."""
-        return not self.unlabelled and all(name == classifier.name for name, _ in self.by_classifier)
+    def current_for(self, classifier_name: str) -> bool:
+        """True when every review has a label and every label from text is the named classifier's."""
+        return not self.unlabelled and all(name == classifier_name for name, _ in self.by_classifier)
 
 
 def label_status(store: Store) -> LabelStatus:
@@ -170,7 +170,7 @@ def upgrade(store: Store, classifier: SentimentClassifier | None = None) -> int:
         return 0
     classifier = classifier or default_classifier()
     statements, _ = _statements(store, classifier, fresh=True)
-    add = [sa.DDL(f"ALTER TABLE reviews ADD COLUMN {name} VARCHAR") for name in LABEL_COLUMNS]
+    add = [sa.text(f"ALTER TABLE reviews ADD COLUMN {name} VARCHAR") for name in LABEL_COLUMNS]  # names from code
     try:
         counts = store.execute([*add, *statements])
     except StoreError:
