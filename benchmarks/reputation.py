@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
 
     with labelled(args.db) as store:
         rows = truth_of(store)["rows"]
-        print(f"Large demo: {rows['nps_responses']:,} NPS answers, {rows['reviews']:,} reviews, "
+        print(f"Demo ({truth_of(store)['scale']}): {rows['nps_responses']:,} NPS answers, {rows['reviews']:,} reviews, "
               f"{rows['complaints']:,} complaints")
         version, channels, campaigns, regions, bounds = app_data.base_context(store)
         print(f"\n{'view':16s} {'page rows':>10s} {'queries':>8s} {'column rows':>12s} {'cold':>9s} {'warm':>9s}")

@@ -166,3 +166,34 @@ def test_the_app_makes_an_older_database_current_on_start(small_store, tmp_path,
     assert review_labels.has_labels(store)
     assert stored(store).equals(stored(small_store))
     assert not any("configured classifier" in i.value for i in at.info)
+
+
+@pytest.fixture
+def pg_reviews(pg_server, small_store):
+    """A PostgreSQL database of its own holding the demo's reviews (the shared one is never written)."""
+    from connectors.store import SQLAlchemyStore
+
+    admin = sa.create_engine(pg_server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(sa.text("DROP DATABASE IF EXISTS review_labels"))
+        con.execute(sa.text("CREATE DATABASE review_labels"))
+    store = SQLAlchemyStore(pg_server.url.rsplit("/", 1)[0] + "/review_labels")
+    store.replace_all({"reviews": read_fact(small_store, "reviews")})
+    yield store
+    store.close()
+    with admin.connect() as con:
+        con.execute(sa.text("DROP DATABASE review_labels WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_databases_are_upgraded_and_relabelled_alike(pg_reviews, small_store) -> None:
+    want = stored(small_store)
+    pg_reviews.execute([sa.text(f"ALTER TABLE reviews DROP COLUMN {name}") for name in LABELS])
+    assert not review_labels.has_labels(pg_reviews)
+    assert review_labels.upgrade(pg_reviews) == want.height
+    assert stored(pg_reviews).equals(want)
+    count = review_labels.relabel(pg_reviews, KeywordClassifier())
+    assert count == want.filter(pl.col("sentiment_from") == "text").height
+    assert stored(pg_reviews).equals(expected(read_fact(pg_reviews, "reviews"), KeywordClassifier()))
+    assert review_labels.relabel(pg_reviews, KeywordClassifier()) == 0

@@ -41,8 +41,10 @@ REVIEWS_SHOWN = 12
 BRAND_MONTHS = 24
 
 NPS_COUNTS = ("answers", "promoters", "detractors")
-REVIEW_COUNTS = ("reviews", "positive_reviews", "neutral_reviews", "negative_reviews")
-RESPONSES = ("reviews", "answered_reviews", "answered_in_time", "median_answer_hours")
+# one query gives a period's review counts by sentiment and how they were answered (the Overview asks the same)
+REVIEWS = ("reviews", "positive_reviews", "neutral_reviews", "negative_reviews", "answered_reviews",
+           "answered_in_time", "median_answer_hours")
+SENTIMENT_COUNTS = {f"{label}_reviews": label for label in ("positive", "neutral", "negative")}
 HANDLING = ("complaints", "resolved", "due", "within_standard", "satisfied", "asked", "median_resolution_hours",
             "median_first_response_hours")
 BACKLOG = ("open_at", "overdue_at", "median_open_hours")
@@ -100,21 +102,33 @@ def nps_of(counts: pl.DataFrame, *, by: Sequence[str] = (), min_answers: int | N
     return nps_from_counts(counts.rename({"answers": "n"}), by=by, min_answers=min_answers)
 
 
-def review_totals_of(counts: pl.DataFrame) -> dict:
-    return review_totals_from_counts(counts.rename({f"{s}_reviews": s for s in ("positive", "neutral", "negative")})
-                                     ).row(0, named=True)
+def reviews_of(ctx: PageContext, *, grain: str | None = None, by: Sequence[str] = (),
+               comparison: bool = False) -> pl.DataFrame:
+    """The :data:`REVIEWS` measures of the view (or its comparison period) per period and ``by``."""
+    return ctx.measures("reviews", REVIEWS, grain=grain, by=by, comparison=comparison,
+                        params={"standard_hours": ctx.settings.review_answer_hours})
 
 
-def by_sentiment(counts: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
-    """Long form ``*keys``, ``sentiment``, ``reviews`` (as ``metrics.reviews.review_counts`` returns it)."""
-    out = counts.rename({"resolved_sentiment": "sentiment"}).select(*keys, "sentiment", "reviews")
-    return out.sort([*keys, "sentiment"])
+def review_totals_of(measures: pl.DataFrame) -> dict:
+    counts = measures.select("reviews", *SENTIMENT_COUNTS).rename(SENTIMENT_COUNTS)
+    return review_totals_from_counts(counts).row(0, named=True)
+
+
+def by_sentiment(measures: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Long form ``*keys``, ``sentiment``, ``reviews``: only the combinations that occur, as
+    ``metrics.reviews.review_counts`` returns them."""
+    long = measures.select(*keys, *SENTIMENT_COUNTS).unpivot(
+        on=list(SENTIMENT_COUNTS), index=list(keys), variable_name="sentiment", value_name="reviews")
+    return (long.with_columns(pl.col("sentiment").replace_strict(SENTIMENT_COUNTS)).filter(pl.col("reviews") > 0)
+            .sort([*keys, "sentiment"]))
 
 
 def responses_of(measures: pl.DataFrame) -> pl.DataFrame:
-    return review_response_rates(measures.rename({"reviews": "received", "answered_reviews": "answered",
-                                                  "answered_in_time": "within_standard",
-                                                  "median_answer_hours": "median_response_hours"}))
+    keys = [c for c in measures.columns if c not in REVIEWS]
+    return review_response_rates(measures.select(*keys, "reviews", "answered_reviews", "answered_in_time",
+                                                 "median_answer_hours").rename(
+        {"reviews": "received", "answered_reviews": "answered", "answered_in_time": "within_standard",
+         "median_answer_hours": "median_response_hours"}))
 
 
 # --- the parts that are not measures, cached on the view ----------------------------------------------
@@ -217,8 +231,8 @@ def compute_page(ctx: PageContext, *, grain_choice: str = DEFAULT_GRAIN,
           for dim in DIMENSIONS}
 
     clf, problem = classifier(ctx)
-    answer = {"standard_hours": s.review_answer_hours}
-    totals_prev = review_totals_of(ctx.measures("reviews", REVIEW_COUNTS, comparison=True)) if compare else None
+    reviews_now, reviews_prev = reviews_of(ctx), reviews_of(ctx, comparison=True) if compare else None
+    reviews_by_period = reviews_of(ctx, grain=grain)
     sources = ctx.measures("reviews", ["reviews"], by=["sentiment_from"]).drop_nulls("sentiment_from")
     ratings = rating_distribution_from_counts(ctx.measures("reviews", ["reviews"], by=["rating"]))
 
@@ -235,19 +249,16 @@ def compute_page(ctx: PageContext, *, grain_choice: str = DEFAULT_GRAIN,
         nps_trend=trend,
         nps_by=by,
         comments=comments(ctx, scores),
-        review_totals=review_totals_of(ctx.measures("reviews", REVIEW_COUNTS)),
-        review_totals_previous=totals_prev,
-        reviews_by_period=by_sentiment(ctx.measures("reviews", ["reviews"], grain=grain, by=["resolved_sentiment"]),
-                                       ["period"]),
-        reviews_by_source=by_sentiment(ctx.measures("reviews", ["reviews"], by=["source", "resolved_sentiment"]),
-                                       ["source"]),
+        review_totals=review_totals_of(reviews_now),
+        review_totals_previous=review_totals_of(reviews_prev) if reviews_prev is not None else None,
+        reviews_by_period=by_sentiment(reviews_by_period, ["period"]),
+        reviews_by_source=by_sentiment(reviews_of(ctx, by=["source"]), ["source"]),
         sentiment_sources=dict(zip(sources["sentiment_from"].to_list(), sources["reviews"].to_list())),
         ratings=ratings,
         average_rating=mean_rating(ratings),
-        responses=responses_of(ctx.measures("reviews", RESPONSES, params=answer)).row(0, named=True),
-        responses_previous=(responses_of(ctx.measures("reviews", RESPONSES, comparison=True, params=answer))
-                            .row(0, named=True) if compare else None),
-        responses_by_period=responses_of(ctx.measures("reviews", RESPONSES, grain=grain, params=answer)),
+        responses=responses_of(reviews_now).row(0, named=True),
+        responses_previous=responses_of(reviews_prev).row(0, named=True) if reviews_prev is not None else None,
+        responses_by_period=responses_of(reviews_by_period),
         latest_reviews=latest_reviews(ctx),
         complaints=handling_shares(ctx.measures("complaints", HANDLING, params=handling)).row(0, named=True),
         complaints_previous=(handling_shares(ctx.measures("complaints", HANDLING, comparison=True, params=handling))

@@ -10,7 +10,7 @@ import polars as pl
 
 from dashboard.context import PageContext
 from dashboard.overview.data import Headline
-from dashboard.reputation.data import HANDLING, NPS_COUNTS, REVIEW_COUNTS, nps_of, review_totals_of
+from dashboard.reputation.data import HANDLING, NPS_COUNTS, nps_of, review_totals_of, reviews_of
 from metrics.complaints import handling_shares
 from metrics.periods import full_buckets
 
@@ -29,10 +29,9 @@ def headlines(ctx: PageContext, grain: str) -> list[Headline]:
         n=now["n"], trend=_trend(trend, "nps"), company_wide=True, empty="overview.no_answers",
     )]
 
-    totals = review_totals_of(ctx.measures("reviews", REVIEW_COUNTS))
-    totals_prev = review_totals_of(ctx.measures("reviews", REVIEW_COUNTS, comparison=True)) if ctx.comparison else None
-    counts = full_buckets(ctx.measures("reviews", REVIEW_COUNTS, grain=nps_grain), start=ctx.period[0],
-                          end=ctx.period[1], grain=nps_grain)
+    totals = review_totals_of(reviews_of(ctx))
+    totals_prev = review_totals_of(reviews_of(ctx, comparison=True)) if ctx.comparison else None
+    counts = full_buckets(reviews_of(ctx, grain=nps_grain), start=ctx.period[0], end=ctx.period[1], grain=nps_grain)
     for label in ("positive", "negative"):
         series = counts[f"{label}_reviews"].fill_null(0) if totals[label] else pl.Series([], dtype=pl.Int64)
         out.append(Headline(
