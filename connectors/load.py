@@ -23,6 +23,7 @@ from connectors.imports import (
     PRESETS, FileRejected, FormatOptions, ImportRequest, NewChannel, apply_import, plan_import, report,
 )
 from connectors.imports.rules import IMPORTABLE
+from connectors.review_labels import ClassifierError, load_classifier
 from connectors.store import DuckDBStore, StoreBusy, StoreError
 
 
@@ -92,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
 
     store = DuckDBStore(db, busy_timeout_s=args.wait, on_wait=waiting)
     try:
-        plan = plan_import(store, data, args.file.name, request, max_bytes=max_mb * 2**20)
-    except FileRejected as exc:
+        plan = plan_import(store, data, args.file.name, request, max_bytes=max_mb * 2**20,
+                           classifier=load_classifier(settings.sentiment_classifier))
+    except (FileRejected, ClassifierError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except StoreBusy as exc:

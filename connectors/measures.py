@@ -10,9 +10,10 @@ with the answer (periods × dimensions), not with the data. *Metrics* (NPS from 
 three counts, ROMI from profit and spend, a margin of error) are polars functions in
 ``metrics/`` that take these small frames.
 
-Only additive measures (sum, count, min, max) and exact distinct counts live here, so
-a frame at a fine grain can be summed to a coarser one without going back to the
-database — except ``count_distinct``, which is exact only at the grain it was asked for.
+Most measures are additive (sum, count, min, max), so a frame at a fine grain can be
+summed to a coarser one without going back to the database. Two are not and are exact
+only at the grain they were asked for: ``count_distinct`` and ``median`` (the continuous
+median, ``percentile_cont(0.5)``: the mean of the two middle values of an even count).
 
 Some measures depend on a value the view chooses (the service standard in hours, the
 moment the data ends). Those are passed as ``params`` and bound, never formatted into
@@ -34,7 +35,7 @@ from connectors.read import Filters
 from connectors.store import Store, StoreError
 from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
 
-Agg = Literal["sum", "count", "count_distinct", "min", "max"]
+Agg = Literal["sum", "count", "count_distinct", "min", "max", "median"]
 Expr = Callable[[sa.Table, Mapping[str, Any]], sa.ColumnElement]
 
 
@@ -116,6 +117,69 @@ _MEASURES: tuple[Measure, ...] = (
     Measure("asked", "complaints", "count", where=lambda t, _p: t.c.satisfied.is_not(None),
             description="Complainants asked about satisfaction"),
 )
+# --- reputation: reviews, complaint handling and the complaint backlog -------------------------------
+
+def _label(label: str) -> Expr:
+    return lambda t, _p: t.c.resolved_sentiment == label
+
+
+def _within_hours(later: str, earlier: str) -> Expr:
+    hours = _hours(later, earlier)
+    return lambda t, p: sa.and_(t.c[later].is_not(None),
+                                hours(t) <= sa.bindparam("standard_hours", float(p["standard_hours"]), sa.Float))
+
+
+def _median_hours(later: str, earlier: str) -> Expr:
+    hours = _hours(later, earlier)
+    return lambda t, _p: sa.cast(hours(t), sa.Double)
+
+
+def _open_at(t: sa.Table, p: Mapping[str, Any]) -> sa.ColumnElement[bool]:
+    at = sa.bindparam("at", p["at"], sa.DateTime)
+    return sa.and_(t.c.opened_at <= at, sa.or_(t.c.resolved_at.is_(None), t.c.resolved_at > at))
+
+
+def _overdue_at(t: sa.Table, p: Mapping[str, Any]) -> sa.ColumnElement[bool]:
+    # open for longer than the standard at `at`  <=>  opened before at - standard
+    before = p["at"] - dt.timedelta(hours=float(p["standard_hours"]))
+    return sa.and_(_open_at(t, p), t.c.opened_at < sa.bindparam("open_before", before, sa.DateTime))
+
+
+def _open_hours(t: sa.Table, p: Mapping[str, Any]) -> sa.ColumnElement:
+    at = sa.cast(sa.bindparam("at", p["at"], sa.DateTime), sa.DateTime)
+    return sa.cast(sa.extract("epoch", at - t.c.opened_at) / 3600.0, sa.Double)
+
+
+_REPUTATION: tuple[Measure, ...] = (
+    Measure("reviews", "reviews", "count", description="Public reviews"),
+    *(Measure(f"{label}_reviews", "reviews", "count", where=_label(label),
+              description=f"Reviews whose stored sentiment is {label}") for label in schema.SENTIMENTS),
+    Measure("unlabelled_reviews", "reviews", "count", where=lambda t, _p: t.c.resolved_sentiment.is_(None),
+            description="Reviews stored without a sentiment label (written by another program)"),
+    Measure("answered_reviews", "reviews", "count", where=lambda t, _p: t.c.answered_at.is_not(None),
+            description="Reviews the company answered"),
+    Measure("answered_in_time", "reviews", "count", where=_within_hours("answered_at", "created_at"),
+            params=("standard_hours",), description="Reviews answered within the standard"),
+    Measure("median_answer_hours", "reviews", "median", _median_hours("answered_at", "created_at"),
+            description="Median hours from a review to its answer (answered reviews)"),
+    Measure("median_resolution_hours", "complaints", "median", lambda t, _p: sa.cast(_resolution(t), sa.Double),
+            where=_resolved, params=("as_of",),
+            description="Median hours from opening to resolution (complaints resolved by the end of the data)"),
+    Measure("median_first_response_hours", "complaints", "median", _median_hours("first_response_at", "opened_at"),
+            description="Median hours from opening a complaint to the first response"),
+    Measure("closed", "complaints", "count", where=lambda t, _p: t.c.resolved_at.is_not(None),
+            description="Complaints with a resolution, whenever it came"),
+    Measure("closed_within_standard", "complaints", "count", where=_within_hours("resolved_at", "opened_at"),
+            params=("standard_hours",), description="Complaints resolved within the standard, whenever"),
+    Measure("open_at", "complaints", "count", where=_open_at, params=("at",),
+            description="Complaints open at a moment: opened by then and not resolved by then"),
+    Measure("overdue_at", "complaints", "count", where=_overdue_at, params=("at", "standard_hours"),
+            description="Complaints open at a moment for longer than the standard"),
+    Measure("median_open_hours", "complaints", "median", _open_hours, where=_open_at, params=("at",),
+            description="Median hours the complaints open at a moment have been open"),
+)
+_MEASURES = _MEASURES + _REPUTATION
+
 MEASURES: dict[str, Measure] = {m.name: m for m in _MEASURES}
 if len(MEASURES) != len(_MEASURES):
     raise ValueError("a measure name is declared twice")
@@ -135,6 +199,8 @@ def _aggregate(m: Measure, table: sa.Table, params: Mapping[str, Any]) -> sa.Col
         value = sa.case((cond, value))
     if m.agg == "count_distinct":
         return sa.func.count(sa.distinct(value))
+    if m.agg == "median":
+        return sa.func.percentile_cont(0.5).within_group(value)
     if m.agg == "sum":  # as a double everywhere (PostgreSQL would return NUMERIC for sums of integers)
         return sa.cast(sa.func.sum(value), sa.Double)
     return {"min": sa.func.min, "max": sa.func.max}[m.agg](value)
@@ -180,6 +246,8 @@ def measure_frame(store: Store, family: str, names: Sequence[str], filters: Filt
             casts.append(pl.col(n).cast(pl.Int64).fill_null(0))
         elif agg == "sum":
             casts.append(pl.col(n).cast(pl.Float64).fill_null(0.0))
+        elif agg == "median":
+            casts.append(pl.col(n).cast(pl.Float64))
     if grain is not None:
         casts.append(pl.col("period").cast(pl.Date))
     casts += [pl.col(b).cast(types.get(b, pl.String)) for b in by]

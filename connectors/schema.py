@@ -137,6 +137,11 @@ reviews = sa.Table(
     sa.Column("region", sa.String),
     sa.Column("customer_id", sa.BigInteger),
     sa.Column("answered_at", sa.DateTime),
+    # the review's sentiment, resolved when it is written (connectors/review_labels.py): from the rating,
+    # else as the source gives it, else from the text by the classifier named in `classifier`
+    sa.Column("resolved_sentiment", sa.String),
+    sa.Column("sentiment_from", sa.String),  # rating | source | text
+    sa.Column("classifier", sa.String),  # the text classifier's name, for labels from text
     sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="ck_review_rating"),
 )
 

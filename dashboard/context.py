@@ -60,6 +60,7 @@ def ensure_data() -> Store:
     s = settings()
     st_ = store()
     if st_.exists():
+        _review_labels(st_, store_id(st_))
         return st_
     if not st_.can_build_demo:
         raise StoreError(
@@ -82,6 +83,18 @@ def ensure_data() -> Store:
             load_demo(st_, s.demo_scale, s.demo_seed, progress=progress)
             status.update(label=t("build.done", lang), state="complete", expanded=False)
     return st_
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _review_labels(_store: Store, sid: str) -> int:
+    """A database written before review sentiment was stored gets its label columns, once per process."""
+    from connectors import review_labels
+
+    try:
+        classifier = review_labels.load_classifier(settings().sentiment_classifier)
+    except review_labels.ClassifierError:
+        classifier = None  # the built-in one; the Reputation page reports the setting
+    return review_labels.upgrade(_store, classifier)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -42,7 +42,6 @@ def complaint_handling(complaints: pl.DataFrame, *, standard_hours: float, as_of
     aggs = [
         pl.len().cast(pl.Int64).alias("complaints"),
         resolved.sum().cast(pl.Int64).alias("resolved"),
-        (~resolved).sum().cast(pl.Int64).alias("open"),
         RESOLUTION_HOURS.filter(resolved).median().alias("median_resolution_hours"),
         FIRST_RESPONSE_HOURS.median().alias("median_first_response_hours"),
         (resolved | overdue).sum().cast(pl.Int64).alias("due"),
@@ -51,10 +50,25 @@ def complaint_handling(complaints: pl.DataFrame, *, standard_hours: float, as_of
         pl.col("satisfied").is_not_null().sum().cast(pl.Int64).alias("asked"),
     ]
     grouped = lf.group_by(keys).agg(aggs).sort(keys) if keys else lf.select(aggs)
-    return grouped.with_columns(
+    return handling_shares(grouped.collect())
+
+
+def handling_shares(measures: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``open`` = complaints − resolved (count), ``within_standard_share`` = within_standard / due
+    and ``satisfaction`` = satisfied / asked (ratios; null when the denominator is 0) to the measures
+    ``complaints``, ``resolved``, ``due``, ``within_standard``, ``satisfied``, ``asked`` (counts) and
+    ``median_resolution_hours``, ``median_first_response_hours`` (hours), as :func:`complaint_handling`
+    returns them; other columns (a period, a dimension) are kept first."""
+    return measures.with_columns(
+        open=(pl.col("complaints") - pl.col("resolved")).cast(pl.Int64),
         within_standard_share=pl.when(pl.col("due") > 0).then(pl.col("within_standard") / pl.col("due")),
         satisfaction=pl.when(pl.col("asked") > 0).then(pl.col("satisfied") / pl.col("asked")),
-    ).collect()
+    ).select(*[c for c in measures.columns if c not in _HANDLING], *_HANDLING, "within_standard_share",
+             "satisfaction")
+
+
+_HANDLING = ("complaints", "resolved", "open", "median_resolution_hours", "median_first_response_hours", "due",
+             "within_standard", "satisfied", "asked")
 
 
 def open_backlog(complaints: pl.DataFrame, *, at: dt.datetime, standard_hours: float) -> pl.DataFrame:
@@ -77,24 +91,28 @@ def open_backlog(complaints: pl.DataFrame, *, at: dt.datetime, standard_hours: f
     )
 
 
-def complaint_topics(complaints: pl.DataFrame, *, standard_hours: float) -> pl.DataFrame:
-    """Per ``topic``: ``complaints`` (count) and ``within_standard_share`` of the resolved
-    ones (ratio), most frequent first."""
-    resolved = pl.col("resolved_at").is_not_null()
+def topic_shares(counts: pl.DataFrame) -> pl.DataFrame:
+    """Per ``topic``: ``complaints`` (count) and ``within_standard_share`` = closed_within_standard / closed
+    (ratio of the complaints with a resolution, whenever it came; null when none), most frequent first,
+    from counts ``topic``, ``complaints``, ``closed``, ``closed_within_standard``."""
     return (
-        complaints.lazy()
-        .group_by("topic")
-        .agg(
-            pl.len().cast(pl.Int64).alias("complaints"),
-            resolved_within_standard(standard_hours).sum().alias("_within"),
-            resolved.sum().alias("_resolved"),
-        )
-        .with_columns(within_standard_share=pl.when(pl.col("_resolved") > 0)
-                      .then(pl.col("_within") / pl.col("_resolved")))
-        .drop("_within", "_resolved")
+        counts.lazy()
+        .with_columns(within_standard_share=pl.when(pl.col("closed") > 0)
+                      .then(pl.col("closed_within_standard") / pl.col("closed")))
+        .select("topic", pl.col("complaints").cast(pl.Int64), "within_standard_share")
         .sort(["complaints", "topic"], descending=[True, False])
         .collect()
     )
+
+
+def complaint_topics(complaints: pl.DataFrame, *, standard_hours: float) -> pl.DataFrame:
+    """:func:`topic_shares` of complaints counted in polars."""
+    resolved = pl.col("resolved_at").is_not_null()
+    return topic_shares(complaints.group_by("topic").agg(
+        pl.len().alias("complaints"),
+        resolved.sum().alias("closed"),
+        ((RESOLUTION_HOURS <= standard_hours) & resolved).sum().alias("closed_within_standard"),
+    ))
 
 
 register(

@@ -13,45 +13,65 @@ import polars as pl
 
 from metrics.complaints import resolved_within_standard
 from metrics.periods import GRAIN_EVERY
-from metrics.rules import is_detractor, is_passive, is_promoter
+from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
 from metrics.specs import MetricSpec, register
 
 Z95 = 1.959963984540054
 
 
-def nps(responses: pl.DataFrame, *, by: Sequence[str] = (), score_col: str = "score",
-        min_answers: int | None = None) -> pl.DataFrame:
-    """NPS per group.
+def nps_from_counts(counts: pl.DataFrame, *, by: Sequence[str] = (), min_answers: int | None = None) -> pl.DataFrame:
+    """NPS per group from its counts.
 
-    Input: one row per answer with an integer ``score`` 0..10.
-    Returns ``*by``, ``n``, ``promoters``, ``passives``, ``detractors`` (counts),
-    ``nps`` (points, −100..100) and ``margin_of_error`` (points, 95%:
-    1.96·sqrt((p₊ + p₋ − (p₊ − p₋)²)/n)·100). Without ``by`` there is always one row;
-    with no answers its n is 0 and nps / margin are null. With ``min_answers``, a
-    Boolean ``few_answers`` (n < min_answers) flags groups to read with care — they are
-    flagged, not hidden.
+    Input: ``*by``, ``n`` (answers), ``promoters`` (scores of ``PROMOTER_MIN`` or more) and
+    ``detractors`` (``DETRACTOR_MAX`` or less), one row per group. Returns ``*by``, ``n``,
+    ``promoters``, ``passives``, ``detractors`` (counts), ``nps`` (points, −100..100) and
+    ``margin_of_error`` (points, 95%: 1.96·sqrt((p₊ + p₋ − (p₊ − p₋)²)/n)·100), sorted by
+    ``by``; a group with n = 0 has null nps and margin. With ``min_answers``, a Boolean
+    ``few_answers`` (n < min_answers) flags groups to read with care — they are flagged, not hidden.
     """
-    score = pl.col(score_col)
-    counts = [
-        pl.len().cast(pl.Int64).alias("n"),
-        is_promoter(score).sum().cast(pl.Int64).alias("promoters"),
-        is_passive(score).sum().cast(pl.Int64).alias("passives"),
-        is_detractor(score).sum().cast(pl.Int64).alias("detractors"),
-    ]
-    lf = responses.lazy()
-    grouped = lf.group_by(list(by)).agg(counts).sort(list(by)) if by else lf.select(counts)
+    keys = list(by)
     p_pro = pl.col("promoters") / pl.col("n")
     p_det = pl.col("detractors") / pl.col("n")
     has = pl.col("n") > 0
-    out = grouped.with_columns(
+    out = counts.lazy().select(
+        *keys,
+        pl.col("n", "promoters").cast(pl.Int64),
+        (pl.col("n") - pl.col("promoters") - pl.col("detractors")).cast(pl.Int64).alias("passives"),
+        pl.col("detractors").cast(pl.Int64),
+    ).with_columns(
         nps=pl.when(has).then((p_pro - p_det) * 100.0),
         margin_of_error=pl.when(has).then(
             Z95 * ((p_pro + p_det - (p_pro - p_det) ** 2) / pl.col("n")).sqrt() * 100.0
         ),
     )
+    if keys:
+        out = out.sort(keys)
     if min_answers is not None:
         out = out.with_columns(few_answers=pl.col("n") < min_answers)
     return out.collect()
+
+
+def answer_counts(score: pl.Expr) -> list[pl.Expr]:
+    """The counts :func:`nps_from_counts` takes, as aggregations of one answer per row
+    (the SQL measures ``answers``, ``promoters``, ``detractors`` count the same)."""
+    return [
+        pl.len().cast(pl.Int64).alias("n"),
+        (score >= PROMOTER_MIN).sum().cast(pl.Int64).alias("promoters"),
+        (score <= DETRACTOR_MAX).sum().cast(pl.Int64).alias("detractors"),
+    ]
+
+
+def nps(responses: pl.DataFrame, *, by: Sequence[str] = (), score_col: str = "score",
+        min_answers: int | None = None) -> pl.DataFrame:
+    """:func:`nps_from_counts` of answers counted in polars.
+
+    Input: one row per answer with an integer ``score`` 0..10. Without ``by`` there is
+    always one row; with no answers its n is 0 and nps / margin are null.
+    """
+    counts = answer_counts(pl.col(score_col))
+    lf = responses.lazy()
+    grouped = lf.group_by(list(by)).agg(counts) if by else lf.select(counts)
+    return nps_from_counts(grouped.collect(), by=by, min_answers=min_answers)
 
 
 def nps_by_period(responses: pl.DataFrame, *, grain: str = "month", time_col: str = "responded_at",
@@ -112,21 +132,39 @@ def nps_change(current: pl.DataFrame, previous: pl.DataFrame, *, by: Sequence[st
     return out.sort(keys) if keys else out
 
 
-def latest_comments(responses: pl.DataFrame, *, scores: tuple[int, int] = (0, 10), limit: int = 50,
-                    time_col: str = "responded_at") -> pl.DataFrame:
-    """The newest answers that carry a comment, with a score in [low, high].
+BLANK = " \t\r\n"  # characters a comment may consist of and still be empty
 
-    Returns the input columns, newest first, at most ``limit`` rows. Comments are text
-    from customers: show them as text.
+
+def latest_comments(responses: pl.DataFrame, *, scores: tuple[int, int] = (0, 10), limit: int = 50,
+                    time_col: str = "responded_at", id_col: str = "response_id") -> pl.DataFrame:
+    """The newest answers that carry a comment (not only :data:`BLANK`), with a score in [low, high].
+
+    Returns the input columns, newest first (the higher ``id_col`` first among answers
+    given at the same moment), at most ``limit`` rows. Comments are text from customers:
+    show them as text.
     """
     low, high = scores
+    order = [time_col, *([id_col] if id_col in responses.columns else [])]
     return (
         responses.lazy()
-        .filter(pl.col("comment").is_not_null() & (pl.col("comment").str.strip_chars() != "")
+        .filter(pl.col("comment").is_not_null() & (pl.col("comment").str.strip_chars(BLANK) != "")
                 & pl.col("score").is_between(low, high))
-        .sort(time_col, descending=True)
+        .sort(order, descending=True)
         .head(limit)
         .collect()
+    )
+
+
+HANDLING = ("within_standard", "late")
+
+
+def nps_by_handling(counts: pl.DataFrame) -> pl.DataFrame:
+    """NPS after a complaint per ``handling`` (both of :data:`HANDLING`, in that order) from the counts
+    ``handling``, ``n``, ``promoters``, ``detractors`` of the first answers after complaints; a
+    handling with no answer has zero counts. Returns ``handling`` plus the columns of :func:`nps_from_counts`."""
+    out = nps_from_counts(counts, by=["handling"])
+    return pl.DataFrame({"handling": list(HANDLING)}).join(out, on="handling", how="left").with_columns(
+        pl.col("n", "promoters", "passives", "detractors").fill_null(0)
     )
 
 
@@ -139,7 +177,8 @@ def nps_after_complaints(complaints: pl.DataFrame, responses: pl.DataFrame, *, s
     is matched with the customer's first answer in (opened_at, opened_at + within_days].
     ``handling``: ``within_standard`` (resolved within ``standard_hours``), ``late``
     (resolved later, or still open beyond the standard when the customer answered).
-    Returns ``handling`` plus the columns of :func:`nps`.
+    Returns :func:`nps_by_handling` of those answers. (The page counts them in SQL:
+    ``connectors.reputation.nps_after_complaints_counts``.)
     """
     comp = complaints.lazy().select(
         "customer_id", "opened_at",
@@ -156,10 +195,7 @@ def nps_after_complaints(complaints: pl.DataFrame, responses: pl.DataFrame, *, s
         .agg(pl.col("handling").first(), pl.col("score").first())
         .collect()
     )
-    out = nps(first, by=["handling"])
-    return pl.DataFrame({"handling": ["within_standard", "late"]}).join(out, on="handling", how="left").with_columns(
-        pl.col("n", "promoters", "passives", "detractors").fill_null(0)
-    )
+    return nps_by_handling(first.group_by("handling").agg(answer_counts(pl.col("score"))))
 
 
 def wilson_interval(agree: pl.Expr, n: pl.Expr, *, z: float = Z95) -> tuple[pl.Expr, pl.Expr]:

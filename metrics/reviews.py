@@ -11,50 +11,62 @@ from metrics.sentiment import LABELS, SentimentClassifier, classify_texts
 from metrics.specs import MetricSpec, register
 
 SENTIMENT_FROM = ("rating", "source", "text")
+POSITIVE_STARS = 4  # a rating of 4 or 5 stars is positive, 3 neutral
+NEGATIVE_STARS = 2  # 1 or 2 stars is negative
+
+
+def sentiment_of_rating(rating: pl.Expr) -> pl.Expr:
+    """positive / neutral / negative from a star rating (null without one)."""
+    return (
+        pl.when(rating >= POSITIVE_STARS).then(pl.lit("positive"))
+        .when(rating <= NEGATIVE_STARS).then(pl.lit("negative"))
+        .when(rating.is_not_null()).then(pl.lit("neutral"))
+    )
 
 
 def review_sentiment(reviews: pl.DataFrame, *, classifier: SentimentClassifier) -> pl.DataFrame:
-    """Adds ``sentiment`` (positive / neutral / negative) and ``sentiment_from`` to reviews.
+    """Adds ``sentiment`` (positive / neutral / negative) and ``sentiment_from`` to reviews, in their order.
 
-    From the star ``rating`` when there is one (4–5 positive, 3 neutral, 1–2 negative);
-    else from the ``sentiment`` the source provides; else from ``text`` by the classifier
-    (only those rows are classified). ``sentiment_from``: rating / source / text.
+    From the star ``rating`` when there is one (see :func:`sentiment_of_rating`); else from the
+    ``sentiment`` the source provides; else from ``text`` by the classifier (only those rows are
+    classified). ``sentiment_from``: rating / source / text. The demo build and the import store
+    the result with each review (``connectors.review_labels``), so the page counts it in SQL.
     """
-    by_rating = (
-        pl.when(pl.col("rating") >= 4).then(pl.lit("positive"))
-        .when(pl.col("rating") == 3).then(pl.lit("neutral"))
-        .when(pl.col("rating") <= 2).then(pl.lit("negative"))
-    )
     provided = pl.when(pl.col("sentiment").is_in(list(LABELS))).then(pl.col("sentiment"))
     out = reviews.with_columns(
-        pl.coalesce(by_rating, provided).alias("_known"),
+        pl.coalesce(sentiment_of_rating(pl.col("rating")), provided).alias("_known"),
         pl.when(pl.col("rating").is_not_null()).then(pl.lit("rating"))
         .when(provided.is_not_null()).then(pl.lit("source"))
         .otherwise(pl.lit("text")).alias("sentiment_from"),
     )
-    need = out.filter(pl.col("_known").is_null())
-    if need.height:
-        labels = classify_texts(need, classifier)
-        need = need.with_columns(labels.alias("_known"))
-        out = pl.concat([out.filter(pl.col("_known").is_not_null()), need]).sort(
-            "review_id" if "review_id" in out.columns else "created_at")
+    need = out["_known"].is_null()
+    if need.any():
+        labels = classify_texts(out.filter(need), classifier)
+        out = out.with_columns(out["_known"].scatter(need.arg_true(), labels))
     return out.with_columns(pl.col("_known").alias("sentiment")).drop("_known")
 
 
+def review_totals_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``positive_share`` and ``negative_share`` (ratios of all reviews; null when none) to
+    counts ``reviews``, ``positive``, ``neutral``, ``negative``."""
+    has = pl.col("reviews") > 0
+    return counts.with_columns(
+        positive_share=pl.when(has).then(pl.col("positive") / pl.col("reviews")),
+        negative_share=pl.when(has).then(pl.col("negative") / pl.col("reviews")),
+    )
+
+
 def review_totals(reviews: pl.DataFrame) -> pl.DataFrame:
-    """One row: ``reviews``, ``positive``, ``neutral``, ``negative`` (counts) and
-    ``positive_share``, ``negative_share`` (ratios of all reviews; null when none).
+    """One row: ``reviews``, ``positive``, ``neutral``, ``negative`` (counts) and the shares of
+    :func:`review_totals_from_counts`.
 
     Input: reviews with a resolved ``sentiment`` (see :func:`review_sentiment`).
     """
     s = pl.col("sentiment")
-    return reviews.lazy().select(
+    return review_totals_from_counts(reviews.select(
         pl.len().cast(pl.Int64).alias("reviews"),
         *[(s == label).sum().cast(pl.Int64).alias(label) for label in LABELS],
-    ).with_columns(
-        positive_share=pl.when(pl.col("reviews") > 0).then(pl.col("positive") / pl.col("reviews")),
-        negative_share=pl.when(pl.col("reviews") > 0).then(pl.col("negative") / pl.col("reviews")),
-    ).collect()
+    ))
 
 
 def review_counts(reviews: pl.DataFrame, *, grain: str | None = "month", by: Sequence[str] = ("source",),
@@ -75,15 +87,16 @@ def review_counts(reviews: pl.DataFrame, *, grain: str | None = "month", by: Seq
     )
 
 
-def rating_distribution(reviews: pl.DataFrame) -> pl.DataFrame:
-    """Reviews per star rating: ``rating`` 1..5 (all five, zeros included), ``reviews``
-    (count) and ``share`` of rated reviews (null when none). Unrated reviews are left out."""
-    rated = reviews.lazy().filter(pl.col("rating").is_not_null())
-    counts = rated.group_by(pl.col("rating").cast(pl.Int64)).agg(pl.len().cast(pl.Int64).alias("reviews"))
+def rating_distribution_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    """Reviews per star rating: ``rating`` 1..5 (all five, zeros included), ``reviews`` (count)
+    and ``share`` of rated reviews (null when none), from counts ``rating``, ``reviews`` in
+    which unrated reviews (a null rating) may appear and are left out."""
+    rated = counts.lazy().filter(pl.col("rating").is_not_null()).select(
+        pl.col("rating").cast(pl.Int64), pl.col("reviews").cast(pl.Int64))
     stars = pl.LazyFrame({"rating": [1, 2, 3, 4, 5]}, schema={"rating": pl.Int64})
     total = pl.col("reviews").sum()
     return (
-        stars.join(counts, on="rating", how="left")
+        stars.join(rated, on="rating", how="left")
         .with_columns(pl.col("reviews").fill_null(0))
         .with_columns(share=pl.when(total > 0).then(pl.col("reviews") / total))
         .sort("rating")
@@ -91,10 +104,39 @@ def rating_distribution(reviews: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def rating_distribution(reviews: pl.DataFrame) -> pl.DataFrame:
+    """:func:`rating_distribution_from_counts` of reviews counted in polars."""
+    return rating_distribution_from_counts(
+        reviews.group_by("rating").agg(pl.len().cast(pl.Int64).alias("reviews")))
+
+
+def mean_rating(distribution: pl.DataFrame) -> float | None:
+    """Mean star rating (1..5) from :func:`rating_distribution_from_counts`, None when none is rated."""
+    rated = distribution["reviews"].sum()
+    if not rated:
+        return None
+    return float((distribution["rating"] * distribution["reviews"]).sum()) / float(rated)
+
+
 def average_rating(reviews: pl.DataFrame) -> float | None:
     """Mean star rating of rated reviews (1..5), None when none is rated."""
-    value = reviews.select(pl.col("rating").cast(pl.Float64).mean()).item()
-    return None if value is None else float(value)
+    return mean_rating(rating_distribution(reviews))
+
+
+def review_response_rates(measures: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``response_rate`` = answered / received and ``sla_share`` = within_standard / received
+    (ratios; null when nothing received) to ``received``, ``answered``, ``within_standard`` (counts)
+    and ``median_response_hours``, keeping any key columns first."""
+    got = pl.col("received") > 0
+    keys = [c for c in measures.columns if c not in _RESPONSE_MEASURES]
+    return measures.with_columns(
+        response_rate=pl.when(got).then(pl.col("answered") / pl.col("received")),
+        sla_share=pl.when(got).then(pl.col("within_standard") / pl.col("received")),
+    ).select(*keys, "received", "answered", "within_standard", "response_rate", "median_response_hours",
+             "sla_share")
+
+
+_RESPONSE_MEASURES = ("received", "answered", "within_standard", "median_response_hours")
 
 
 def review_responses(reviews: pl.DataFrame, *, standard_hours: float, grain: str | None = None,
@@ -119,12 +161,7 @@ def review_responses(reviews: pl.DataFrame, *, standard_hours: float, grain: str
         hours.median().alias("median_response_hours"),
     ]
     grouped = lf.group_by(keys).agg(aggs).sort(keys) if keys else lf.select(aggs)
-    got = pl.col("received") > 0
-    return grouped.with_columns(
-        response_rate=pl.when(got).then(pl.col("answered") / pl.col("received")),
-        sla_share=pl.when(got).then(pl.col("within_standard") / pl.col("received")),
-    ).select(*keys, "received", "answered", "within_standard", "response_rate", "median_response_hours",
-             "sla_share").collect()
+    return review_response_rates(grouped.collect())
 
 
 register(

@@ -9,6 +9,7 @@ import pytest
 
 from connectors.measures import MEASURES, measure_frame, measure_query
 from connectors.read import Filters, read_fact
+from connectors.schema import SENTIMENTS
 from connectors.store import StoreError
 
 PERIODS = [
@@ -17,6 +18,7 @@ PERIODS = [
     Filters(None, None, channels=("search_ads", "email")),
 ]
 AS_OF = dt.datetime(2026, 1, 1)
+AT = dt.datetime(2025, 10, 15, 12)  # a moment for the complaints open then
 
 
 def _hand(family: str, rows: pl.DataFrame) -> dict[str, float]:
@@ -29,22 +31,37 @@ def _hand(family: str, rows: pl.DataFrame) -> dict[str, float]:
     if family == "nps_responses":
         return {"answers": rows.height, "promoters": int((rows["score"] >= 9).sum()),
                 "detractors": int((rows["score"] <= 6).sum())}
+    if family == "reviews":
+        answer = (rows["answered_at"] - rows["created_at"]).dt.total_seconds() / 3600
+        label = rows["resolved_sentiment"]
+        return {"reviews": rows.height, **{f"{s}_reviews": int((label == s).sum()) for s in SENTIMENTS},
+                "unlabelled_reviews": int(label.is_null().sum()), "answered_reviews": int(answer.is_not_null().sum()),
+                "answered_in_time": int((answer <= 48).fill_null(False).sum()), "median_answer_hours": answer.median()}
     resolved = rows["resolved_at"].is_not_null() & (rows["resolved_at"] <= AS_OF)
     hours = (rows["resolved_at"] - rows["opened_at"]).dt.total_seconds() / 3600
     age = (pl.Series([AS_OF] * rows.height) - rows["opened_at"]).dt.total_seconds() / 3600
+    open_at = (rows["opened_at"] <= AT) & (rows["resolved_at"].is_null() | (rows["resolved_at"] > AT))
+    open_for = (pl.Series([AT] * rows.height) - rows["opened_at"]).dt.total_seconds() / 3600
     return {"complaints": rows.height, "resolved": int(resolved.sum()),
             "due": int((resolved | (~resolved & (age > 48))).sum()),
             "within_standard": int((resolved & (hours <= 48)).fill_null(False).sum()),
             "satisfied": int(rows["satisfied"].fill_null(False).sum()),
-            "asked": int(rows["satisfied"].is_not_null().sum())}
+            "asked": int(rows["satisfied"].is_not_null().sum()),
+            "median_resolution_hours": hours.filter(resolved).median(),
+            "median_first_response_hours": ((rows["first_response_at"] - rows["opened_at"]).dt.total_seconds()
+                                            / 3600).median(),
+            "closed": int(rows["resolved_at"].is_not_null().sum()),
+            "closed_within_standard": int((hours <= 48).fill_null(False).sum()),
+            "open_at": int(open_at.sum()), "overdue_at": int((open_at & (open_for > 48)).sum()),
+            "median_open_hours": open_for.filter(open_at).median()}
 
 
 @pytest.mark.parametrize("filters", PERIODS, ids=["90d", "year-region", "all-channels"])
-@pytest.mark.parametrize("family", ["orders", "spend", "nps_responses", "complaints"])
+@pytest.mark.parametrize("family", ["orders", "spend", "nps_responses", "complaints", "reviews"])
 def test_measures_equal_a_hand_aggregation_of_the_rows(backend, family: str, filters: Filters) -> None:
     names = [m.name for m in MEASURES.values() if m.family == family]
     got = measure_frame(backend, family, names, filters,
-                        params={"as_of": AS_OF, "standard_hours": 48}).row(0, named=True)
+                        params={"as_of": AS_OF, "standard_hours": 48, "at": AT}).row(0, named=True)
     want = _hand(family, read_fact(backend, family, filters))
     assert set(got) == set(want)
     for name, value in want.items():

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from connectors import schema
+from connectors import review_labels, schema
 from connectors.store import DuckDBStore
 from tests.browser_support import Watch, app_server, require_chromium
 
@@ -41,6 +41,7 @@ def hostile_server(small_store: DuckDBStore, tmp_path_factory: pytest.TempPathFa
             response_id=response_id, customer_id=1, responded_at=when, score=10, comment=HOSTILE, language="en",
             touchpoint="store", region="Москва", segment="retail"),
     ])
+    review_labels.relabel(store)  # written by hand, as another program would: label it as an import does
     with app_server(folder) as running:
         yield running["base"]
 

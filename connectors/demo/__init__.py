@@ -29,6 +29,8 @@ from connectors.demo.marketing import (
 from connectors.demo.social import email_sends, social
 from connectors.demo.texts import compose
 from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
+from connectors.review_labels import label as label_reviews
+from metrics.sentiment import default_classifier
 
 Progress = Callable[[float, str], None]
 
@@ -220,6 +222,7 @@ def _voice_tables(company: Company, cal: Calendar, pop, id_map: pl.DataFrame, cu
         _to_datetime(pl.col("answer_t"), start).alias("answered_at"),
     ).select("review_id", "source", "created_at", "rating", "sentiment", "text", "language", "region",
              "customer_id", "answered_at")
+    reviews = label_reviews(reviews, default_classifier())  # stored with each review, as an import does
 
     referred = cust.filter(pl.col("referrer") >= 0).select("customer_id", "first_t", "referrer")
     ref = referred.join(id_map.rename({"customer": "referrer", "customer_id": "referrer_customer_id"}), on="referrer")

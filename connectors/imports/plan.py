@@ -24,7 +24,9 @@ from connectors.imports.files import ROW, FormatOptions, ParsedFile, read_file
 from connectors.imports.mapping import PRESETS, SavedMapping, meta_key, suggest
 from connectors.imports.problems import Problem
 from connectors.imports.rules import IMPORTABLE
+from connectors.review_labels import label as label_reviews
 from connectors.store import Store, StoreError
+from metrics.sentiment import SentimentClassifier, default_classifier
 
 
 class ImportBlocked(StoreError):
@@ -91,8 +93,11 @@ def references(store: Store) -> References:
 
 
 def plan_import(store: Store, data: bytes, file_name: str, request: ImportRequest, *, max_bytes: int,
-                today: dt.date | None = None) -> ImportPlan:
+                today: dt.date | None = None, classifier: SentimentClassifier | None = None) -> ImportPlan:
     """Parse, map and check a file, and count what would change. Writes nothing.
+
+    Reviews get their sentiment label here (``connectors.review_labels``), from ``classifier`` for
+    those that need one from their text (default: the built-in classifier).
 
     Raises :class:`connectors.imports.files.FileRejected` when the file cannot be read at all.
     """
@@ -117,6 +122,8 @@ def plan_import(store: Store, data: bytes, file_name: str, request: ImportReques
             mapping, source = suggest(request.table, parsed.columns, preset), "preset" if preset else "suggested"
     checked = check(parsed, request.table, mapping, constants=constants, refs=references(store),
                     create_channels=request.create_channels, preset=preset, today=today)
+    if request.table == "reviews" and checked.frame.height:
+        checked.frame = label_reviews(checked.frame, classifier or default_classifier())
     plan = ImportPlan(request, parsed, checked, mapping, constants, source)
     if checked.frame.height and _key_present(checked):
         key = list(schema.natural_key(checked.table).columns)
@@ -165,9 +172,10 @@ def apply_import(store: Store, plan: ImportPlan, *, imported_by: str | None = No
 
 
 def import_file(store: Store, data: bytes, file_name: str, request: ImportRequest, *, max_bytes: int,
-                imported_by: str | None = None, source: str = "cli") -> tuple[ImportPlan, ImportResult | None]:
+                imported_by: str | None = None, source: str = "cli",
+                classifier: SentimentClassifier | None = None) -> tuple[ImportPlan, ImportResult | None]:
     """Plan, and write when the plan has no errors."""
-    plan = plan_import(store, data, file_name, request, max_bytes=max_bytes)
+    plan = plan_import(store, data, file_name, request, max_bytes=max_bytes, classifier=classifier)
     if not plan.ok:
         return plan, None
     return plan, apply_import(store, plan, imported_by=imported_by, source=source)

@@ -47,6 +47,8 @@ ORDERED = (
     ("email_sends", "unique_opens", "<=", "delivered"),
     ("email_sends", "unique_clicks", "<=", "delivered"),
 )
+# columns the import computes itself (a file cannot set them): each review's sentiment label
+COMPUTED = {"reviews": ("resolved_sentiment", "sentiment_from", "classifier")}
 # extra columns a file may bring that are not stored as such: spend rows may name their
 # campaign, so campaigns that are not known yet are created with that name
 EXTRA_COLUMNS = {"spend": ("campaign_name",)}
@@ -89,9 +91,12 @@ def _int_bounds(col: sa.Column) -> tuple[int, int] | None:
 
 
 def column_rules(table: str) -> list[ColumnRule]:
-    """Columns of a table in order, then the extra columns its files may bring."""
+    """Columns of a table a file may set, in order (not those the import computes), then the extra
+    columns its files may bring."""
     t = schema.metadata.tables[table]
-    rules = [ColumnRule(c.name, _kind(c), not c.nullable, c.primary_key, _int_bounds(c)) for c in t.columns]
+    computed = COMPUTED.get(table, ())
+    rules = [ColumnRule(c.name, _kind(c), not c.nullable, c.primary_key, _int_bounds(c)) for c in t.columns
+             if c.name not in computed]
     rules += [ColumnRule(name, "text", False) for name in EXTRA_COLUMNS.get(table, ())]
     return rules
 

@@ -23,6 +23,7 @@ from connectors.imports import (
 from connectors.imports.files import ENCODINGS, ROW, SEPARATORS
 from connectors.imports.mapping import SavedMapping, meta_key, suggest, targets
 from connectors.imports.rules import IMPORTABLE, column_rules, derived_columns
+from dashboard.reputation.data import classifier as sentiment_classifier
 from connectors.store import StoreBusy, StoreError
 from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
@@ -344,7 +345,8 @@ def import_wizard(ctx: PageContext) -> None:
              tuple(sorted((k, v.pillar, v.kind) for k, v in create.items())), options)
     if st.button(t("imp.check", lang), key=CHECK, icon=":material/fact_check:"):
         try:
-            plan = plan_import(ctx.store, upload.data, upload.name, request, max_bytes=max_mb * 2**20)
+            plan = plan_import(ctx.store, upload.data, upload.name, request, max_bytes=max_mb * 2**20,
+                               classifier=sentiment_classifier(ctx)[0])
         except FileRejected as exc:
             st.error(t(f"reject.{exc.code}", lang, **_fill(f"reject.{exc.code}", dict(exc.params))),
                      icon=":material/error:")

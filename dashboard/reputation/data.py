@@ -1,29 +1,36 @@
 """The Reputation page's data: controls bound to the link, the sentiment classifier, and every
 number the page shows, computed once per run by :func:`compute_page` (the benchmark times it).
+
+The database does the counting: NPS, reviews and complaints come back as measures at the
+view's grain (:mod:`connectors.measures`), the newest comments and reviews and the NPS after
+complaints from :mod:`connectors.reputation`; the page receives rows that grow with the
+answer (periods × groups), not with the data. Review sentiment is stored with each review
+(:mod:`connectors.review_labels`), so positive and negative reviews are SQL counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
 
-from dashboard.context import PageContext, store_id
-from metrics.complaints import complaint_handling, complaint_topics, open_backlog
-from metrics.reputation import (
-    brand_trust, latest_comments, nps, nps_after_complaints, nps_by_period, nps_change, nps_mix,
-)
-from metrics.reviews import (
-    average_rating, rating_distribution, review_counts, review_responses, review_sentiment, review_totals,
-)
-from metrics.sentiment import SentimentClassifier, default_classifier
+from connectors import reputation as queries
+from connectors import review_labels
+from connectors.read import Filters, read_fact
+from connectors.review_labels import ClassifierError, LabelStatus
+from dashboard.context import PageContext, cached_on_context
+from metrics.complaints import handling_shares, topic_shares
+from metrics.reputation import brand_trust, nps_by_handling, nps_change, nps_from_counts, nps_mix
+from metrics.reviews import mean_rating, rating_distribution_from_counts, review_response_rates, review_totals_from_counts
+from metrics.sentiment import SentimentClassifier
 
 # widget keys and their link parameters (declared in dashboard/registry.py, the "reputation" page)
 GRAIN_KEY = "rep_grain"
 SCORE_KEY = "rep_score"
+RELABEL_KEY = "rep_relabel"  # a button, not in the link
 GRAINS = ("auto", "week", "month", "quarter")
 DEFAULT_GRAIN = "auto"
 DEFAULT_SCORES = (0, 10)
@@ -32,12 +39,15 @@ COMMENTS_SHOWN = 30
 REVIEWS_SHOWN = 12
 BRAND_MONTHS = 24
 
-NPS_COLUMNS = ("response_id", "customer_id", "responded_at", "score", "comment", "language", "touchpoint",
-               "region", "segment")
-REVIEW_COLUMNS = ("review_id", "source", "created_at", "rating", "sentiment", "text", "language", "region",
-                  "answered_at")
-COMPLAINT_COLUMNS = ("complaint_id", "customer_id", "opened_at", "first_response_at", "resolved_at", "satisfied",
-                     "topic")
+NPS_COUNTS = ("answers", "promoters", "detractors")
+# one query gives a period's review counts by sentiment and how they were answered (the Overview asks the same)
+REVIEWS = ("reviews", "positive_reviews", "neutral_reviews", "negative_reviews", "answered_reviews",
+           "answered_in_time", "median_answer_hours")
+SENTIMENT_COUNTS = {f"{label}_reviews": label for label in ("positive", "neutral", "negative")}
+HANDLING = ("complaints", "resolved", "due", "within_standard", "satisfied", "asked", "median_resolution_hours",
+            "median_first_response_hours")
+BACKLOG = ("open_at", "overdue_at", "median_open_hours")
+TOPICS = ("complaints", "closed", "closed_within_standard")
 
 
 def parse_grain(text: str) -> str | None:
@@ -67,23 +77,9 @@ def resolve_grain(choice: str, period: tuple[dt.date, dt.date]) -> str:
     return "month" if days <= 731 else "quarter"
 
 
-class ClassifierError(ValueError):
-    """The configured sentiment classifier cannot be loaded."""
-
-
 @st.cache_resource(show_spinner=False)
 def _classifier(path: str) -> SentimentClassifier:
-    if not path:
-        return default_classifier()
-    module_name, _, attr = path.partition(":")
-    try:
-        target = getattr(importlib.import_module(module_name), attr or "classifier")
-    except (ImportError, AttributeError, ValueError) as exc:
-        raise ClassifierError(f"{path}: {exc}") from None
-    obj = target() if isinstance(target, type) or (callable(target) and not hasattr(target, "classify")) else target
-    if not isinstance(obj, SentimentClassifier):
-        raise ClassifierError(f"{path} has no 'name' and 'classify(texts, languages)'")
-    return obj
+    return review_labels.load_classifier(path)
 
 
 def classifier(ctx: PageContext) -> tuple[SentimentClassifier, str | None]:
@@ -94,21 +90,83 @@ def classifier(ctx: PageContext) -> tuple[SentimentClassifier, str | None]:
         return _classifier(""), str(exc)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _with_sentiment(_reviews: pl.DataFrame, sid: str, version: str, filters: object, classifier_key: str,
-                    _classifier: SentimentClassifier) -> pl.DataFrame:
-    return review_sentiment(_reviews, classifier=_classifier)
-
-
-def reviews(ctx: PageContext, clf: SentimentClassifier, *, comparison: bool = False) -> pl.DataFrame:
-    """The period's reviews with their resolved sentiment (cached per data version and filters)."""
-    frame = ctx.load("reviews", comparison=comparison, columns=REVIEW_COLUMNS)
-    key = f"{ctx.settings.sentiment_classifier}|{clf.name}"
-    return _with_sentiment(frame, store_id(ctx.store), ctx.version, ctx.filters(comparison=comparison), key, clf)
-
-
 def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+
+
+# --- from measures to the page's frames ---------------------------------------------------------------
+
+def nps_of(counts: pl.DataFrame, *, by: Sequence[str] = (), min_answers: int | None = None) -> pl.DataFrame:
+    """:func:`metrics.reputation.nps_from_counts` of the measures ``answers``, ``promoters``, ``detractors``."""
+    return nps_from_counts(counts.rename({"answers": "n"}), by=by, min_answers=min_answers)
+
+
+def reviews_of(ctx: PageContext, *, grain: str | None = None, by: Sequence[str] = (),
+               comparison: bool = False) -> pl.DataFrame:
+    """The :data:`REVIEWS` measures of the view (or its comparison period) per period and ``by``."""
+    return ctx.measures("reviews", REVIEWS, grain=grain, by=by, comparison=comparison,
+                        params={"standard_hours": ctx.settings.review_answer_hours})
+
+
+def review_totals_of(measures: pl.DataFrame) -> dict:
+    counts = measures.select("reviews", *SENTIMENT_COUNTS).rename(SENTIMENT_COUNTS)
+    return review_totals_from_counts(counts).row(0, named=True)
+
+
+def by_sentiment(measures: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Long form ``*keys``, ``sentiment``, ``reviews``: only the combinations that occur, as
+    ``metrics.reviews.review_counts`` returns them."""
+    long = measures.select(*keys, *SENTIMENT_COUNTS).unpivot(
+        on=list(SENTIMENT_COUNTS), index=list(keys), variable_name="sentiment", value_name="reviews")
+    return (long.with_columns(pl.col("sentiment").replace_strict(SENTIMENT_COUNTS)).filter(pl.col("reviews") > 0)
+            .sort([*keys, "sentiment"]))
+
+
+def responses_of(measures: pl.DataFrame) -> pl.DataFrame:
+    keys = [c for c in measures.columns if c not in REVIEWS]
+    return review_response_rates(measures.select(*keys, "reviews", "answered_reviews", "answered_in_time",
+                                                 "median_answer_hours").rename(
+        {"reviews": "received", "answered_reviews": "answered", "answered_in_time": "within_standard",
+         "median_answer_hours": "median_response_hours"}))
+
+
+# --- the parts that are not measures, cached on the view ----------------------------------------------
+
+@cached_on_context(max_entries=32)
+def comments(ctx: PageContext, scores: tuple[int, int]) -> pl.DataFrame:
+    return queries.latest_comments(ctx.store, ctx.filters(), scores=scores, limit=COMMENTS_SHOWN)
+
+
+@cached_on_context(max_entries=16)
+def latest_reviews(ctx: PageContext) -> pl.DataFrame:
+    return queries.latest_reviews(ctx.store, ctx.filters(), limit=REVIEWS_SHOWN)
+
+
+@cached_on_context(max_entries=16)
+def after_complaints(ctx: PageContext) -> pl.DataFrame:
+    counts = queries.nps_after_complaints_counts(ctx.store, ctx.filters(),
+                                                 standard_hours=ctx.settings.complaint_resolution_hours)
+    return nps_by_handling(counts)
+
+
+@cached_on_context(max_entries=16)
+def brand(ctx: PageContext) -> pl.DataFrame:
+    """Brand survey waves of the :data:`BRAND_MONTHS` months up to the end of the period."""
+    end = ctx.period[1]
+    months = end.year * 12 + end.month - 1 - (BRAND_MONTHS - 1)
+    waves = read_fact(ctx.store, "brand_surveys", Filters(dt.date(months // 12, months % 12 + 1, 1), end))
+    return brand_trust(waves)
+
+
+@cached_on_context(max_entries=8)
+def labels(ctx: PageContext) -> LabelStatus:
+    return review_labels.label_status(ctx.store)
+
+
+def relabel_reviews(ctx: PageContext) -> int:
+    """Label the stored reviews again with the configured classifier (one transaction); how many changed."""
+    clf, _ = classifier(ctx)
+    return review_labels.relabel(ctx.store, clf)
 
 
 @dataclass(frozen=True)
@@ -142,38 +200,45 @@ class ReputationPage:
     brand: pl.DataFrame
     classifier_name: str
     classifier_problem: str | None
+    labels: LabelStatus
+
+    @property
+    def labelled_by(self) -> str:
+        """The classifiers whose labels from text the stored reviews carry (the configured one when none)."""
+        return ", ".join(name for name, _ in self.labels.by_classifier) or self.classifier_name
+
+    @property
+    def labels_current(self) -> bool:
+        """Every review labelled, and every label from text by the configured classifier."""
+        return self.labels.current_for(self.classifier_name)
 
 
 def compute_page(ctx: PageContext, *, grain_choice: str = DEFAULT_GRAIN,
                  scores: tuple[int, int] = DEFAULT_SCORES) -> ReputationPage:
     s = ctx.settings
     grain = resolve_grain(grain_choice, ctx.period)
-    end = ctx.period[1]
     data_end = _end_of(ctx.bounds.last)  # outcomes (answers, resolutions) are known up to here
     compare = ctx.comparison is not None
+    few = s.nps_min_answers
 
-    answers = ctx.load("nps_responses", columns=NPS_COLUMNS)
-    now = nps(answers, min_answers=s.nps_min_answers).row(0, named=True)
-    prev_answers = ctx.load("nps_responses", comparison=True, columns=("score",)) if compare else None
-    prev_nps = nps(prev_answers) if prev_answers is not None else None
-    change = nps_change(nps(answers), prev_nps).row(0, named=True) if prev_nps is not None else None
-    trend = nps_mix(nps_by_period(answers, grain=grain, min_answers=s.nps_min_answers))
-    by = {dim: nps(answers, by=[dim], min_answers=s.nps_min_answers) for dim in DIMENSIONS}
+    now = nps_of(ctx.measures("nps_responses", NPS_COUNTS), min_answers=few).row(0, named=True)
+    prev_nps = nps_of(ctx.measures("nps_responses", NPS_COUNTS, comparison=True)) if compare else None
+    change = (nps_change(nps_of(ctx.measures("nps_responses", NPS_COUNTS)), prev_nps).row(0, named=True)
+              if prev_nps is not None else None)
+    trend = nps_mix(nps_of(ctx.measures("nps_responses", NPS_COUNTS, grain=grain), by=["period"], min_answers=few))
+    by = {dim: nps_of(ctx.measures("nps_responses", NPS_COUNTS, by=[dim]), by=[dim], min_answers=few)
+          for dim in DIMENSIONS}
 
     clf, problem = classifier(ctx)
-    revs = reviews(ctx, clf)
-    revs_prev = reviews(ctx, clf, comparison=True) if compare else None
-    resp_cols = ("created_at", "answered_at")
-    sources = revs.group_by("sentiment_from").len()
-    complaints = ctx.load("complaints", columns=COMPLAINT_COLUMNS)
-    complaints_prev = ctx.load("complaints", comparison=True, columns=COMPLAINT_COLUMNS) if compare else None
-    handling = dict(standard_hours=s.complaint_resolution_hours)
-    everything = ctx.load("complaints", whole_history=True, columns=("opened_at", "resolved_at"))
-    history_answers = ctx.load("nps_responses", whole_history=True, columns=("customer_id", "responded_at", "score"))
-    surveys = ctx.load("brand_surveys", whole_history=True)
-    months = end.year * 12 + end.month - 1 - (BRAND_MONTHS - 1)
-    brand_from = dt.date(months // 12, months % 12 + 1, 1)
-    surveys = surveys.filter(pl.col("period").is_between(brand_from, end))
+    reviews_now, reviews_prev = reviews_of(ctx), reviews_of(ctx, comparison=True) if compare else None
+    reviews_by_period = reviews_of(ctx, grain=grain)
+    sources = ctx.measures("reviews", ["reviews"], by=["sentiment_from"]).drop_nulls("sentiment_from")
+    ratings = rating_distribution_from_counts(ctx.measures("reviews", ["reviews"], by=["rating"]))
+
+    handling = {"as_of": data_end, "standard_hours": s.complaint_resolution_hours}
+    backlog = ctx.measures("complaints", BACKLOG, whole_history=True,
+                           params={"at": min(_end_of(ctx.period[1]), data_end),
+                                   "standard_hours": s.complaint_resolution_hours}).row(0, named=True)
 
     return ReputationPage(
         grain=grain,
@@ -182,28 +247,29 @@ def compute_page(ctx: PageContext, *, grain_choice: str = DEFAULT_GRAIN,
         nps_change=change,
         nps_trend=trend,
         nps_by=by,
-        comments=latest_comments(answers, scores=scores, limit=COMMENTS_SHOWN),
-        review_totals=review_totals(revs).row(0, named=True),
-        review_totals_previous=review_totals(revs_prev).row(0, named=True) if revs_prev is not None else None,
-        reviews_by_period=review_counts(revs, grain=grain, by=()),
-        reviews_by_source=review_counts(revs, grain=None, by=("source",)),
-        sentiment_sources=dict(zip(sources["sentiment_from"].to_list(), sources["len"].to_list())),
-        ratings=rating_distribution(revs),
-        average_rating=average_rating(revs),
-        responses=review_responses(revs.select(resp_cols), standard_hours=s.review_answer_hours).row(0, named=True),
-        responses_previous=(review_responses(revs_prev.select(resp_cols), standard_hours=s.review_answer_hours)
-                            .row(0, named=True) if revs_prev is not None else None),
-        responses_by_period=review_responses(revs.select(resp_cols), standard_hours=s.review_answer_hours,
-                                             grain=grain),
-        latest_reviews=revs.sort("created_at", descending=True).head(REVIEWS_SHOWN),
-        complaints=complaint_handling(complaints, as_of=data_end, **handling).row(0, named=True),
-        complaints_previous=(complaint_handling(complaints_prev, as_of=data_end, **handling).row(0, named=True)
-                             if complaints_prev is not None else None),
-        complaints_by_period=complaint_handling(complaints, as_of=data_end, grain=grain, **handling),
-        backlog=open_backlog(everything, at=min(_end_of(end), data_end), **handling).row(0, named=True),
-        nps_after_complaints=nps_after_complaints(complaints, history_answers, **handling),
-        topics=complaint_topics(complaints, **handling),
-        brand=brand_trust(surveys),
+        comments=comments(ctx, scores),
+        review_totals=review_totals_of(reviews_now),
+        review_totals_previous=review_totals_of(reviews_prev) if reviews_prev is not None else None,
+        reviews_by_period=by_sentiment(reviews_by_period, ["period"]),
+        reviews_by_source=by_sentiment(reviews_of(ctx, by=["source"]), ["source"]),
+        sentiment_sources=dict(zip(sources["sentiment_from"].to_list(), sources["reviews"].to_list())),
+        ratings=ratings,
+        average_rating=mean_rating(ratings),
+        responses=responses_of(reviews_now).row(0, named=True),
+        responses_previous=responses_of(reviews_prev).row(0, named=True) if reviews_prev is not None else None,
+        responses_by_period=responses_of(reviews_by_period),
+        latest_reviews=latest_reviews(ctx),
+        complaints=handling_shares(ctx.measures("complaints", HANDLING, params=handling)).row(0, named=True),
+        complaints_previous=(handling_shares(ctx.measures("complaints", HANDLING, comparison=True, params=handling))
+                             .row(0, named=True) if compare else None),
+        complaints_by_period=handling_shares(ctx.measures("complaints", HANDLING, grain=grain, params=handling)),
+        backlog={"open": backlog["open_at"], "overdue": backlog["overdue_at"],
+                 "median_age_hours": backlog["median_open_hours"]},
+        nps_after_complaints=after_complaints(ctx),
+        topics=topic_shares(ctx.measures("complaints", TOPICS, by=["topic"],
+                                         params={"standard_hours": s.complaint_resolution_hours})),
+        brand=brand(ctx),
         classifier_name=clf.name,
         classifier_problem=problem,
+        labels=labels(ctx),
     )

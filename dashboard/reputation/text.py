@@ -64,6 +64,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Тональность — по оценке в звёздах ({rating}), по разметке площадки ({source}) или по тексту, '
         'классификатором «{classifier}» ({text}).',
     ),
+    'rep.labels.stale': (
+        'The stored review sentiment is not all from the configured classifier ({classifier}): {other} reviews '
+        'were labelled from their text by {stored}, and {unlabelled} have no label. The counts above use the '
+        'stored labels.',
+        'Сохранённая тональность отзывов не вся от настроенного классификатора ({classifier}): {other} отзывов '
+        'размечены по тексту классификатором {stored}, у {unlabelled} разметки нет. Числа выше — по сохранённой '
+        'разметке.',
+    ),
+    'rep.labels.relabel': ('Label the reviews again with {classifier}', 'Разметить отзывы заново: {classifier}'),
+    'rep.labels.working': ('Labelling the reviews…', 'Размечаем отзывы…'),
+    'rep.labels.done': ('{n} reviews labelled.', 'Размечено отзывов: {n}.'),
+    'rep.labels.failed': ('The reviews could not be labelled: {message}', 'Не удалось разметить отзывы: {message}'),
     'rep.responses': ('Answers to reviews', 'Ответы на отзывы'),
     'rep.responses.rate': ('Response rate', 'Доля с ответом'),
     'rep.responses.sla': ('Answered within {hours} h', 'С ответом за {hours} ч'),

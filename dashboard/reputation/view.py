@@ -12,6 +12,7 @@ from dashboard.reputation import data as rep
 from dashboard.reputation import charts
 from dashboard.components import delta_text
 from dashboard.components import kpi, metric_help, table
+from connectors.store import StoreError
 from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_date, fmt_number, fmt_pct, fmt_points, t
@@ -156,7 +157,9 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     src = page.sentiment_sources
     st.caption(t("rep.sentiment.from", lang, rating=fmt_number(src.get("rating", 0), lang),
                  source=fmt_number(src.get("source", 0), lang), text=fmt_number(src.get("text", 0), lang),
-                 classifier=page.classifier_name))
+                 classifier=page.labelled_by))
+    if not page.labels_current:
+        labels_notice(page, ctx)
     r, rp = page.responses, page.responses_previous
     cols = st.columns(4)
     with cols[0]:
@@ -196,6 +199,25 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     latest_reviews(page.latest_reviews, lang)
 
 
+def labels_notice(page: rep.ReputationPage, ctx: PageContext) -> None:
+    """The stored labels are not the configured classifier's: say so, and offer to label them again."""
+    lang = ctx.lang
+    other = sum(n for name, n in page.labels.by_classifier if name != page.classifier_name)
+    st.info(t("rep.labels.stale", lang, other=fmt_number(other, lang), stored=page.labelled_by,
+              unlabelled=fmt_number(page.labels.unlabelled, lang), classifier=page.classifier_name),
+            icon=":material/sync_problem:")
+    if st.button(t("rep.labels.relabel", lang, classifier=page.classifier_name), key=rep.RELABEL_KEY,
+                 icon=":material/refresh:"):
+        try:
+            with st.spinner(t("rep.labels.working", lang)):
+                count = rep.relabel_reviews(ctx)
+        except StoreError as exc:
+            st.error(t("rep.labels.failed", lang, message=str(exc)), icon=":material/error:")
+            return
+        st.toast(t("rep.labels.done", lang, n=fmt_number(count, lang)))
+        st.rerun()
+
+
 def _hours(value: float | None, lang: str) -> str:
     return "—" if value is None else f"{fmt_number(value, lang, digits=1)} {'ч' if lang == 'ru' else 'h'}"
 
@@ -207,8 +229,9 @@ def latest_reviews(frame: pl.DataFrame, lang: str) -> None:
             parts = [fmt_date(row["created_at"].date(), lang), _value_label("src.", row["source"], lang)]
             if row["rating"] is not None:
                 parts.append("★" * int(row["rating"]))
-            parts.append(t(f"rep.sentiment.{row['sentiment']}", lang).lower()
-                         + (f" ({t('rep.review.by_text', lang)})" if row["sentiment_from"] == "text" else ""))
+            if row["sentiment"] is not None:
+                parts.append(t(f"rep.sentiment.{row['sentiment']}", lang).lower()
+                             + (f" ({t('rep.review.by_text', lang)})" if row["sentiment_from"] == "text" else ""))
             if row["answered_at"] is not None:
                 hours = (row["answered_at"] - row["created_at"]).total_seconds() / 3600
                 parts.append(t("rep.review.answered", lang, hours=fmt_number(hours, lang, digits=1)))
