@@ -26,7 +26,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from connectors import schema
+from connectors import query_log, schema
 from connectors.read import Filters, where_clauses
 from connectors.store import Store
 
@@ -146,9 +146,12 @@ def read_paths(store: Store, filters: Filters, *, lookback_days: int = 30) -> Jo
     if lookback_days < 1:
         raise ValueError("lookback_days must be at least 1")
     conv_stmt, cust = conversion_paths_query(filters, lookback_days)
-    conv = store.query(conv_stmt)
-    nulls = store.query(null_paths_query(filters, lookback_days))
-    new_customers = int(store.query(sa.select(sa.func.count()).select_from(cust)).item())
+    with query_log.labelled("journeys.converting"):
+        conv = store.query(conv_stmt)
+    with query_log.labelled("journeys.anonymous"):
+        nulls = store.query(null_paths_query(filters, lookback_days))
+    with query_log.labelled("journeys.new_customers"):
+        new_customers = int(store.query(sa.select(sa.func.count()).select_from(cust)).item())
     conv = conv.select(
         pl.col("customer_id").cast(pl.Int64),
         pl.col("ended_at").cast(pl.Datetime("us")),

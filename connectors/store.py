@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateTable
 
-from connectors import schema
+from connectors import query_log, schema
 from connectors.duckdb_file import FileBusy, duckdb_file
 
 log = logging.getLogger(__name__)
@@ -143,11 +143,13 @@ class DuckDBStore:
                 [SCHEMA_VERSION],
             )
 
+    @query_log.recorded
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
         sql, params = compile_statement(stmt, self._dialect)
         with self.reading() as con:
             return con.sql(sql, params=params).pl()
 
+    @query_log.recorded
     def execute_sql(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """Run a literal SQL text with bound parameters (for checks and benchmarks)."""
         with self.reading() as con:
@@ -319,6 +321,7 @@ class SQLAlchemyStore:
                 if conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first() is None:
                     conn.execute(schema.meta.insert().values(key="schema_version", value=SCHEMA_VERSION))
 
+    @query_log.recorded  # execute_sql runs through here
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
         with self._guard():
             fast = _adbc_query(self, stmt)

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 
+from connectors import query_log
 from dashboard.context import Store, build_context, store_id
 from dashboard.filters import Bounds, ViewState
 
@@ -35,6 +36,7 @@ def warm_up_once(store: Store, version: str, view: ViewState, channels, campaign
 
 
 def _warm(ctx) -> None:
+    query_log.begin_view("warm-up")  # this thread's queries
     from dashboard.retention import data as retention
     from dashboard.sales import data as sales
     from dashboard.scenarios import data as scenarios
