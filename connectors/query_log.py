@@ -184,7 +184,7 @@ def _tables(stmt: Any) -> str:
             import sqlalchemy as sa
             from sqlalchemy.sql.util import find_tables
 
-            names = [t.name for t in find_tables(stmt, include_crud=True) if isinstance(t, sa.Table)]
+            names = [t.name for t in find_tables(stmt, include_crud=True) if isinstance(t, sa.TableClause)]
         except Exception:  # a statement SQLAlchemy cannot walk: fall back to its text
             names = []
         if not names:
