@@ -190,3 +190,22 @@ def test_an_app_run_writes_the_page_s_queries_and_the_data_page_lists_them(app_e
     assert any(title.startswith(f"Sales: {len(sales)} queries") for title in titles), titles
     assert any("Every query is also written to" in c.value for c in at.caption)
     query_log.clear()
+
+
+def test_the_summary_command_adds_up_each_page(tiny, log_path, capsys) -> None:
+    from benchmarks.query_log import main, per_page, read_log
+
+    for page, limits in (("a", (2, 3)), ("b", (10,)), ("a", (1,))):
+        with query_log.on_page(page):
+            for n in limits:
+                tiny.query(sa.select(ITEMS).limit(n))
+    tiny.query(sa.select(ITEMS).limit(4))  # outside a page
+    table = per_page(read_log(log_path)).sort("page")
+    assert table.select("page", "views", "queries", "rows", "largest").rows() == [
+        ("(none)", 1, 1, 4, 4), ("a", 2, 3, 6, 3), ("b", 1, 1, 10, 10)]
+    ms = {p: sum(line["ms"] for line in lines(log_path) if (line["page"] or "(none)") == p) for p in "ab"}
+    assert table["ms"].to_list()[1:] == pytest.approx([ms["a"], ms["b"]])
+    assert main([str(log_path), "--labels", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "5 queries" in out and "tests.test_query_log" in out
+    assert main([str(log_path.with_name("nothing.jsonl"))]) == 1
