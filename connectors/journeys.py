@@ -114,27 +114,37 @@ def conversion_paths_query(filters: Filters, lookback_days: int) -> tuple[sa.Sel
 
 
 def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:
+    """Non-converting journeys merged by path: ``path`` (channel ids in time order), ``nulls`` (journeys).
+
+    One pass over the anonymous touches of [period start − window, period end): each
+    journey's end is ``max(ts) over (partition by journey_id)``; a journey counts when
+    its end falls in the period, with its touches of the window before that end. Touches
+    after the period cannot belong to a journey ending in it, so they are not read, except
+    for the ids of journeys still going on after the period (their true end lies later):
+    those are left out by an anti-join. The cost grows with the touches of the period and
+    the window, not with the history (no self-join of the touches).
+    """
     t = schema.touchpoints
+    later = schema.touchpoints.alias("later")
     lo, hi = _bounds(filters)
     window = dt.timedelta(days=lookback_days)
-    where = [t.c.customer_id.is_(None)]
-    if lo is not None:
-        where.append(t.c.ts >= lo - window)
-    anon = sa.select(t.c.journey_id, t.c.ts, t.c.channel_id).where(*where).cte("anon")
-    last = sa.func.max(anon.c.ts)
-    ends = (
-        sa.select(anon.c.journey_id, last.label("ended_at"))
-        .group_by(anon.c.journey_id)
-        .having(sa.and_(sa.true(), *_in_period(last, lo, hi)))
-        .cte("anon_ends")
+    where = [t.c.customer_id.is_(None), *_in_period(t.c.ts, None if lo is None else lo - window, hi)]
+    if hi is not None:
+        where.append(~sa.exists().where(later.c.journey_id == t.c.journey_id, later.c.customer_id.is_(None),
+                                        later.c.ts >= hi))
+    anon = (
+        sa.select(t.c.journey_id, t.c.ts, t.c.channel_id,
+                  sa.func.max(t.c.ts).over(partition_by=t.c.journey_id).label("ended_at"))
+        .where(*where)
+        .cte("anon")
     )
+    kept = [anon.c.ts >= anon.c.ended_at - window, *_in_period(anon.c.ended_at, lo, None)]
     per_journey = (
         sa.select(
             anon.c.journey_id,
             sa.func.array_agg(aggregate_order_by(anon.c.channel_id, anon.c.ts, anon.c.channel_id)).label("path"),
         )
-        .join(ends, anon.c.journey_id == ends.c.journey_id)
-        .where(anon.c.ts >= ends.c.ended_at - window)
+        .where(*kept)
         .group_by(anon.c.journey_id)
         .cte("anon_paths")
     )
