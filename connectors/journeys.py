@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from connectors import query_log, schema
 from connectors.read import Filters, where_clauses
@@ -113,6 +115,30 @@ def conversion_paths_query(filters: Filters, lookback_days: int) -> tuple[sa.Sel
     ), cust
 
 
+class channels_in_order(FunctionElement):
+    """Aggregate: the channels of a group's touches as a list ordered by (ts, channel).
+
+    ``array_agg(channel ORDER BY ts, channel)``. On DuckDB, whose ordered aggregates
+    slow down with millions of groups, an unordered list of (ts, channel) structs,
+    sorted per group afterwards: the same list, about a third less work.
+    """
+
+    inherit_cache = True
+    name = "channels_in_order"
+
+
+@compiles(channels_in_order)
+def _channels_in_order(element: channels_in_order, compiler, **kw) -> str:
+    channel, ts = element.clauses
+    return compiler.process(sa.func.array_agg(aggregate_order_by(channel, ts, channel)), **kw)
+
+
+@compiles(channels_in_order, "duckdb")
+def _channels_in_order_duckdb(element: channels_in_order, compiler, **kw) -> str:
+    channel, ts = (compiler.process(c, **kw) for c in element.clauses)
+    return f"list_transform(list_sort(list(struct_pack(ts := {ts}, c := {channel}))), lambda x: x.c)"
+
+
 def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:
     """Non-converting journeys merged by path: ``path`` (channel ids in time order), ``nulls`` (journeys).
 
@@ -142,7 +168,7 @@ def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:
     per_journey = (
         sa.select(
             anon.c.journey_id,
-            sa.func.array_agg(aggregate_order_by(anon.c.channel_id, anon.c.ts, anon.c.channel_id)).label("path"),
+            channels_in_order(anon.c.channel_id, anon.c.ts).label("path"),
         )
         .where(*kept)
         .group_by(anon.c.journey_id)
