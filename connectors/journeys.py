@@ -25,8 +25,10 @@ from dataclasses import dataclass
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
-from connectors import schema
+from connectors import query_log, schema
 from connectors.read import Filters, where_clauses
 from connectors.store import Store
 
@@ -113,28 +115,62 @@ def conversion_paths_query(filters: Filters, lookback_days: int) -> tuple[sa.Sel
     ), cust
 
 
+class channels_in_order(FunctionElement):
+    """Aggregate: the channels of a group's touches as a list ordered by (ts, channel).
+
+    ``array_agg(channel ORDER BY ts, channel)``. On DuckDB, whose ordered aggregates
+    slow down with millions of groups, an unordered list of (ts, channel) structs,
+    sorted per group afterwards: the same list, about a third less work.
+    """
+
+    inherit_cache = True
+    name = "channels_in_order"
+
+
+@compiles(channels_in_order)
+def _channels_in_order(element: channels_in_order, compiler, **kw) -> str:
+    channel, ts = element.clauses
+    return compiler.process(sa.func.array_agg(aggregate_order_by(channel, ts, channel)), **kw)
+
+
+@compiles(channels_in_order, "duckdb")
+def _channels_in_order_duckdb(element: channels_in_order, compiler, **kw) -> str:
+    channel, ts = (compiler.process(c, **kw) for c in element.clauses)
+    return f"list_transform(list_sort(list(struct_pack(ts := {ts}, c := {channel}))), lambda x: x.c)"
+
+
 def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:
+    """Non-converting journeys merged by path: ``path`` (channel ids in time order), ``nulls`` (journeys).
+
+    One pass over the anonymous touches of [period start − window, period end): each
+    journey's end is ``max(ts) over (partition by journey_id)``; a journey counts when
+    its end falls in the period, with its touches of the window before that end. Touches
+    after the period cannot belong to a journey ending in it, so they are not read, except
+    for the ids of journeys still going on after the period (their true end lies later):
+    those are left out by an anti-join. The cost grows with the touches of the period and
+    the window, not with the history (no self-join of the touches).
+    """
     t = schema.touchpoints
+    later = schema.touchpoints.alias("later")
     lo, hi = _bounds(filters)
     window = dt.timedelta(days=lookback_days)
-    where = [t.c.customer_id.is_(None)]
-    if lo is not None:
-        where.append(t.c.ts >= lo - window)
-    anon = sa.select(t.c.journey_id, t.c.ts, t.c.channel_id).where(*where).cte("anon")
-    last = sa.func.max(anon.c.ts)
-    ends = (
-        sa.select(anon.c.journey_id, last.label("ended_at"))
-        .group_by(anon.c.journey_id)
-        .having(sa.and_(sa.true(), *_in_period(last, lo, hi)))
-        .cte("anon_ends")
+    where = [t.c.customer_id.is_(None), *_in_period(t.c.ts, None if lo is None else lo - window, hi)]
+    if hi is not None:
+        where.append(~sa.exists().where(later.c.journey_id == t.c.journey_id, later.c.customer_id.is_(None),
+                                        later.c.ts >= hi))
+    anon = (
+        sa.select(t.c.journey_id, t.c.ts, t.c.channel_id,
+                  sa.func.max(t.c.ts).over(partition_by=t.c.journey_id).label("ended_at"))
+        .where(*where)
+        .cte("anon")
     )
+    kept = [anon.c.ts >= anon.c.ended_at - window, *_in_period(anon.c.ended_at, lo, None)]
     per_journey = (
         sa.select(
             anon.c.journey_id,
-            sa.func.array_agg(aggregate_order_by(anon.c.channel_id, anon.c.ts, anon.c.channel_id)).label("path"),
+            channels_in_order(anon.c.channel_id, anon.c.ts).label("path"),
         )
-        .join(ends, anon.c.journey_id == ends.c.journey_id)
-        .where(anon.c.ts >= ends.c.ended_at - window)
+        .where(*kept)
         .group_by(anon.c.journey_id)
         .cte("anon_paths")
     )
@@ -146,9 +182,12 @@ def read_paths(store: Store, filters: Filters, *, lookback_days: int = 30) -> Jo
     if lookback_days < 1:
         raise ValueError("lookback_days must be at least 1")
     conv_stmt, cust = conversion_paths_query(filters, lookback_days)
-    conv = store.query(conv_stmt)
-    nulls = store.query(null_paths_query(filters, lookback_days))
-    new_customers = int(store.query(sa.select(sa.func.count()).select_from(cust)).item())
+    with query_log.labelled("journeys.converting"):
+        conv = store.query(conv_stmt)
+    with query_log.labelled("journeys.anonymous"):
+        nulls = store.query(null_paths_query(filters, lookback_days))
+    with query_log.labelled("journeys.new_customers"):
+        new_customers = int(store.query(sa.select(sa.func.count()).select_from(cust)).item())
     conv = conv.select(
         pl.col("customer_id").cast(pl.Int64),
         pl.col("ended_at").cast(pl.Datetime("us")),

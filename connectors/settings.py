@@ -58,6 +58,10 @@ class Settings:
         "", "Review sentiment classifier to use instead of the built-in lexicon: 'package.module:name', where "
         "name is an object (or a class or factory making one) with a 'name' and 'classify(texts, languages)'. "
         "Empty: the built-in offline classifier for Russian and English.")
+    query_log: str = _setting(
+        "", "File to append every database query to, one JSON line each (page, label, engine, rows, ms, bytes, "
+        "ts); moved to FILE.1 at 20 MB. Summarise it with python -m benchmarks.query_log FILE. Empty: the recent "
+        "queries are kept in memory only (shown on the Data page).")
 
     @property
     def duckdb_path(self) -> Path:

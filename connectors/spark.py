@@ -49,7 +49,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlglot import exp
 
-from connectors import schema
+from connectors import query_log, schema
 from connectors import spark_sql as ssql
 from connectors.store import SCHEMA_VERSION, StoreError, _dependency_order, clean_error
 
@@ -160,6 +160,7 @@ class SparkStore:
             if "meta" not in present or "schema_version" not in meta:
                 w.set_meta({"schema_version": SCHEMA_VERSION, **meta})
 
+    @query_log.recorded
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
         text, params = ssql.to_spark(stmt)
         return self._frame(text, params)

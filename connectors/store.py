@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateTable
 
-from connectors import duckdb_bulk, schema
+from connectors import duckdb_bulk, query_log, schema
 from connectors.duckdb_file import FileBusy, duckdb_file
 from connectors.postgres_adbc import adbc_query, adbc_uri, adbc_write
 from connectors.sql import (
@@ -173,6 +173,7 @@ class DuckDBStore:
                 [SCHEMA_VERSION],
             )
 
+    @query_log.recorded
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
         sql, params = compile_statement(stmt, self._dialect)
         with self.reading() as con:
@@ -364,6 +365,7 @@ class SQLAlchemyStore:
                 if conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first() is None:
                     conn.execute(schema.meta.insert().values(key="schema_version", value=SCHEMA_VERSION))
 
+    @query_log.recorded  # execute_sql runs through here
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
         with self._guard():
             fast = adbc_query(self, stmt)

@@ -55,7 +55,8 @@ def run() -> None:
     ]
     page = st.navigation(pages, position="top")
     view = render_sidebar(default=default, channels=channels, regions=regions, bounds=bounds)
-    st.session_state[state.CONTEXT] = build_context(store, view, version, channels, campaigns, regions, bounds)
+    st.session_state[state.CONTEXT] = build_context(store, view, version, channels, campaigns, regions, bounds,
+                                                    page=page.url_path or "overview")
     show_link_notice(state.url_problems(view), view.lang)
     st.session_state[ROUTED] = True
     page.run()

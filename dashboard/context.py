@@ -21,7 +21,7 @@ import polars as pl
 import streamlit as st
 
 from connectors import measures as measures_sql
-from connectors import read
+from connectors import query_log, read
 from connectors.read import Filters
 from connectors.store import Store, StoreError, open_store
 from dashboard.filters import Bounds, ViewState, resolve_comparison, resolve_period
@@ -38,7 +38,9 @@ def settings() -> Settings:
         secrets = dict(st.secrets)
     except Exception:  # no secrets file: environment only
         secrets = {}
-    return Settings.from_env(secrets=secrets)
+    s = Settings.from_env(secrets=secrets)
+    query_log.configure(s.query_log or None)
+    return s
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,6 +60,7 @@ def store_id(st_: Store) -> str:
 def ensure_data() -> Store:
     """The store, with the demo company built into it first if the embedded file is new."""
     s = settings()
+    query_log.end_view()  # a run starts: its queries belong to no page until the page is known
     st_ = store()
     if st_.exists():
         _review_labels(st_, store_id(st_))
@@ -205,7 +208,10 @@ def base_context(st_: Store) -> tuple[str, pl.DataFrame, pl.DataFrame, tuple[str
 
 
 def build_context(st_: Store, view: ViewState, version: str, channels: pl.DataFrame, campaigns: pl.DataFrame,
-                  regions: tuple[str, ...], bounds: Bounds) -> PageContext:
+                  regions: tuple[str, ...], bounds: Bounds, *, page: str | None = None) -> PageContext:
+    """The run's context; with ``page`` (its key, e.g. ``sales``), the run's queries are logged as that page's view."""
+    if page is not None:
+        query_log.begin_view(page)
     return PageContext(
         settings=settings(), store=st_, version=version, view=view, bounds=bounds,
         period=resolve_period(view, bounds), comparison=resolve_comparison(view, bounds),

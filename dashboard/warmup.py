@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 
+from connectors import query_log
 from dashboard import registry
 from dashboard.context import Store, build_context, store_id
 from dashboard.filters import Bounds, ViewState
@@ -38,6 +39,7 @@ def warm_up_once(store: Store, version: str, view: ViewState, channels, campaign
 
 def _warm(ctx) -> None:
     """Each registered page's warm-up, in menu order (the Overview first)."""
+    query_log.begin_view("warm-up")  # this thread's queries
     for page in registry.PAGES:
         if page.warm_up is None:
             continue

@@ -1,9 +1,9 @@
-"""Data — what is loaded, importing files, import history, the connection, templates."""
+"""Data — what is loaded, importing files, import history, the connection, templates, recent queries."""
 
 import streamlit as st
 
 from dashboard.app import context
-from dashboard.data.view import show_connection, show_history, show_loaded, show_templates
+from dashboard.data.view import show_connection, show_history, show_loaded, show_queries, show_templates
 from dashboard.i18n import t
 from dashboard.data.imports import import_wizard
 
@@ -26,3 +26,6 @@ show_connection(ctx)
 
 st.subheader(t("data.templates", lang))
 show_templates(ctx)
+
+st.subheader(t("data.queries", lang))
+show_queries(ctx)

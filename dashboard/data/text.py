@@ -23,6 +23,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'data.no_imports': ('No files imported yet.', 'Файлы ещё не импортировались.'),
     'yes': ('yes', 'да'),
 
+    # queries of the last page views
+    'data.queries': ('Database queries of the last page views', 'Запросы к базе при последних просмотрах страниц'),
+    'qlog.help': (
+        'For each page, the queries its latest view sent to the database: how many rows came back and how long '
+        'it took. A view answered from the cache sends none and is not listed.',
+        'Для каждой страницы — запросы, которые отправил в базу её последний просмотр: сколько строк вернулось и '
+        'сколько это заняло. Просмотр, ответ на который взят из кэша, запросов не отправляет и не показан.',
+    ),
+    'qlog.file': ('Every query is also written to {path}.', 'Каждый запрос также записывается в {path}.'),
+    'qlog.no_file': (
+        'Set DASHBOARD_QUERY_LOG to a file to keep every query.',
+        'Чтобы сохранять все запросы, задайте файл в DASHBOARD_QUERY_LOG.',
+    ),
+    'qlog.none': ('No page has queried the database yet.', 'Страницы ещё не обращались к базе.'),
+    'qlog.page': ('Page', 'Страница'),
+    'qlog.queries': ('Queries', 'Запросов'),
+    'qlog.rows': ('Rows returned', 'Строк получено'),
+    'qlog.ms': ('Time, ms', 'Время, мс'),
+    'qlog.kb': ('Size, KB', 'Объём, КБ'),
+    'qlog.when': ('Started (UTC)', 'Начало (UTC)'),
+    'qlog.label': ('Query', 'Запрос'),
+    'qlog.engine': ('Engine', 'СУБД'),
+    'qlog.expander': (
+        '{page}: {queries} queries, {rows} rows, {ms} ms',
+        '{page}: запросов {queries}, строк {rows}, {ms} мс',
+    ),
+    'qlog.outside': ('Outside a page (shared data)', 'Вне страницы (общие данные)'),
+    'qlog.warm_up': ('Background warm-up', 'Фоновый прогрев'),
+
     # tables
     'table.channels': ('Channels', 'Каналы'),
     'table.campaigns': ('Campaigns', 'Кампании'),

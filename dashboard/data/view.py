@@ -1,17 +1,18 @@
-"""The Data page's panels besides the import: what is loaded, the connection, history, templates."""
+"""The Data page's panels besides the import: what is loaded, the connection, history, templates, queries."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
+from connectors import query_log
 from connectors.export import csv_bytes
 from connectors.imports import import_log
 from connectors.imports.rules import IMPORTABLE, column_guide
 from connectors.imports.templates import template
 from connectors.read import table_stats
 from dashboard.context import PageContext
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import MESSAGES, fmt_number, t
 from dashboard.data.imports import table_label
 from dashboard import components
 
@@ -108,3 +109,52 @@ def show_templates(ctx: PageContext) -> None:
         "rules": st.column_config.TextColumn(t("tpl.rules", lang), width="large"),
     })
     st.caption(t("tpl.formats", lang))
+
+
+def page_title(page: str | None, lang: str) -> str:
+    """A query-log page key as the navigation shows it."""
+    if page is None:
+        return t("qlog.outside", lang)
+    if page == "warm-up":
+        return t("qlog.warm_up", lang)
+    return t(f"page.{page}", lang) if f"page.{page}" in MESSAGES else page
+
+
+def last_page_views() -> list[tuple[str | None, list[query_log.QueryRecord]]]:
+    """Each page's latest view that queried the database, the most recent first (this run left out)."""
+    views = query_log.last_views(exclude_view=query_log.current_view())
+    return sorted(views.items(), key=lambda item: item[1][0].ts, reverse=True)
+
+
+def show_queries(ctx: PageContext) -> None:
+    lang = ctx.lang
+    views = last_page_views()
+    path = query_log.log_file()
+    st.caption(t("qlog.help", lang) + " " + (t("qlog.file", lang, path=str(path)) if path else t("qlog.no_file", lang)))
+    if not views:
+        st.caption(t("qlog.none", lang))
+        return
+    rows = [{"page": page_title(page, lang), **query_log.summary(records)} for page, records in views]
+    for row in rows:
+        row["started"] = row["started"][:19].replace("T", " ")
+    components.table(pl.DataFrame(rows).with_columns(pl.col("bytes") / 1024.0), height="content", column_config={
+        "page": t("qlog.page", lang), "queries": t("qlog.queries", lang),
+        "rows": st.column_config.NumberColumn(t("qlog.rows", lang), format="localized"),
+        "ms": st.column_config.NumberColumn(t("qlog.ms", lang), format="%.1f"),
+        "bytes": st.column_config.NumberColumn(t("qlog.kb", lang), format="%.1f"),
+        "started": st.column_config.TextColumn(t("qlog.when", lang)),
+    })
+    for page, records in views:
+        total = query_log.summary(records)
+        title = t("qlog.expander", lang, page=page_title(page, lang), queries=fmt_number(total["queries"], lang),
+                  rows=fmt_number(total["rows"], lang), ms=fmt_number(total["ms"], lang))
+        with st.expander(title):
+            frame = pl.DataFrame([{"label": r.label, "engine": r.engine, "rows": r.rows, "ms": r.ms,
+                                   "bytes": r.bytes / 1024.0} for r in records])
+            components.table(frame, height="content", column_config={
+                "label": st.column_config.TextColumn(t("qlog.label", lang), width="large"),
+                "engine": t("qlog.engine", lang),
+                "rows": st.column_config.NumberColumn(t("qlog.rows", lang), format="localized"),
+                "ms": st.column_config.NumberColumn(t("qlog.ms", lang), format="%.1f"),
+                "bytes": st.column_config.NumberColumn(t("qlog.kb", lang), format="%.1f"),
+            })
