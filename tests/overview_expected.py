@@ -48,25 +48,25 @@ class Scope:
 
 # WHERE fragments: column names only; every value is a bound parameter
 def channel_in(col: str) -> str:
-    return f"(len($ch) = 0 OR list_contains($ch, {col}))"
+    return f"(len(:ch) = 0 OR list_contains(:ch, {col}))"
 
 
 def region_in(col: str) -> str:
-    return f"(len($rg) = 0 OR {col} IS NULL OR list_contains($rg, {col}))"
+    return f"(len(:rg) = 0 OR {col} IS NULL OR list_contains(:rg, {col}))"
 
 
 def in_period(col: str) -> str:
-    return f"({col} >= $start AND {col} < $stop)"
+    return f"({col} >= :start AND {col} < :stop)"
 
 
-VIA_CUSTOMER = ("(len($ch) = 0 OR customer_id IN "
-                "(SELECT customer_id FROM customers WHERE list_contains($ch, acquisition_channel_id)))")
+VIA_CUSTOMER = ("(len(:ch) = 0 OR customer_id IN "
+                "(SELECT customer_id FROM customers WHERE list_contains(:ch, acquisition_channel_id)))")
 
 
 def sql(store: DuckDBStore, text: str, scope: Scope, **more: object) -> list[dict]:
     """Rows of ``text`` run with the scope's parameters (only those the text names) and ``more``; DECIMAL sums come
     back as floats."""
-    names = set(re.findall(r"\$(\w+)", text))
+    names = set(re.findall(r"(?<![:\w]):([a-z_]\w*)(?!:)", text))
     params = {k: v for k, v in {**scope.params(), **more}.items() if k in names}
     rows = store.execute_sql(text, params).to_dicts()
     return [{k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in rows]
@@ -102,7 +102,7 @@ def er_reach(store: DuckDBStore, s: Scope) -> float | None:
 
 def net_followers(store: DuckDBStore, s: Scope) -> int:
     return one(store, "SELECT sum(gained) - sum(lost) FROM social_followers "
-                      f"WHERE day BETWEEN $first_day AND $last_day AND {channel_in('channel_id')}", s)
+                      f"WHERE day BETWEEN :first_day AND :last_day AND {channel_in('channel_id')}", s)
 
 
 def referral_share(store: DuckDBStore, s: Scope) -> float | None:
@@ -140,10 +140,10 @@ def complaints_within_standard(store: DuckDBStore, s: Scope, data_end: dt.dateti
     """Resolved within the standard / complaints whose outcome is known by ``data_end`` (resolved, or open for
     longer than the standard)."""
     return one(store, f"""
-        WITH c AS (SELECT opened_at, resolved_at, resolved_at IS NOT NULL AND resolved_at <= $data_end AS resolved
+        WITH c AS (SELECT opened_at, resolved_at, resolved_at IS NOT NULL AND resolved_at <= :data_end AS resolved
                    FROM complaints WHERE {in_period('opened_at')} AND {region_in('region')})
-        SELECT sum((resolved AND resolved_at <= opened_at + to_hours($hours))::INT)
-               / nullif(sum((resolved OR $data_end > opened_at + to_hours($hours))::INT), 0)
+        SELECT sum((resolved AND resolved_at <= opened_at + to_hours(:hours))::INT)
+               / nullif(sum((resolved OR :data_end > opened_at + to_hours(:hours))::INT), 0)
         FROM c""", s, data_end=data_end, hours=STANDARD_HOURS)
 
 
@@ -151,7 +151,7 @@ def spend_by_pillar(store: DuckDBStore, s: Scope) -> dict[str, tuple[float, floa
     """Each pillar's spend and share of the period's total."""
     rows = sql(store, f"""
         SELECT c.pillar, coalesce(sum(s.amount), 0) AS spend FROM channels c
-        LEFT JOIN spend s ON s.channel_id = c.channel_id AND s.day BETWEEN $first_day AND $last_day
+        LEFT JOIN spend s ON s.channel_id = c.channel_id AND s.day BETWEEN :first_day AND :last_day
              AND {channel_in('s.channel_id')} AND {region_in('s.region')}
         GROUP BY 1""", s)
     total = sum(r["spend"] for r in rows)
@@ -166,7 +166,7 @@ def first_year_value(store: DuckDBStore, s: Scope) -> tuple[dict[str, float], fl
     least 365 days before the period's end: per acquisition channel, and over all of them."""
     cohort = f"""
         WITH k AS (SELECT customer_id, acquisition_channel_id AS channel, first_seen FROM customers
-                   WHERE first_seen < $cohort_end AND {channel_in('acquisition_channel_id')} AND {region_in('region')}),
+                   WHERE first_seen < :cohort_end AND {channel_in('acquisition_channel_id')} AND {region_in('region')}),
         g AS (SELECT k.customer_id, k.channel, coalesce(sum(o.revenue - o.cost_of_goods), 0) AS gp FROM k
               LEFT JOIN orders o ON o.customer_id = k.customer_id AND o.ordered_at < k.first_seen + INTERVAL 365 DAY
                    AND {region_in('o.region')}
@@ -179,12 +179,12 @@ def first_year_value(store: DuckDBStore, s: Scope) -> tuple[dict[str, float], fl
 
 PURCHASES = f"""
     o AS (SELECT customer_id, ordered_at::DATE AS day, revenue - cost_of_goods AS gp FROM orders
-          WHERE ordered_at < $as_of_stop AND {VIA_CUSTOMER} AND {region_in('region')}),
+          WHERE ordered_at < :as_of_stop AND {VIA_CUSTOMER} AND {region_in('region')}),
     base AS (SELECT o.customer_id, min(o.day) AS first_order FROM o JOIN customers c ON c.customer_id = o.customer_id
              WHERE {channel_in('c.acquisition_channel_id')} AND {region_in('c.region')} GROUP BY 1),
     year AS (SELECT b.customer_id, sum(o.gp) AS gp FROM base b
              JOIN o ON o.customer_id = b.customer_id AND o.day <= b.first_order + INTERVAL 365 DAY
-             WHERE b.first_order <= $as_of - INTERVAL 365 DAY GROUP BY 1)"""
+             WHERE b.first_order <= :as_of - INTERVAL 365 DAY GROUP BY 1)"""
 
 
 def promoter_gap(store: DuckDBStore, s: Scope) -> float | None:
@@ -198,9 +198,9 @@ def promoter_gap(store: DuckDBStore, s: Scope) -> float | None:
                    WHERE a.responded_at::DATE <= b.first_order + INTERVAL {ANSWER_DAYS} DAY
                      AND {region_in('a.region')} GROUP BY 1),
         made AS (SELECT referrer_customer_id AS customer_id, count(*) AS n FROM referrals
-                 WHERE referred_at < $as_of_stop GROUP BY 1),
+                 WHERE referred_at < :as_of_stop GROUP BY 1),
         referred AS (SELECT coalesce(avg(y.gp), 0) AS v FROM year y WHERE y.customer_id IN
-                     (SELECT referred_customer_id FROM referrals WHERE referred_at < $as_of_stop))
+                     (SELECT referred_customer_id FROM referrals WHERE referred_at < :as_of_stop))
         SELECT CASE WHEN score >= 9 THEN 'promoter' WHEN score >= 7 THEN 'passive' ELSE 'detractor' END AS grp,
                avg(y.gp) + avg(coalesce(m.n, 0)) * any_value(r.v) AS value
         FROM year y JOIN answer USING (customer_id) LEFT JOIN made m USING (customer_id) CROSS JOIN referred r
@@ -214,8 +214,8 @@ def complaint_gap(store: DuckDBStore, s: Scope) -> float | None:
     one resolved late or never; complaints opened at least 365 days before the period's end."""
     rows = sql(store, f"""
         WITH c AS (SELECT complaint_id, customer_id, opened_at,
-                          resolved_at IS NOT NULL AND resolved_at <= opened_at + to_hours($hours) AS fast
-                   FROM complaints WHERE customer_id IS NOT NULL AND opened_at < $opened_before
+                          resolved_at IS NOT NULL AND resolved_at <= opened_at + to_hours(:hours) AS fast
+                   FROM complaints WHERE customer_id IS NOT NULL AND opened_at < :opened_before
                      AND {region_in('region')}),
         o AS (SELECT customer_id, ordered_at, revenue - cost_of_goods AS gp FROM orders
               WHERE {VIA_CUSTOMER} AND {region_in('region')}),
@@ -261,7 +261,7 @@ def contributions(store: DuckDBStore, s: Scope) -> dict[str, float]:
                         f"AND {VIA_CUSTOMER} AND {region_in('region')}", s)
     promoters = one(store, "SELECT avg((score >= 9)::INT) FROM nps_responses "
                            f"WHERE {in_period('responded_at')} AND {region_in('region')}", s) or 0.0
-    fast = one(store, "SELECT count(*) FROM complaints WHERE resolved_at <= opened_at + to_hours($hours) "
+    fast = one(store, "SELECT count(*) FROM complaints WHERE resolved_at <= opened_at + to_hours(:hours) "
                       f"AND {in_period('opened_at')} AND {region_in('region')}", s, hours=STANDARD_HOURS)
     parts["reputation"] += buying * promoters * max(promoter_gap(store, s) or 0.0, 0.0) * min(s.days / 365, 1.0)
     parts["reputation"] += fast * max(complaint_gap(store, s) or 0.0, 0.0)
