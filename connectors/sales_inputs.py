@@ -19,7 +19,6 @@ from connectors import schema
 from connectors.journeys import conversion_paths_query, null_paths_query
 from connectors.read import Filters, where_clauses
 from connectors.store import Store
-from metrics.attribution import aggregate_paths
 from metrics.journeys import DAY_EDGES, TouchCounts
 
 
@@ -77,8 +76,8 @@ def journeys_to_sale_query(filters: Filters) -> sa.Select:
             *keys,
             *[sa.func.grouping(k).label(f"g_{k.name}") for k in keys],
             sa.func.count().label("customers"),
-            sa.func.sum(sa.case((tracked, 1), else_=0)).label("tracked"),
-            sa.func.sum(journeys.c.touches).label("touch_sum"),
+            sa.cast(sa.func.sum(sa.case((tracked, 1), else_=0)), sa.BigInteger).label("tracked"),
+            sa.cast(sa.func.sum(journeys.c.touches), sa.BigInteger).label("touch_sum"),
             _median(journeys.c.touches).label("median_touches"),
             _median(journeys.c.days).label("median_days"),
         )
@@ -124,16 +123,20 @@ def read_merged_paths(store: Store, filters: Filters, *, lookback_days: int = 30
     if lookback_days < 1:
         raise ValueError("lookback_days must be at least 1")
     conv = conversion_paths_query(filters, lookback_days)[0].order_by(None).subquery("conv")
+    lost = null_paths_query(filters, lookback_days).subquery("lost")
+    zero, none = sa.cast(sa.literal(0), sa.BigInteger), sa.cast(sa.literal(0.0), sa.Double)
+    both = sa.union_all(
+        sa.select(conv.c.path, sa.cast(conv.c.conversions, sa.BigInteger).label("conversions"),
+                  sa.cast(conv.c.value, sa.Double).label("value"),
+                  sa.cast(conv.c.gross_profit, sa.Double).label("gross_profit"), zero.label("nulls")),
+        sa.select(lost.c.path, zero, none, none, sa.cast(lost.c.nulls, sa.BigInteger)),
+    ).subquery("journeys")
+    types = {"conversions": sa.BigInteger, "value": sa.Double, "gross_profit": sa.Double, "nulls": sa.BigInteger}
     merged = sa.select(
-        conv.c.path, sa.func.sum(conv.c.conversions).label("conversions"),
-        sa.func.sum(conv.c.value).label("value"), sa.func.sum(conv.c.gross_profit).label("gross_profit"),
-    ).group_by(conv.c.path)
-    converting = store.query(merged).select(
+        both.c.path, *[sa.cast(sa.func.sum(both.c[c]), kind).label(c) for c, kind in types.items()],
+    ).group_by(both.c.path)
+    frame = store.query(merged).select(
         pl.col("path").cast(pl.List(pl.String)), pl.col("conversions").cast(pl.Int64),
-        pl.col("value").cast(pl.Float64), pl.col("gross_profit").cast(pl.Float64), pl.lit(0, pl.Int64).alias("nulls"),
+        pl.col("value").cast(pl.Float64), pl.col("gross_profit").cast(pl.Float64), pl.col("nulls").cast(pl.Int64),
     )
-    lost = store.query(null_paths_query(filters, lookback_days)).select(
-        pl.col("path").cast(pl.List(pl.String)), pl.lit(0, pl.Int64).alias("conversions"), pl.lit(0.0).alias("value"),
-        pl.lit(0.0).alias("gross_profit"), pl.col("nulls").cast(pl.Int64),
-    )
-    return aggregate_paths(pl.concat([converting, lost]))
+    return frame.sort(pl.col("path").list.join(">"))
