@@ -5,15 +5,21 @@
   and per acquisition channel — a few hundred rows whatever the number of customers. The same
   journeys as :func:`connectors.journeys.read_conversion_touches` (one row per customer), which
   :func:`metrics.journeys.touch_counts` turns into the same counts (tested equal).
-- :func:`read_merged_paths`: the attribution journeys of :func:`connectors.journeys.read_paths`
-  merged by identical path in SQL, for every model but time decay (which needs each journey's
-  touch times): one row per distinct path instead of one per new customer.
+- :func:`read_attribution_journeys`: the attribution journeys of :func:`connectors.journeys.read_paths`
+  (built by its queries) grouped in SQL where no model can tell them apart: non-converting journeys
+  by path, one-touch converting journeys by channel; journeys of several touches stay one row each,
+  since time decay weighs their touches by age.
+- :func:`read_merged_paths`: the same journeys merged by identical path, for every model but time
+  decay: one row per distinct path.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 from connectors import schema
 from connectors.journeys import conversion_paths_query, null_paths_query
@@ -116,27 +122,88 @@ def read_touch_counts(store: Store, filters: Filters) -> TouchCounts:
     )
 
 
+class _length(sa.sql.functions.FunctionElement):
+    """The number of elements of an array (``cardinality`` in PostgreSQL and Spark, ``len`` in DuckDB)."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(_length)
+def _length_sql(element, compiler, **kw) -> str:
+    return f"cardinality({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_length, "duckdb")
+def _length_duckdb(element, compiler, **kw) -> str:
+    return f"len({compiler.process(element.clauses, **kw)})"
+
+
+@dataclass(frozen=True)
+class AttributionJourneys:
+    """``paths``: the attribution journeys grouped where no model can tell them apart: ``path``
+    (list[str]), ``days_before`` (list[f64], days; null for rows without conversions), ``conversions``
+    (i64), ``value``, ``gross_profit`` (f64), ``nulls`` (i64). ``untracked``: new customers of the period
+    with no touch in their window; ``new_customers``: all of them."""
+
+    paths: pl.DataFrame
+    untracked: int
+    new_customers: int
+
+
+def _grouped_paths_query(filters: Filters, lookback_days: int, *, touch_times: bool) -> tuple[sa.Select, sa.CTE]:
+    """The journeys of :func:`connectors.journeys.read_paths`, summed per path (and, with ``touch_times``,
+    per touch ages: journeys of several touches stay apart, one-touch journeys of a channel merge — time
+    decay gives a lone touch all the credit whatever its age)."""
+    if lookback_days < 1:
+        raise ValueError("lookback_days must be at least 1")
+    conv_stmt, cust = conversion_paths_query(filters, lookback_days)
+    conv = conv_stmt.order_by(None).subquery("conv")
+    lost = null_paths_query(filters, lookback_days).subquery("lost")
+    zero, none = sa.cast(sa.literal(0), sa.BigInteger), sa.cast(sa.literal(0.0), sa.Double)
+    days = sa.case((_length(conv.c.path) == 1, sa.null()), else_=conv.c.days_before) if touch_times else sa.null()
+    both = sa.union_all(
+        sa.select(conv.c.path, days.label("days_before"),
+                  sa.cast(conv.c.conversions, sa.BigInteger).label("conversions"),
+                  sa.cast(conv.c.value, sa.Double).label("value"),
+                  sa.cast(conv.c.gross_profit, sa.Double).label("gross_profit"), zero.label("nulls")),
+        sa.select(lost.c.path, sa.null(), zero, none, none, sa.cast(lost.c.nulls, sa.BigInteger)),
+    ).subquery("journeys")
+    types = {"conversions": sa.BigInteger, "value": sa.Double, "gross_profit": sa.Double, "nulls": sa.BigInteger}
+    keys = (both.c.path, both.c.days_before) if touch_times else (both.c.path,)
+    return sa.select(
+        *keys, *[sa.cast(sa.func.sum(both.c[c]), kind).label(c) for c, kind in types.items()],
+    ).group_by(*keys), cust
+
+
+def _paths_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        pl.col("path").cast(pl.List(pl.String)),
+        *([pl.col("days_before").cast(pl.List(pl.Float64))] if "days_before" in frame.columns else []),
+        pl.col("conversions").cast(pl.Int64), pl.col("value").cast(pl.Float64),
+        pl.col("gross_profit").cast(pl.Float64), pl.col("nulls").cast(pl.Int64),
+    )
+
+
+def read_attribution_journeys(store: Store, filters: Filters, *, lookback_days: int = 30) -> AttributionJourneys:
+    """The period's attribution journeys for every model (time decay included), grouped in SQL where that
+    changes no model's result (:class:`AttributionJourneys`); the same credit as
+    :func:`connectors.journeys.read_paths`'s paths (tested)."""
+    stmt, cust = _grouped_paths_query(filters, lookback_days, touch_times=True)
+    paths = _paths_frame(store.query(stmt)).with_columns(
+        # a lone touch: any age gives it all of time decay's credit
+        days_before=pl.when(pl.col("days_before").is_null() & (pl.col("conversions") > 0))
+        .then(pl.lit([0.0], dtype=pl.List(pl.Float64))).otherwise(pl.col("days_before")),
+    ).sort(pl.col("path").list.join(">"), pl.col("days_before").list.eval(pl.element().cast(pl.String)).list.join(","),
+           nulls_last=True)
+    new_customers = int(store.query(sa.select(sa.func.count()).select_from(cust)).item())
+    return AttributionJourneys(paths, new_customers - int(paths["conversions"].sum()), new_customers)
+
+
 def read_merged_paths(store: Store, filters: Filters, *, lookback_days: int = 30) -> pl.DataFrame:
     """The period's attribution journeys merged by identical path, as
     :func:`metrics.attribution.aggregate_paths` of :func:`connectors.journeys.read_paths`'s paths:
-    ``path`` (list[str]), ``conversions`` (i64), ``value``, ``gross_profit`` (f64), ``nulls`` (i64)."""
-    if lookback_days < 1:
-        raise ValueError("lookback_days must be at least 1")
-    conv = conversion_paths_query(filters, lookback_days)[0].order_by(None).subquery("conv")
-    lost = null_paths_query(filters, lookback_days).subquery("lost")
-    zero, none = sa.cast(sa.literal(0), sa.BigInteger), sa.cast(sa.literal(0.0), sa.Double)
-    both = sa.union_all(
-        sa.select(conv.c.path, sa.cast(conv.c.conversions, sa.BigInteger).label("conversions"),
-                  sa.cast(conv.c.value, sa.Double).label("value"),
-                  sa.cast(conv.c.gross_profit, sa.Double).label("gross_profit"), zero.label("nulls")),
-        sa.select(lost.c.path, zero, none, none, sa.cast(lost.c.nulls, sa.BigInteger)),
-    ).subquery("journeys")
-    types = {"conversions": sa.BigInteger, "value": sa.Double, "gross_profit": sa.Double, "nulls": sa.BigInteger}
-    merged = sa.select(
-        both.c.path, *[sa.cast(sa.func.sum(both.c[c]), kind).label(c) for c, kind in types.items()],
-    ).group_by(both.c.path)
-    frame = store.query(merged).select(
-        pl.col("path").cast(pl.List(pl.String)), pl.col("conversions").cast(pl.Int64),
-        pl.col("value").cast(pl.Float64), pl.col("gross_profit").cast(pl.Float64), pl.col("nulls").cast(pl.Int64),
-    )
-    return frame.sort(pl.col("path").list.join(">"))
+    ``path`` (list[str]), ``conversions`` (i64), ``value``, ``gross_profit`` (f64), ``nulls`` (i64) — for
+    every model but time decay, which needs the touch ages."""
+    stmt, _ = _grouped_paths_query(filters, lookback_days, touch_times=False)
+    return _paths_frame(store.query(stmt)).sort(pl.col("path").list.join(">"))

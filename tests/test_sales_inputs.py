@@ -23,7 +23,7 @@ from connectors.cohorts import read_cohort_margin
 from connectors.journeys import read_conversion_touches, read_paths
 from connectors.measures import measure_frame
 from connectors.read import Filters, read_fact
-from connectors.sales_inputs import read_merged_paths, read_touch_counts
+from connectors.sales_inputs import read_attribution_journeys, read_merged_paths, read_touch_counts
 from dashboard.context import PageContext, base_context, build_context
 from dashboard.filters import ViewState
 from dashboard.sales.data import sales_results
@@ -208,6 +208,19 @@ def test_merged_paths_equal_the_journeys_merged_in_polars(backend, filters: Filt
     assert got.height < journeys.paths.height
 
 
+@pytest.mark.parametrize("filters", FILTERS, ids=FILTER_IDS)
+def test_grouped_journeys_give_every_model_the_same_credit(backend, filters: Filters) -> None:
+    journeys = read_paths(backend, filters, lookback_days=30)
+    got = read_attribution_journeys(backend, filters, lookback_days=30)
+    assert (got.untracked, got.new_customers) == (journeys.untracked, journeys.new_customers)
+    for half_life in (2.0, 7.0):
+        assert_frame_equal(attribute_all(got.paths, half_life_days=half_life),
+                           attribute_all(journeys.paths, half_life_days=half_life), **CLOSE)
+    assert got.paths.height < journeys.paths.height
+    assert int(got.paths["conversions"].sum()) == int(journeys.paths["conversions"].sum())
+    assert int(got.paths["nulls"].sum()) == int(journeys.paths["nulls"].sum())
+
+
 # --- rows moved ---------------------------------------------------------------------------------------
 
 
@@ -228,7 +241,7 @@ def rows_by_caller(small_store, monkeypatch) -> Counter[str]:
     st.cache_resource.clear()
 
 
-JOURNEY_READERS = {"read_paths", "read_merged_paths"}
+JOURNEY_READERS = {"read_attribution_journeys", "read_merged_paths"}
 
 
 @pytest.mark.parametrize("period", ["last_90_days", "last_12_months", "all"])
@@ -242,10 +255,13 @@ def test_a_cold_page_receives_rows_that_grow_with_the_answer(small_store, rows_b
     bound = 16 * weeks + 3_000
     assert 0 < counted < bound, seen
     assert "read_fact" not in seen  # no raw rows of any fact family
-    # the attribution journeys: one row per converting journey of the period (time decay needs its touch
-    # times), non-converting ones and the comparison period's merged by path
+    # the attribution journeys still grow with the data: one row per converting journey of several touches
+    # (time decay weighs each touch by its age); the rest of the period's journeys and the comparison
+    # period's are merged by path
     flt = Filters(ctx.period[0], ctx.period[1])
-    current = read_paths(small_store, flt, lookback_days=30).paths
+    journeys = read_paths(small_store, flt, lookback_days=30).paths
+    several = journeys.filter(pl.col("path").list.len() > 1).height
+    distinct = journeys["path"].list.join(">").n_unique()
+    assert several < seen["read_attribution_journeys"] <= several + distinct + 1  # + the count of new customers
     merged = read_merged_paths(small_store, ctx.filters(comparison=True), lookback_days=30)
-    assert current.height <= seen["read_paths"] <= current.height + 1  # and the one-row count of new customers
     assert seen.get("read_merged_paths", 0) == merged.height

@@ -3,7 +3,7 @@
 Sums and counts (spend, leads, customers, orders, reach) come from :mod:`connectors.measures`
 at the grain the page shows; the journeys to a sale are counted in SQL
 (:mod:`connectors.sales_inputs`), and so is the cohort's margin (:mod:`connectors.cohorts`).
-The attribution journeys are built in SQL (:mod:`connectors.journeys`); every model's result
+The attribution journeys are built and grouped in SQL (:mod:`connectors.sales_inputs`); every model's result
 is cached, so a model change redraws without recomputing. Everything is cached on the page
 context (:func:`dashboard.context.cached_on_context`); the journeys' entries on the context
 without the channel filter, which they do not read.
@@ -16,8 +16,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from connectors.cohorts import read_cohort_margin
-from connectors.journeys import JourneyPaths, read_paths
-from connectors.sales_inputs import read_merged_paths, read_touch_counts
+from connectors.sales_inputs import AttributionJourneys, read_attribution_journeys, read_merged_paths, read_touch_counts
 from dashboard.context import PageContext, cached_on_context
 from metrics.attribution import MODELS, attribute_all, attribute_paths
 from metrics.journeys import (
@@ -71,8 +70,8 @@ def _journey_context(ctx: PageContext) -> PageContext:
 
 
 @cached_on_context(max_entries=16)
-def _journeys(ctx: PageContext, lookback: int, comparison: bool) -> JourneyPaths:
-    return read_paths(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback)
+def _journeys(ctx: PageContext, lookback: int, comparison: bool) -> AttributionJourneys:
+    return read_attribution_journeys(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback)
 
 
 @cached_on_context(max_entries=16)
@@ -154,7 +153,7 @@ def model_credit(ctx: PageContext, model: str, lookback: int, *, comparison: boo
     return _one_model(_journey_context(ctx), lookback, comparison, model)
 
 
-def journeys(ctx: PageContext, lookback: int) -> JourneyPaths:
+def journeys(ctx: PageContext, lookback: int) -> AttributionJourneys:
     return _journeys(_journey_context(ctx), lookback, False)
 
 
