@@ -8,7 +8,7 @@ cache is emptied and ``dashboard.sales.data.sales_results`` runs once; the store
 wrapped to count the rows each query returns (what travels from the database to the app). Prints,
 per period: rows moved on the large and on the small demo and their ratio, the cold time on the
 large demo (median of ``--repeat`` cold runs), the warm time (a rerun), and the queries that moved
-the most rows. The small demo is built into a temporary file unless ``--small`` names one that
+the most rows (with their seconds in the database). The small demo is built into a temporary file unless ``--small`` names one that
 exists. The machine is shared: figures are medians and still noisy.
 """
 
@@ -28,17 +28,21 @@ PERIODS = ("last_90_days", "last_12_months", "all")
 
 
 class RowCounter:
-    """Wraps ``store.query``: rows returned per calling function."""
+    """Wraps ``store.query``: rows returned and seconds spent per calling function."""
 
     def __init__(self, store: DuckDBStore) -> None:
         self.by_caller: collections.Counter[str] = collections.Counter()
+        self.seconds: collections.Counter[str] = collections.Counter()
         self.queries = 0
         inner = store.query
 
         def query(stmt):
+            t0 = time.perf_counter()
             frame = inner(stmt)
             caller = sys._getframe(1)
-            self.by_caller[f"{caller.f_code.co_name} ({Path(caller.f_code.co_filename).stem})"] += frame.height
+            name = f"{caller.f_code.co_name} ({Path(caller.f_code.co_filename).stem})"
+            self.by_caller[name] += frame.height
+            self.seconds[name] += time.perf_counter() - t0
             self.queries += 1
             return frame
 
@@ -46,6 +50,7 @@ class RowCounter:
 
     def reset(self) -> None:
         self.by_caller.clear()
+        self.seconds.clear()
         self.queries = 0
 
     @property
@@ -103,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.repeat):
             seconds, large_rows, counter = cold_run(large, large_counter, period)
             times.append(seconds)
-        details[period] = counter.by_caller.most_common(args.top)
+        details[period] = [(name, n, counter.seconds[name]) for name, n in counter.by_caller.most_common(args.top)]
         queries = counter.queries
         from dashboard.context import base_context, build_context
         from dashboard.filters import ViewState
@@ -116,8 +121,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{queries:>8d} {times[len(times) // 2]:>7.2f} {warm * 1000:>8.1f}")
     for period, top in details.items():
         print(f"\nlargest queries, {period} (large demo):")
-        for name, n in top:
-            print(f"  {n:>11,}  {name}")
+        for name, n, seconds in top:
+            print(f"  {n:>11,} rows {seconds:7.2f} s  {name}")
 
 
 if __name__ == "__main__":
