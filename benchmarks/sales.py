@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--small", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--top", type=int, default=6, help="queries listed per period")
+    parser.add_argument("--periods", nargs="+", default=list(PERIODS), choices=PERIODS)
     args = parser.parse_args(argv)
 
     large = DuckDBStore(args.db)
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{'period':16s} {'rows large':>11s} {'rows small':>11s} {'ratio':>6s} {'queries':>8s} "
           f"{'cold s':>7s} {'warm ms':>8s}")
     details = {}
-    for period in PERIODS:
+    for period in args.periods:
         _, small_rows, _ = cold_run(small, small_counter, period)
         times = []
         for _ in range(args.repeat):
