@@ -116,6 +116,13 @@ _MEASURES: tuple[Measure, ...] = (
             description="Complainants satisfied with the outcome"),
     Measure("asked", "complaints", "count", where=lambda t, _p: t.c.satisfied.is_not(None),
             description="Complainants asked about satisfaction"),
+    # leads, customers and journeys (the Sales page)
+    Measure("leads", "leads", "count", description="Leads created, by their source channel"),
+    Measure("converted_leads", "leads", "count", _col("customer_id"),
+            description="Leads that have become customers so far"),
+    Measure("new_customers", "customers", "count", description="Customers whose first order falls in the period"),
+    Measure("journeys", "touchpoints", "count_distinct", _col("journey_id"),
+            description="Distinct journeys with a touch (people reached)"),
 )
 # --- reputation: reviews, complaint handling and the complaint backlog -------------------------------
 

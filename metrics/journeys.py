@@ -3,6 +3,8 @@ table and the payback period."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from metrics.sales import _costed, _ratio
@@ -11,19 +13,69 @@ TOUCH_BUCKETS = (1, 2, 3, 4, 5, 6, 8, 10)  # last bucket is "10 or more"
 DAY_EDGES = (1.0, 3.0, 7.0, 14.0, 30.0, 60.0)  # buckets: <1, 1–3, 3–7, 7–14, 14–30, 30–60, ≥60
 
 
-def touches_distribution(journeys: pl.DataFrame) -> pl.DataFrame:
+@dataclass(frozen=True)
+class TouchCounts:
+    """New customers' journeys to the first order, counted (the database returns these; see
+    :func:`touch_counts` for the same counts from one row per customer).
+
+    ``by_touches``: ``touches`` (i64, touches up to the first order; 0 = untracked), ``customers`` (i64).
+    ``by_days``: ``bucket`` (i64, :func:`day_bucket` of the days from the first touch to the first
+    order; null = untracked), ``customers``.
+    ``by_first_channel`` (tracked customers): ``first_channel``, ``customers``, ``touches`` (i64, sum),
+    ``median_touches``, ``median_days`` (f64).
+    ``by_acquisition`` (tracked customers): ``channel_id`` (acquisition channel), ``customers``,
+    ``touches`` (i64, sum). ``new_customers``: every new customer, tracked or not.
+    """
+
+    by_touches: pl.DataFrame
+    by_days: pl.DataFrame
+    by_first_channel: pl.DataFrame
+    by_acquisition: pl.DataFrame
+    new_customers: int
+
+
+def day_bucket(days: pl.Expr) -> pl.Expr:
+    """The bucket (0..6: <1, 1–3, 3–7, 7–14, 14–30, 30–60, ≥60 days) of a number of days; null stays null."""
+    bucket = pl.when(days.is_not_null()).then(pl.lit(0))
+    for k, edge in enumerate(DAY_EDGES, start=1):
+        bucket = pl.when(days >= edge).then(pl.lit(k)).otherwise(bucket)
+    return bucket.cast(pl.Int64)
+
+
+def touch_counts(journeys: pl.DataFrame) -> TouchCounts:
+    """:class:`TouchCounts` from one row per new customer (``acquisition_channel_id``, ``first_channel``,
+    ``touches``, ``days``; as :func:`connectors.journeys.read_conversion_touches` returns)."""
+    tracked = journeys.filter(pl.col("touches") > 0)
+    count = pl.len().cast(pl.Int64).alias("customers")
+    return TouchCounts(
+        by_touches=journeys.group_by("touches").agg(count).sort("touches"),
+        by_days=journeys.group_by(day_bucket(pl.col("days")).alias("bucket")).agg(count).sort("bucket", nulls_last=True),
+        by_first_channel=tracked.group_by("first_channel").agg(
+            count, pl.col("touches").sum().cast(pl.Int64),
+            pl.col("touches").median().cast(pl.Float64).alias("median_touches"),
+            pl.col("days").median().cast(pl.Float64).alias("median_days"),
+        ).sort("first_channel"),
+        by_acquisition=tracked.group_by(pl.col("acquisition_channel_id").alias("channel_id")).agg(
+            count, pl.col("touches").sum().cast(pl.Int64)).sort("channel_id", nulls_last=True),
+        new_customers=journeys.height,
+    )
+
+
+def touches_distribution(counts: pl.DataFrame) -> pl.DataFrame:
     """How many touches new customers needed before their first order.
 
-    Input: one row per new customer with ``touches`` (i64; 0 = untracked, left out).
-    Returns ``touches`` (i64: lower bound of the bucket 1, 2, 3, 4, 5, 6–7, 8–9, 10+),
-    ``customers`` (i64), ``share`` (0..1 of tracked customers); empty buckets shown as 0.
+    Input: ``touches`` (i64; 0 = untracked, left out) and ``customers`` (i64), as
+    :attr:`TouchCounts.by_touches`. Returns ``touches`` (i64: lower bound of the bucket 1, 2, 3,
+    4, 5, 6–7, 8–9, 10+), ``customers`` (i64), ``share`` (0..1 of tracked customers); empty
+    buckets shown as 0.
     """
     edges = list(TOUCH_BUCKETS)
-    tracked = journeys.filter(pl.col("touches") > 0)
+    tracked = counts.filter(pl.col("touches") > 0)
     bucket = pl.lit(edges[0])
     for edge in edges[1:]:
         bucket = pl.when(pl.col("touches") >= edge).then(pl.lit(edge)).otherwise(bucket)
-    counts = tracked.group_by(bucket.cast(pl.Int64).alias("touches")).agg(pl.len().cast(pl.Int64).alias("customers"))
+    counts = tracked.group_by(bucket.cast(pl.Int64).alias("touches")).agg(
+        pl.col("customers").sum().cast(pl.Int64))
     return (
         pl.DataFrame({"touches": edges}, schema={"touches": pl.Int64})
         .join(counts, on="touches", how="left")
@@ -32,19 +84,17 @@ def touches_distribution(journeys: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def days_distribution(journeys: pl.DataFrame) -> pl.DataFrame:
+def days_distribution(counts: pl.DataFrame) -> pl.DataFrame:
     """Days from the first touch to the first order, in buckets.
 
-    Input: ``days`` (f64, null = untracked, left out). Returns ``bucket`` (i64, 0..6: <1, 1–3,
-    3–7, 7–14, 14–30, 30–60, ≥60 days), ``from_days`` (f64), ``to_days`` (f64, null for the
-    last), ``customers`` (i64), ``share`` (0..1).
+    Input: ``bucket`` (i64, null = untracked, left out) and ``customers``, as
+    :attr:`TouchCounts.by_days`. Returns ``bucket`` (i64, 0..6: <1, 1–3, 3–7, 7–14, 14–30, 30–60,
+    ≥60 days), ``from_days`` (f64), ``to_days`` (f64, null for the last), ``customers`` (i64),
+    ``share`` (0..1).
     """
     edges = list(DAY_EDGES)
-    tracked = journeys.filter(pl.col("days").is_not_null())
-    bucket = pl.lit(0)
-    for k, edge in enumerate(edges, start=1):
-        bucket = pl.when(pl.col("days") >= edge).then(pl.lit(k)).otherwise(bucket)
-    counts = tracked.group_by(bucket.cast(pl.Int64).alias("bucket")).agg(pl.len().cast(pl.Int64).alias("customers"))
+    counts = counts.filter(pl.col("bucket").is_not_null()).group_by(pl.col("bucket").cast(pl.Int64)).agg(
+        pl.col("customers").sum().cast(pl.Int64))
     frame = pl.DataFrame({
         "bucket": list(range(len(edges) + 1)),
         "from_days": [0.0, *edges],
@@ -57,30 +107,28 @@ def days_distribution(journeys: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def touches_by_first_channel(journeys: pl.DataFrame) -> pl.DataFrame:
+def touches_by_first_channel(stats: pl.DataFrame) -> pl.DataFrame:
     """Per first channel of the journey: ``first_channel``, ``customers`` (i64), ``mean_touches``,
-    ``median_touches`` (touches), ``median_days`` (days), sorted by customers. Untracked left out.
+    ``median_touches`` (touches), ``median_days`` (days), sorted by customers.
+
+    Input: :attr:`TouchCounts.by_first_channel` (tracked customers only).
     """
     return (
-        journeys.filter(pl.col("touches") > 0)
-        .group_by("first_channel")
-        .agg(
-            pl.len().cast(pl.Int64).alias("customers"),
-            pl.col("touches").mean().alias("mean_touches"),
-            pl.col("touches").median().cast(pl.Float64).alias("median_touches"),
-            pl.col("days").median().alias("median_days"),
-        )
+        stats.filter(pl.col("customers") > 0)
+        .select("first_channel", pl.col("customers").cast(pl.Int64),
+                (pl.col("touches") / pl.col("customers")).alias("mean_touches"), "median_touches", "median_days")
         .sort(["customers", "first_channel"], descending=[True, False])
     )
 
 
 def channel_selection(spend: pl.DataFrame, reach: pl.DataFrame, leads: pl.DataFrame,
-                      journeys: pl.DataFrame) -> pl.DataFrame:
+                      stages: pl.DataFrame) -> pl.DataFrame:
     """The acquisition medium comparison: reach, cost per response, response rate, contact stages.
 
-    Inputs: ``spend`` (``channel_id``, ``amount``, ``impressions``), ``reach`` (``channel_id``,
-    ``reach`` = journeys the channel touched in the period), ``leads`` (``channel_id`` = source),
-    ``journeys`` (new customers with ``acquisition_channel_id`` and ``touches``).
+    Inputs: ``spend`` (``channel_id``, ``spend``, ``impressions``; every channel's), ``reach``
+    (``channel_id``, ``reach`` = journeys the channel touched in the period), ``leads``
+    (``channel_id`` = source, ``leads``), ``stages`` (:attr:`TouchCounts.by_acquisition`: tracked
+    new customers per acquisition ``channel_id`` with their ``touches`` summed); finer rows are summed.
     Returns per channel: ``channel_id``, ``impressions`` (i64, paid media), ``reach`` (i64),
     ``responses`` (i64 = leads), ``response_rate`` = responses / reach (0..1), ``spend``
     (currency), ``cost_per_response`` = spend / responses (currency; null without spend), ``customers`` (i64, by
@@ -88,13 +136,11 @@ def channel_selection(spend: pl.DataFrame, reach: pl.DataFrame, leads: pl.DataFr
     Channels with no reach and no leads are left out; sorted by responses.
     """
     money = spend.lazy().group_by("channel_id").agg(
-        pl.col("amount").sum().cast(pl.Float64).alias("spend"),
-        pl.col("impressions").sum().cast(pl.Int64).alias("impressions"),
-    )
-    responses = leads.lazy().group_by("channel_id").agg(pl.len().cast(pl.Int64).alias("responses"))
-    stages = journeys.lazy().filter(pl.col("touches") > 0).group_by(
-        pl.col("acquisition_channel_id").alias("channel_id")
-    ).agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("touches").mean().alias("contact_stages"))
+        pl.col("spend").sum().cast(pl.Float64), pl.col("impressions").sum().cast(pl.Int64))
+    responses = leads.lazy().group_by("channel_id").agg(pl.col("leads").sum().cast(pl.Int64).alias("responses"))
+    stages = stages.lazy().group_by("channel_id").agg(pl.col("customers", "touches").sum()).select(
+        "channel_id", pl.col("customers").cast(pl.Int64),
+        _ratio(pl.col("touches"), pl.col("customers")).alias("contact_stages"))
     ids = pl.concat([reach.lazy().select("channel_id"), responses.select("channel_id")]).unique()
     return (
         ids.join(reach.lazy().select("channel_id", pl.col("reach").cast(pl.Int64)), on="channel_id", how="left")

@@ -9,21 +9,26 @@ from metrics.rules import acquisition_channel_ids
 from metrics.specs import MetricSpec, register
 
 
+def with_gross_profit(frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``gross_profit`` = ``revenue`` − ``cost_of_goods`` (currency)."""
+    return frame.with_columns(gross_profit=pl.col("revenue") - pl.col("cost_of_goods"))
+
+
 def sales_totals(orders: pl.DataFrame) -> pl.DataFrame:
     """One row: ``orders`` (count), ``revenue``, ``cost_of_goods``, ``gross_profit`` (currency).
 
     Input: orders with ``revenue`` and ``cost_of_goods``. Empty input gives zeros.
     """
-    return orders.lazy().select(
+    return with_gross_profit(orders.lazy().select(
         pl.len().cast(pl.Int64).alias("orders"),
         pl.col("revenue").sum().cast(pl.Float64).alias("revenue"),
         pl.col("cost_of_goods").sum().cast(pl.Float64).alias("cost_of_goods"),
-    ).with_columns(gross_profit=pl.col("revenue") - pl.col("cost_of_goods")).collect()
+    ).collect())
 
 
 def sales_by_period(orders: pl.DataFrame, *, grain: str = "week", time_col: str = "ordered_at") -> pl.DataFrame:
     """Revenue, cost of goods and gross profit per period (``period`` = start date of the bucket)."""
-    return (
+    return with_gross_profit(
         orders.lazy()
         .group_by(pl.col(time_col).dt.truncate(GRAIN_EVERY[grain]).cast(pl.Date).alias("period"))
         .agg(
@@ -31,13 +36,16 @@ def sales_by_period(orders: pl.DataFrame, *, grain: str = "week", time_col: str 
             pl.col("revenue").sum().cast(pl.Float64).alias("revenue"),
             pl.col("cost_of_goods").sum().cast(pl.Float64).alias("cost_of_goods"),
         )
-        .with_columns(gross_profit=pl.col("revenue") - pl.col("cost_of_goods"))
         .sort("period")
         .collect()
     )
 
 
 # --- acquisition: spend, leads, customers and their ratios -------------------------------------------
+#
+# The functions below take the measures (sums and counts per channel, campaign or period) that the
+# database computes (:mod:`connectors.measures`); ``spend_sums`` and ``lead_counts`` compute the same
+# measures from raw rows, for a caller that holds rows.
 
 
 def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
@@ -50,27 +58,39 @@ def _costed(expr: pl.Expr) -> pl.Expr:
     return pl.when(pl.col("spend") > 0).then(expr).otherwise(None)
 
 
+def spend_sums(spend: pl.DataFrame, by: tuple[str, ...] = ("channel_id",)) -> pl.DataFrame:
+    """Spend rows summed per ``by``: ``spend`` (f64, currency), ``impressions``, ``clicks`` (f64)."""
+    return spend.group_by(list(by)).agg(
+        pl.col("amount").sum().cast(pl.Float64).alias("spend"),
+        pl.col("impressions").sum().cast(pl.Float64), pl.col("clicks").sum().cast(pl.Float64),
+    ).sort(list(by))
+
+
+def lead_counts(leads: pl.DataFrame, by: tuple[str, ...] = ("channel_id",)) -> pl.DataFrame:
+    """Lead rows counted per ``by``: ``leads`` and ``converted_leads`` (i64: with a customer)."""
+    return leads.group_by(list(by)).agg(
+        pl.len().cast(pl.Int64).alias("leads"),
+        pl.col("customer_id").is_not_null().sum().cast(pl.Int64).alias("converted_leads"),
+    ).sort(list(by), nulls_last=True)
+
+
 def sales_spend(spend: pl.DataFrame, channels: pl.DataFrame) -> pl.DataFrame:
-    """Spend rows of the acquisition channels only (the sales pillar's: see :mod:`metrics.rules`)."""
+    """Rows (spend rows or sums per channel) of the acquisition channels only (the sales pillar's: see
+    :mod:`metrics.rules`): the acquisition spend."""
     return spend.filter(pl.col("channel_id").is_in(acquisition_channel_ids(channels)))
 
 
-def acquisition_totals(spend: pl.DataFrame, leads: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
-    """One row of acquisition results.
+def acquisition_totals(counts: pl.DataFrame) -> pl.DataFrame:
+    """One row of acquisition results from the period's totals.
 
-    Inputs: ``spend`` (``amount``; pass :func:`sales_spend` for acquisition spend), ``leads``
-    (``customer_id``, null while not converted), ``customers`` (one row per new customer).
-    Returns ``spend`` (f64, currency), ``leads`` (i64), ``converted_leads`` (i64: leads of the
-    period that became customers so far), ``new_customers`` (i64), ``cpl`` = spend / leads
-    (currency), ``conversion`` = converted leads / leads (0..1), ``cac`` = spend / new
+    Input: one row with ``spend`` (currency; the :func:`sales_spend` channels' for acquisition
+    spend), ``leads``, ``converted_leads`` (leads of the period that became customers so far)
+    and ``new_customers``. Returns those columns (f64, i64, i64, i64) and ``cpl`` = spend /
+    leads (currency), ``conversion`` = converted leads / leads (0..1), ``cac`` = spend / new
     customers (currency); ratios are null when their denominator is 0.
     """
-    return pl.DataFrame({
-        "spend": [float(spend["amount"].sum())],
-        "leads": [leads.height],
-        "converted_leads": [int(leads["customer_id"].is_not_null().sum())],
-        "new_customers": [customers.height],
-    }, schema={"spend": pl.Float64, "leads": pl.Int64, "converted_leads": pl.Int64, "new_customers": pl.Int64}
+    return counts.select(
+        pl.col("spend").cast(pl.Float64), pl.col("leads", "converted_leads", "new_customers").cast(pl.Int64),
     ).with_columns(
         cpl=_ratio(pl.col("spend"), pl.col("leads")),
         conversion=_ratio(pl.col("converted_leads"), pl.col("leads")),
@@ -89,12 +109,18 @@ def return_on_spend(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _summed(frame: pl.DataFrame, key: str, columns: list[str]) -> pl.LazyFrame:
+    """A measures frame summed per ``key`` (it may be split finer, e.g. per channel and campaign)."""
+    return frame.lazy().group_by(key).agg(pl.col(columns).sum())
+
+
 def channel_results(spend: pl.DataFrame, leads: pl.DataFrame, attributed: pl.DataFrame,
                     channels: pl.DataFrame) -> pl.DataFrame:
     """The channel table: acquisition and attributed results per channel.
 
-    Inputs: ``spend`` (``channel_id``, ``amount``), ``leads`` (``channel_id`` = lead source,
-    ``customer_id``), ``attributed`` (``channel``, ``conversions``, ``value`` = first-order revenue,
+    Inputs: ``spend`` (``channel_id``, ``spend``), ``leads`` (``channel_id`` = lead source,
+    ``leads``, ``converted_leads``), both summed per channel here (finer rows are fine),
+    ``attributed`` (``channel``, ``conversions``, ``value`` = first-order revenue,
     ``gross_profit`` as returned by :func:`metrics.attribution.attribute_paths`), ``channels``
     (``channel_id``, ``pillar``).
     Returns one row per channel with spend, leads or attributed customers:
@@ -104,11 +130,9 @@ def channel_results(spend: pl.DataFrame, leads: pl.DataFrame, attributed: pl.Dat
     without spend), ``revenue`` and ``gross_profit``
     (attributed first orders, currency), ``roas`` (multiple), ``romi`` (ratio); sorted by spend.
     """
-    by_spend = spend.lazy().group_by("channel_id").agg(pl.col("amount").sum().cast(pl.Float64).alias("spend"))
-    by_leads = leads.lazy().group_by("channel_id").agg(
-        pl.len().cast(pl.Int64).alias("leads"),
-        pl.col("customer_id").is_not_null().sum().cast(pl.Int64).alias("converted_leads"),
-    )
+    by_spend = _summed(spend, "channel_id", ["spend"]).with_columns(pl.col("spend").cast(pl.Float64))
+    by_leads = _summed(leads, "channel_id", ["leads", "converted_leads"]).with_columns(
+        pl.col("leads", "converted_leads").cast(pl.Int64))
     credit = attributed.lazy().select(
         pl.col("channel").alias("channel_id"), pl.col("conversions").alias("new_customers"),
         pl.col("value").alias("revenue"), "gross_profit",
@@ -141,15 +165,15 @@ def campaign_results(spend: pl.DataFrame, leads: pl.DataFrame, campaigns: pl.Dat
     ``impressions``, ``clicks``, ``leads``, ``converted_leads`` (i64), ``cpl`` (currency),
     ``conversion`` (0..1), ``cost_per_customer`` = spend / customers won from the campaign's leads
     (currency). Campaigns with neither spend nor leads are left out; sorted by spend.
+
+    Inputs: ``spend`` (``campaign_id``, ``spend``, ``impressions``, ``clicks``), ``leads``
+    (``campaign_id``, ``leads``, ``converted_leads``; rows without a campaign are ignored), summed per
+    campaign here; ``campaigns`` (the dimension).
     """
-    by_spend = spend.lazy().group_by("campaign_id").agg(
-        pl.col("amount").sum().cast(pl.Float64).alias("spend"),
-        pl.col("impressions").sum().cast(pl.Int64), pl.col("clicks").sum().cast(pl.Int64),
-    )
-    by_leads = leads.lazy().filter(pl.col("campaign_id").is_not_null()).group_by("campaign_id").agg(
-        pl.len().cast(pl.Int64).alias("leads"),
-        pl.col("customer_id").is_not_null().sum().cast(pl.Int64).alias("converted_leads"),
-    )
+    by_spend = _summed(spend, "campaign_id", ["spend", "impressions", "clicks"]).with_columns(
+        pl.col("spend").cast(pl.Float64), pl.col("impressions", "clicks").cast(pl.Int64))
+    by_leads = _summed(leads.filter(pl.col("campaign_id").is_not_null()), "campaign_id",
+                       ["leads", "converted_leads"]).with_columns(pl.col("leads", "converted_leads").cast(pl.Int64))
     return (
         campaigns.lazy().select("campaign_id", "name", "channel_id", "region")
         .join(by_spend, on="campaign_id", how="left")
@@ -166,19 +190,17 @@ def campaign_results(spend: pl.DataFrame, leads: pl.DataFrame, campaigns: pl.Dat
     )
 
 
-def spend_and_margin_by_period(spend: pl.DataFrame, orders: pl.DataFrame, *, grain: str = "week") -> pl.DataFrame:
+def spend_and_margin_by_period(spend: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
     """Spend next to revenue and gross profit per period: ``period`` (date), ``spend``, ``revenue``,
     ``gross_profit`` (currency); periods with either one, zeros filled, sorted.
+
+    Inputs: ``spend`` (``period``, ``spend``; finer rows, e.g. per channel, are summed) and ``orders``
+    (``period``, ``revenue``, ``cost_of_goods``), at the same grain.
     """
-    money = sales_by_period(orders, grain=grain).select("period", "revenue", "gross_profit")
-    costs = (
-        spend.lazy()
-        .group_by(pl.col("day").dt.truncate(GRAIN_EVERY[grain]).cast(pl.Date).alias("period"))
-        .agg(pl.col("amount").sum().cast(pl.Float64).alias("spend"))
-        .collect()
-    )
+    costs = _summed(spend, "period", ["spend"]).with_columns(pl.col("spend").cast(pl.Float64)).collect()
+    money = with_gross_profit(_summed(orders, "period", ["revenue", "cost_of_goods"]).collect())
     return (
-        costs.join(money, on="period", how="full", coalesce=True)
+        costs.join(money.select("period", "revenue", "gross_profit"), on="period", how="full", coalesce=True)
         .with_columns(pl.col("spend", "revenue", "gross_profit").fill_null(0.0))
         .select("period", "spend", "revenue", "gross_profit")
         .sort("period")

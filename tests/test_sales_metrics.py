@@ -15,11 +15,12 @@ from connectors.journeys import read_conversion_touches
 from connectors.read import Filters, read_dimension, read_fact
 from connectors.export import csv_bytes
 from metrics.journeys import (
-    channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months, touches_by_first_channel,
-    touches_distribution,
+    channel_selection, cohort_margin_curve, day_bucket, days_distribution, funnel, payback_months, touch_counts,
+    touches_by_first_channel, touches_distribution,
 )
 from metrics.sales import (
-    acquisition_totals, campaign_results, channel_results, return_on_spend, sales_spend, spend_and_margin_by_period,
+    acquisition_totals, campaign_results, channel_results, lead_counts, return_on_spend, sales_by_period, sales_spend,
+    spend_and_margin_by_period, spend_sums,
 )
 
 CHANNELS = pl.DataFrame({"channel_id": ["ads", "mail", "pr"], "pillar": ["sales", "sales", "reputation"]})
@@ -40,17 +41,31 @@ ATTRIBUTED = pl.DataFrame({"channel": ["ads", "mail", "direct"], "conversions": 
                            "value": [3000.0, 500.0, 1000.0], "gross_profit": [1200.0, 200.0, 400.0]})
 
 
+def _totals(spend: pl.DataFrame, leads: pl.DataFrame, new_customers: int) -> pl.DataFrame:
+    return pl.DataFrame({"spend": [float(sales_spend(spend, CHANNELS)["amount"].sum())], "leads": [leads.height],
+                         "converted_leads": [int(leads["customer_id"].is_not_null().sum())],
+                         "new_customers": [new_customers]})
+
+
 def test_acquisition_totals_literal_and_empty() -> None:
-    got = acquisition_totals(sales_spend(SPEND, CHANNELS), LEADS, pl.DataFrame({"customer_id": [1, 2, 3, 4]}))
+    got = acquisition_totals(_totals(SPEND, LEADS, 4))
     want = pl.DataFrame({"spend": [1300.0], "leads": [6], "converted_leads": [3], "new_customers": [4],
                          "cpl": [1300 / 6], "conversion": [0.5], "cac": [325.0]})
     assert_frame_equal(got, want)
-    empty = acquisition_totals(SPEND.clear(), LEADS.clear(), pl.DataFrame({"customer_id": []}))
+    empty = acquisition_totals(_totals(SPEND.clear(), LEADS.clear(), 0))
     assert empty.row(0) == (0.0, 0, 0, 0, None, None, None)
 
 
+def test_spend_sums_and_lead_counts_literal() -> None:
+    by_campaign = spend_sums(SPEND, ("channel_id", "campaign_id"))
+    assert by_campaign.rows() == [("ads", "ads_1", 1000.0, 2000.0, 30.0), ("mail", "mail_1", 300.0, 50.0, 0.0),
+                                  ("pr", "pr_1", 999.0, 0.0, 0.0)]
+    assert lead_counts(LEADS).rows() == [("ads", 4, 2), ("direct", 1, 1), ("mail", 1, 0)]
+    assert lead_counts(LEADS, ("campaign_id",)).rows() == [("ads_1", 4, 2), ("mail_1", 1, 0), (None, 1, 1)]
+
+
 def test_channel_results_literal() -> None:
-    got = channel_results(sales_spend(SPEND, CHANNELS), LEADS, ATTRIBUTED, CHANNELS)
+    got = channel_results(sales_spend(spend_sums(SPEND), CHANNELS), lead_counts(LEADS), ATTRIBUTED, CHANNELS)
     assert got["channel_id"].to_list() == ["ads", "mail", "direct"]
     ads, mail, direct = got.rows(named=True)
     assert ads == {"channel_id": "ads", "pillar": "sales", "spend": 1000.0, "leads": 4, "converted_leads": 2,
@@ -74,7 +89,7 @@ def test_return_ratios_ignore_the_currency(rate, spend, revenue, profit) -> None
 def test_campaign_results_literal() -> None:
     campaigns = pl.DataFrame({"campaign_id": ["ads_1", "mail_1", "idle"], "name": ["A", "M", "I"],
                               "channel_id": ["ads", "mail", "ads"], "region": [None, "Тверь", None]})
-    got = campaign_results(SPEND, LEADS, campaigns)
+    got = campaign_results(spend_sums(SPEND, ("campaign_id",)), lead_counts(LEADS, ("campaign_id",)), campaigns)
     assert got["campaign_id"].to_list() == ["ads_1", "mail_1"]  # idle: no spend, no leads
     a = got.row(0, named=True)
     assert (a["spend"], a["impressions"], a["clicks"], a["leads"], a["converted_leads"]) == (1000.0, 2000, 30, 4, 2)
@@ -84,7 +99,9 @@ def test_campaign_results_literal() -> None:
 
 def test_spend_and_margin_by_period_fills_missing_weeks() -> None:
     orders = pl.DataFrame({"ordered_at": [dt.datetime(2026, 1, 20, 10)], "revenue": [100.0], "cost_of_goods": [60.0]})
-    got = spend_and_margin_by_period(SPEND, orders, grain="week")
+    weekly = SPEND.with_columns(period=pl.col("day").dt.truncate("1w"))
+    got = spend_and_margin_by_period(spend_sums(weekly, ("period", "channel_id")),
+                                     sales_by_period(orders, grain="week"))
     assert got.rows() == [(dt.date(2026, 1, 5), 1999.0, 0.0, 0.0), (dt.date(2026, 1, 12), 300.0, 0.0, 0.0),
                           (dt.date(2026, 1, 19), 0.0, 100.0, 40.0)]
 
@@ -99,20 +116,28 @@ JOURNEYS = pl.DataFrame({
 
 
 def test_touch_and_day_distributions() -> None:
-    touches = touches_distribution(JOURNEYS)
+    counts = touch_counts(JOURNEYS)
+    assert counts.new_customers == 6
+    assert counts.by_touches.rows() == [(0, 1), (1, 1), (2, 1), (3, 2), (12, 1)]
+    touches = touches_distribution(counts.by_touches)
     assert dict(zip(touches["touches"], touches["customers"])) == {1: 1, 2: 1, 3: 2, 4: 0, 5: 0, 6: 0, 8: 0, 10: 1}
     assert touches["share"].sum() == pytest.approx(1.0)
-    days = days_distribution(JOURNEYS)
+    days = days_distribution(counts.by_days)
     assert days["customers"].to_list() == [1, 1, 2, 0, 0, 0, 1]  # <1, 1–3, 3–7, ..., ≥60; 3.0 falls in 3–7
-    by_first = touches_by_first_channel(JOURNEYS)
+    by_first = touches_by_first_channel(counts.by_first_channel)
     assert by_first.row(0, named=True) == {"first_channel": "ads", "customers": 3, "mean_touches": 7 / 3,
                                            "median_touches": 3.0, "median_days": 3.0}
-    assert touches_distribution(JOURNEYS.clear())["share"].to_list() == [None] * 8
+    assert touches_distribution(touch_counts(JOURNEYS.clear()).by_touches)["share"].to_list() == [None] * 8
+
+
+def test_day_buckets_include_their_lower_edge() -> None:
+    days = pl.DataFrame({"days": [0.0, 0.999, 1.0, 2.5, 3.0, 7.0, 13.9, 14.0, 30.0, 59.99, 60.0, 400.0, None]})
+    assert days.select(day_bucket(pl.col("days")).alias("bucket"))["bucket"].to_list() == [0, 0, 1, 1, 2, 3, 3, 4, 5, 5, 6, 6, None]
 
 
 def test_channel_selection_literal() -> None:
     reach = pl.DataFrame({"channel_id": ["ads", "mail", "social"], "reach": [100, 40, 10]})
-    got = channel_selection(SPEND, reach, LEADS, JOURNEYS)
+    got = channel_selection(spend_sums(SPEND), reach, lead_counts(LEADS), touch_counts(JOURNEYS).by_acquisition)
     rows = {r["channel_id"]: r for r in got.iter_rows(named=True)}
     assert rows["ads"]["responses"] == 4 and rows["ads"]["response_rate"] == 0.04
     assert rows["ads"]["cost_per_response"] == 250.0 and rows["ads"]["contact_stages"] == pytest.approx(7 / 3)
@@ -154,8 +179,8 @@ PERIOD = Filters(dt.date(2025, 4, 1), dt.date(2025, 6, 30))
 
 def test_channel_table_spend_and_leads_equal_sql(small_store) -> None:
     channels = read_dimension(small_store, "channels")
-    spend = sales_spend(read_fact(small_store, "spend", PERIOD), channels)
-    leads = read_fact(small_store, "leads", PERIOD)
+    spend = sales_spend(spend_sums(read_fact(small_store, "spend", PERIOD)), channels)
+    leads = lead_counts(read_fact(small_store, "leads", PERIOD))
     empty = pl.DataFrame(schema={"channel": pl.String, "conversions": pl.Float64, "value": pl.Float64,
                                  "gross_profit": pl.Float64})
     got = channel_results(spend, leads, empty, channels)

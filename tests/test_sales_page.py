@@ -11,7 +11,9 @@ from connectors.journeys import read_paths
 from connectors.read import Filters, read_dimension, read_fact
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct
 from metrics.attribution import aggregate_paths, attribute_paths
-from metrics.sales import acquisition_totals, channel_results, return_on_spend, sales_spend, sales_totals
+from metrics.sales import (
+    acquisition_totals, channel_results, lead_counts, return_on_spend, sales_spend, sales_totals, spend_sums,
+)
 from tests.test_app import metrics_by_label, query, run_app
 
 START, END = dt.date(2026, 8, 3), dt.date(2026, 10, 31)  # the default "last 90 days" of the demo
@@ -20,9 +22,13 @@ START, END = dt.date(2026, 8, 3), dt.date(2026, 10, 31)  # the default "last 90 
 def expected(store, model: str = "markov", lookback: int = 30, start=START, end=END):
     flt = Filters(start, end)
     channels = read_dimension(store, "channels")
-    spend = sales_spend(read_fact(store, "spend", flt), channels)
-    leads = read_fact(store, "leads", flt)
-    acq = acquisition_totals(spend, leads, read_fact(store, "customers", flt)).row(0, named=True)
+    spend = sales_spend(spend_sums(read_fact(store, "spend", flt)), channels)
+    lead_rows = read_fact(store, "leads", flt)
+    leads = lead_counts(lead_rows)
+    totals = pl.DataFrame({"spend": [spend["spend"].sum()], "leads": [lead_rows.height],
+                           "converted_leads": [lead_rows["customer_id"].is_not_null().sum()],
+                           "new_customers": [read_fact(store, "customers", flt).height]})
+    acq = acquisition_totals(totals).row(0, named=True)
     money = sales_totals(read_fact(store, "orders", flt)).row(0, named=True)
     paths = read_paths(store, flt, lookback_days=lookback).paths
     credit = attribute_paths(paths if model == "time_decay" else aggregate_paths(paths), model)

@@ -1,33 +1,32 @@
-"""The Sales page's numbers: cached journeys and attribution, and every frame the page draws.
+"""The Sales page's numbers: measures counted by the database, cached journeys and attribution.
 
-Heavy parts are cached per (store, data version, filters, look-back): the journeys
-(built in SQL, :mod:`connectors.journeys`), every attribution model's result, the
-touch counts and the cohort's margin. The page only picks rows out of them, so a
-model change redraws without recomputing.
+Sums and counts (spend, leads, customers, orders, reach) come from :mod:`connectors.measures`
+at the grain the page shows; the journeys to a sale are counted in SQL
+(:mod:`connectors.sales_inputs`), and so is the cohort's margin (:mod:`connectors.cohorts`).
+The attribution journeys are built and grouped in SQL (:mod:`connectors.sales_inputs`); every model's result
+is cached, so a model change redraws without recomputing. Everything is cached on the page
+context (:func:`dashboard.context.cached_on_context`); the journeys' entries on the context
+without the channel filter, which they do not read.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
-import streamlit as st
 
-from connectors import read
 from connectors.cohorts import read_cohort_margin
-from connectors.journeys import JourneyPaths, read_conversion_touches, read_paths
-from connectors.read import Filters
-from dashboard.context import PageContext, Store, store_id
-from metrics.attribution import MODELS, attribute_all
+from connectors.sales_inputs import AttributionJourneys, read_attribution_journeys, read_merged_paths, read_touch_counts
+from dashboard.context import PageContext, cached_on_context
+from metrics.attribution import MODELS, attribute_all, attribute_paths
 from metrics.journeys import (
-    channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months, touches_by_first_channel,
-    touches_distribution,
+    TouchCounts, channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months,
+    touches_by_first_channel, touches_distribution,
 )
 from metrics.periods import full_buckets
 from metrics.sales import (
-    acquisition_totals, campaign_results, channel_results, return_on_spend, sales_spend, sales_totals,
-    spend_and_margin_by_period,
+    acquisition_totals, campaign_results, channel_results, return_on_spend, sales_spend,
+    spend_and_margin_by_period, with_gross_profit,
 )
 
 # widget keys of the page's own controls
@@ -38,10 +37,6 @@ TABLE = "sales_table"
 LOOKBACK_CHOICES = (7, 14, 30, 60, 90)
 GRAIN_CHOICES = ("day", "week", "month")
 DEFAULT_MODEL = "markov"
-
-SPEND_COLUMNS = ("day", "campaign_id", "channel_id", "amount", "impressions", "clicks")
-LEAD_COLUMNS = ("channel_id", "campaign_id", "customer_id")
-ORDER_COLUMNS = ("ordered_at", "revenue", "cost_of_goods")
 
 
 def parse_model(text: str) -> str | None:
@@ -68,35 +63,52 @@ def parse_grain(text: str) -> str | None:
 # --- cached heavy parts --------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _paths(_store: Store, sid: str, version: str, filters: Filters, lookback: int) -> JourneyPaths:
-    return read_paths(_store, filters, lookback_days=lookback)
+def _journey_context(ctx: PageContext) -> PageContext:
+    """The context without the channel filter: journeys keep every channel (the channel filter picks
+    rows, it does not cut journeys), so their cache entries do not depend on it either."""
+    return replace(ctx, view=replace(ctx.view, channels=())) if ctx.view.channels else ctx
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _attribution(_store: Store, sid: str, version: str, filters: Filters, lookback: int,
-                 half_life: float) -> pl.DataFrame:
-    journeys = _paths(_store, sid, version, filters, lookback)
-    return attribute_all(journeys.paths, half_life_days=half_life)
+@cached_on_context(max_entries=16)
+def _journeys(ctx: PageContext, lookback: int, comparison: bool) -> AttributionJourneys:
+    return read_attribution_journeys(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _conversion_touches(_store: Store, sid: str, version: str, filters: Filters) -> pl.DataFrame:
-    return read_conversion_touches(_store, filters)
+@cached_on_context(max_entries=16)
+def _all_models(ctx: PageContext, lookback: int, comparison: bool) -> pl.DataFrame:
+    journeys = _journeys(ctx, lookback, comparison)
+    return attribute_all(journeys.paths, half_life_days=float(ctx.settings.half_life_days))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _cohort(_store: Store, sid: str, version: str, filters: Filters,
-            data_end: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return read_cohort_margin(_store, filters, data_end=data_end)
+@cached_on_context(max_entries=32)
+def _one_model(ctx: PageContext, lookback: int, comparison: bool, model: str) -> pl.DataFrame:
+    """One model's credit; every model but time decay on the paths merged by the database."""
+    if model == "time_decay":
+        paths = _journeys(ctx, lookback, comparison).paths
+    else:
+        paths = read_merged_paths(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback)
+    return attribute_paths(paths, model, half_life_days=float(ctx.settings.half_life_days))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _touch_reach(_store: Store, sid: str, version: str, filters: Filters) -> tuple[pl.DataFrame, int]:
-    by_channel = read.aggregate_fact(_store, "touchpoints", filters,
-                                     measures={"reach": ("count_distinct", "journey_id")}, by=["channel_id"])
-    total = read.aggregate_fact(_store, "touchpoints", filters, measures={"journeys": ("count_distinct", "journey_id")})
-    return by_channel, int(total["journeys"][0] or 0)
+@cached_on_context(max_entries=16)
+def _touch_counts(ctx: PageContext) -> TouchCounts:
+    return read_touch_counts(ctx.store, ctx.filters())
+
+
+@cached_on_context(max_entries=16)
+def _cohort(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return read_cohort_margin(ctx.store, ctx.filters(), data_end=ctx.bounds.last)
+
+
+def _spend(ctx: PageContext, *, comparison: bool = False) -> pl.DataFrame:
+    """Every channel's spend, impressions and clicks per channel and campaign."""
+    return ctx.measures("spend", ["spend", "impressions", "clicks"], by=["channel_id", "campaign_id"],
+                        comparison=comparison)
+
+
+def _leads(ctx: PageContext, *, comparison: bool = False) -> pl.DataFrame:
+    """Leads and converted leads per source channel and campaign."""
+    return ctx.measures("leads", ["leads", "converted_leads"], by=["channel_id", "campaign_id"], comparison=comparison)
 
 
 # --- what the page shows ------------------------------------------------------------------------------
@@ -129,20 +141,20 @@ class SalesResults:
     new_customers_tracked: int
 
 
-def _attribution_filters(ctx: PageContext, *, comparison: bool = False) -> Filters:
-    """Journeys keep every channel (the channel filter picks rows, it does not cut journeys)."""
-    flt = ctx.filters(comparison=comparison)
-    return Filters(flt.start, flt.end, (), flt.regions)
-
-
 def attribution(ctx: PageContext, lookback: int, *, comparison: bool = False) -> pl.DataFrame:
     """Every model's credit per channel (see :func:`metrics.attribution.attribute_all`)."""
-    return _attribution(ctx.store, store_id(ctx.store), ctx.version, _attribution_filters(ctx, comparison=comparison),
-                        lookback, float(ctx.settings.half_life_days))
+    return _all_models(_journey_context(ctx), lookback, comparison)
 
 
-def journeys(ctx: PageContext, lookback: int) -> JourneyPaths:
-    return _paths(ctx.store, store_id(ctx.store), ctx.version, _attribution_filters(ctx), lookback)
+def model_credit(ctx: PageContext, model: str, lookback: int, *, comparison: bool = False) -> pl.DataFrame:
+    """One model's credit per channel: ``channel``, ``conversions``, ``value``, ``gross_profit``."""
+    if not comparison:
+        return attribution(ctx, lookback).filter(pl.col("model") == model).drop("model")
+    return _one_model(_journey_context(ctx), lookback, comparison, model)
+
+
+def journeys(ctx: PageContext, lookback: int) -> AttributionJourneys:
+    return _journeys(_journey_context(ctx), lookback, False)
 
 
 def _selected(frame: pl.DataFrame, ctx: PageContext, column: str = "channel_id") -> pl.DataFrame:
@@ -151,13 +163,16 @@ def _selected(frame: pl.DataFrame, ctx: PageContext, column: str = "channel_id")
 
 def _period_numbers(ctx: PageContext, model: str, lookback: int, *, comparison: bool) -> dict[str, float | None]:
     """The KPI values of the period (or of the comparison period)."""
-    spend = sales_spend(ctx.load("spend", comparison=comparison, columns=SPEND_COLUMNS), ctx.channels)
-    leads = ctx.load("leads", comparison=comparison, columns=LEAD_COLUMNS)
-    customers = ctx.load("customers", comparison=comparison, columns=("customer_id",))
-    orders = ctx.load("orders", comparison=comparison, columns=ORDER_COLUMNS)
-    acq = acquisition_totals(spend, leads, customers).row(0, named=True)
-    money = sales_totals(orders).row(0, named=True)
-    credit = attribution(ctx, lookback, comparison=comparison).filter(pl.col("model") == model)
+    spend = sales_spend(_spend(ctx, comparison=comparison), ctx.channels)
+    leads = _leads(ctx, comparison=comparison)
+    counts = pl.concat([
+        spend.select(pl.col("spend").sum()), leads.select(pl.col("leads", "converted_leads").sum()),
+        ctx.measures("customers", ["new_customers"], comparison=comparison),
+    ], how="horizontal")
+    acq = acquisition_totals(counts).row(0, named=True)
+    money = with_gross_profit(ctx.measures("orders", ["revenue", "cost_of_goods"], comparison=comparison)).row(
+        0, named=True)
+    credit = model_credit(ctx, model, lookback, comparison=comparison)
     paid = channel_results(spend, leads, credit, ctx.channels).filter(pl.col("spend") > 0)
     paid = _selected(paid, ctx)
     ret = return_on_spend(paid.select(pl.col("spend", "revenue", "gross_profit").sum())).row(0, named=True)
@@ -169,24 +184,25 @@ def _period_numbers(ctx: PageContext, model: str, lookback: int, *, comparison: 
 
 
 def sales_results(ctx: PageContext, model: str, lookback: int, grain: str) -> SalesResults:
-    sid = store_id(ctx.store)
     now = _period_numbers(ctx, model, lookback, comparison=False)
     prev = _period_numbers(ctx, model, lookback, comparison=True) if ctx.comparison else {}
 
-    all_spend = ctx.load("spend", columns=SPEND_COLUMNS)
+    all_spend = _spend(ctx)
     spend = sales_spend(all_spend, ctx.channels)
-    leads = ctx.load("leads", columns=LEAD_COLUMNS)
+    leads = _leads(ctx)
     long = attribution(ctx, lookback)
     credit = long.filter(pl.col("model") == model)
     channels = _selected(channel_results(spend, leads, credit, ctx.channels), ctx)
     campaigns = campaign_results(spend, leads, ctx.campaigns)
-    trend = full_buckets(spend_and_margin_by_period(spend, ctx.load("orders", columns=ORDER_COLUMNS), grain=grain),
-                         start=ctx.period[0], end=ctx.period[1], grain=grain)  # a cut bucket would look like a drop
+    by_period = spend_and_margin_by_period(
+        sales_spend(ctx.measures("spend", ["spend"], grain=grain, by=["channel_id"]), ctx.channels),
+        ctx.measures("orders", ["revenue", "cost_of_goods"], grain=grain))
+    trend = full_buckets(by_period, start=ctx.period[0], end=ctx.period[1], grain=grain)  # a cut bucket looks like a drop
 
-    flt = ctx.filters()
-    touches = _conversion_touches(ctx.store, sid, ctx.version, flt)
-    reach, journeys_total = _touch_reach(ctx.store, sid, ctx.version, flt)
-    margin, sizes = _cohort(ctx.store, sid, ctx.version, flt, ctx.bounds.last)
+    touches = _touch_counts(ctx)
+    reach = ctx.measures("touchpoints", ["journeys"], by=["channel_id"]).rename({"journeys": "reach"})
+    journeys_total = int(ctx.measures("touchpoints", ["journeys"])["journeys"][0])
+    margin, sizes = _cohort(ctx)
     curve = cohort_margin_curve(margin, sizes)
     payback, observed = payback_months(curve, now["cac"])
     repeat = int(sizes["repeat"].sum()) if sizes.height else 0
@@ -202,12 +218,12 @@ def sales_results(ctx: PageContext, model: str, lookback: int, grain: str) -> Sa
         channels=channels,
         campaigns=campaigns,
         attribution=_selected(long, ctx, "channel"),
-        funnel=funnel(journeys=journeys_total, leads=int(leads.height), new_customers=int(touches.height),
+        funnel=funnel(journeys=journeys_total, leads=int(leads["leads"].sum()), new_customers=touches.new_customers,
                       repeat_customers=repeat),
-        touches=touches_distribution(touches),
-        days=days_distribution(touches),
-        by_first_channel=touches_by_first_channel(touches),
-        selection=channel_selection(all_spend, reach, leads, touches),
+        touches=touches_distribution(touches.by_touches),
+        days=days_distribution(touches.by_days),
+        by_first_channel=touches_by_first_channel(touches.by_first_channel),
+        selection=channel_selection(all_spend, reach, leads, touches.by_acquisition),
         payback_curve=curve,
         payback=payback,
         months_observed=observed,
