@@ -18,11 +18,11 @@ REFERENCE = """
 WITH ends AS (
     SELECT journey_id, max(ts) AS ended_at FROM touchpoints WHERE customer_id IS NULL GROUP BY journey_id
 ), chosen AS (
-    SELECT journey_id, ended_at FROM ends WHERE ended_at >= $1 AND ended_at < $2
+    SELECT journey_id, ended_at FROM ends WHERE ended_at >= :lo AND ended_at < :hi
 ), paths AS (
     SELECT t.journey_id, string_agg(t.channel_id, '>' ORDER BY t.ts, t.channel_id) AS path
     FROM touchpoints t JOIN chosen c USING (journey_id)
-    WHERE t.customer_id IS NULL AND t.ts >= c.ended_at - to_days(CAST($3 AS INTEGER))
+    WHERE t.customer_id IS NULL AND t.ts >= c.ended_at - to_days(CAST(:days AS INTEGER))
     GROUP BY t.journey_id
 )
 SELECT path, count(*) AS nulls FROM paths GROUP BY path ORDER BY path
@@ -46,7 +46,7 @@ def periods(end: dt.date) -> dict[str, Filters]:
 def reference(store: DuckDBStore, filters: Filters, lookback_days: int) -> pl.DataFrame:
     lo = dt.datetime.combine(filters.start, dt.time()) if filters.start else EVER[0]
     hi = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time()) if filters.end else EVER[1]
-    frame = store.execute_sql(REFERENCE, [lo, hi, lookback_days])
+    frame = store.execute_sql(REFERENCE, {"lo": lo, "hi": hi, "days": lookback_days})
     return frame.select(pl.col("path").cast(pl.String), pl.col("nulls").cast(pl.Int64))
 
 
@@ -69,12 +69,12 @@ def test_journeys_going_on_after_the_period_are_not_counted_in_it(small_store) -
     """The past quarter's end cuts through journeys: their last touch is later, so they end after it."""
     straddling = small_store.execute_sql(
         "SELECT count(*) AS n FROM (SELECT journey_id, min(ts) AS a, max(ts) AS b FROM touchpoints "
-        "WHERE customer_id IS NULL GROUP BY journey_id) WHERE a < $1 AND b >= $1 AND b < $2",
-        [dt.datetime(2025, 7, 1), dt.datetime(2025, 7, 31)]).item()
+        "WHERE customer_id IS NULL GROUP BY journey_id) WHERE a < :lo AND b >= :lo AND b < :hi",
+        {"lo": dt.datetime(2025, 7, 1), "hi": dt.datetime(2025, 7, 31)}).item()
     assert straddling > 50
     quarter = Filters(dt.date(2025, 4, 1), dt.date(2025, 6, 30))
     got = int(merged(small_store, quarter, 30)["nulls"].sum())
     ending_in_quarter = small_store.execute_sql(
         "SELECT count(*) FROM (SELECT journey_id FROM touchpoints WHERE customer_id IS NULL GROUP BY journey_id "
-        "HAVING max(ts) >= $1 AND max(ts) < $2)", [dt.datetime(2025, 4, 1), dt.datetime(2025, 7, 1)]).item()
+        "HAVING max(ts) >= :lo AND max(ts) < :hi)", {"lo": dt.datetime(2025, 4, 1), "hi": dt.datetime(2025, 7, 1)}).item()
     assert got == ending_in_quarter
