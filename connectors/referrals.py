@@ -1,0 +1,86 @@
+"""Word of mouth read in the database: the period's orders split by whether the customer was referred,
+and the referrals made by customers of each NPS class. Both come back as two or three rows.
+
+The referred customers are everyone in ``referrals.referred_customer_id`` over all time (a LEFT JOIN
+to their distinct ids, portable where an IN-subquery in a SELECT list is not). A customer's NPS class
+is the one of their latest answer under the answer filters (the latest by ``responded_at``, then by
+``response_id`` for answers given at the same moment); the cut-offs come from :mod:`metrics.rules`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import sqlalchemy as sa
+
+from connectors import read, schema
+from connectors.read import Filters
+from connectors.store import Store
+from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
+from metrics.word_of_mouth import GROUPS, NPS_CLASSES
+
+
+def order_totals_by_group(store: Store, filters: Filters) -> pl.DataFrame:
+    """The orders under ``filters`` summed per group (referred / other): ``group``, ``customers`` (distinct
+    customers with an order), ``orders`` (Int64), ``revenue``, ``cost_of_goods`` (f64); a group without
+    orders is absent. The input of :func:`metrics.word_of_mouth.referred_value_from_totals`."""
+    o, r = schema.orders, schema.referrals
+    referred = sa.select(r.c.referred_customer_id.label("customer_id")).distinct().subquery("referred")
+    flag = sa.case((referred.c.customer_id.is_not(None), sa.literal(GROUPS[0])), else_=sa.literal(GROUPS[1]))
+    rows = (
+        sa.select(o.c.customer_id, o.c.revenue, o.c.cost_of_goods, flag.label("customer_group"))
+        .select_from(o.outerjoin(referred, referred.c.customer_id == o.c.customer_id))
+        .where(*read.where_clauses("orders", filters))
+        .subquery("grouped_orders")
+    )
+    stmt = sa.select(
+        rows.c.customer_group,
+        sa.func.count(sa.distinct(rows.c.customer_id)).label("customers"),
+        sa.func.count().label("orders"),
+        sa.cast(sa.func.sum(rows.c.revenue), sa.Double).label("revenue"),
+        sa.cast(sa.func.sum(rows.c.cost_of_goods), sa.Double).label("cost_of_goods"),
+    ).group_by(rows.c.customer_group).order_by(rows.c.customer_group)
+    frame = store.query(stmt)
+    types = {"group": pl.String, "customers": pl.Int64, "orders": pl.Int64, "revenue": pl.Float64,
+             "cost_of_goods": pl.Float64}
+    if frame.height == 0:
+        return pl.DataFrame(schema=types)
+    return frame.rename({"customer_group": "group"}).with_columns([pl.col(c).cast(t) for c, t in types.items()])
+
+
+def class_counts(store: Store, *, answers: Filters, referrals: Filters) -> pl.DataFrame:
+    """Per NPS class of the customers' latest answer under ``answers``: ``nps_class``, ``customers`` and
+    ``referrals`` (Int64: referrals under ``referrals`` made by those customers); a class without
+    customers is absent. The input of :func:`metrics.word_of_mouth.referrals_by_class_from_counts`."""
+    n, r = schema.nps_responses, schema.referrals
+    latest = (
+        sa.select(n.c.customer_id, n.c.score,
+                  sa.func.row_number().over(partition_by=n.c.customer_id,
+                                            order_by=(n.c.responded_at.desc(), n.c.response_id.desc()))
+                  .label("nth_latest"))
+        .where(n.c.customer_id.is_not(None), *read.where_clauses("nps_responses", answers))
+        .subquery("answers")
+    )
+    made = (
+        sa.select(r.c.referrer_customer_id.label("customer_id"), sa.func.count().label("referrals"))
+        .where(*read.where_clauses("referrals", referrals))
+        .group_by(r.c.referrer_customer_id)
+        .subquery("made")
+    )
+    score = latest.c.score
+    cls = sa.case((score >= PROMOTER_MIN, sa.literal(NPS_CLASSES[0])), (score > DETRACTOR_MAX, sa.literal(NPS_CLASSES[1])),
+                  else_=sa.literal(NPS_CLASSES[2]))
+    classed = (
+        sa.select(cls.label("nps_class"), sa.func.coalesce(made.c.referrals, 0).label("referrals"))
+        .select_from(latest.outerjoin(made, made.c.customer_id == latest.c.customer_id))
+        .where(latest.c.nth_latest == 1)
+        .subquery("classed")
+    )
+    stmt = sa.select(
+        classed.c.nps_class, sa.func.count().label("customers"),
+        sa.cast(sa.func.sum(classed.c.referrals), sa.BigInteger).label("referrals"),
+    ).group_by(classed.c.nps_class).order_by(classed.c.nps_class)
+    frame = store.query(stmt)
+    types = {"nps_class": pl.String, "customers": pl.Int64, "referrals": pl.Int64}
+    if frame.height == 0:
+        return pl.DataFrame(schema=types)
+    return frame.with_columns([pl.col(c).cast(t) for c, t in types.items()])
