@@ -19,32 +19,40 @@ from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
 from metrics.word_of_mouth import GROUPS, NPS_CLASSES
 
 
+def _order_totals(orders: sa.FromClause, filters: Filters, label: str) -> sa.Select:
+    o = schema.orders
+    return sa.select(
+        sa.literal(label).label("customer_group"),
+        sa.func.count(sa.distinct(o.c.customer_id)).label("customers"),
+        sa.func.count().label("orders"),
+        sa.cast(sa.func.sum(o.c.revenue), sa.Double).label("revenue"),
+        sa.cast(sa.func.sum(o.c.cost_of_goods), sa.Double).label("cost_of_goods"),
+    ).select_from(orders).where(*read.where_clauses("orders", filters))
+
+
 def order_totals_by_group(store: Store, filters: Filters) -> pl.DataFrame:
     """The orders under ``filters`` summed per group (referred / other): ``group``, ``customers`` (distinct
-    customers with an order), ``orders`` (Int64), ``revenue``, ``cost_of_goods`` (f64); a group without
-    orders is absent. The input of :func:`metrics.word_of_mouth.referred_value_from_totals`."""
+    customers with an order), ``orders`` (Int64), ``revenue``, ``cost_of_goods`` (f64). The input of
+    :func:`metrics.word_of_mouth.referred_value_from_totals`.
+
+    One query, two parts: all the orders (a plain scan) and those of referred customers (an inner join
+    to their distinct ids, a small set); the others are all minus referred (customers are distinct
+    within each part, and a customer is in exactly one group).
+    """
     o, r = schema.orders, schema.referrals
     referred = sa.select(r.c.referred_customer_id.label("customer_id")).distinct().subquery("referred")
-    flag = sa.case((referred.c.customer_id.is_not(None), sa.literal(GROUPS[0])), else_=sa.literal(GROUPS[1]))
-    rows = (
-        sa.select(o.c.customer_id, o.c.revenue, o.c.cost_of_goods, flag.label("customer_group"))
-        .select_from(o.outerjoin(referred, referred.c.customer_id == o.c.customer_id))
-        .where(*read.where_clauses("orders", filters))
-        .subquery("grouped_orders")
+    stmt = sa.union_all(
+        _order_totals(o, filters, "all"),
+        _order_totals(o.join(referred, referred.c.customer_id == o.c.customer_id), filters, GROUPS[0]),
     )
-    stmt = sa.select(
-        rows.c.customer_group,
-        sa.func.count(sa.distinct(rows.c.customer_id)).label("customers"),
-        sa.func.count().label("orders"),
-        sa.cast(sa.func.sum(rows.c.revenue), sa.Double).label("revenue"),
-        sa.cast(sa.func.sum(rows.c.cost_of_goods), sa.Double).label("cost_of_goods"),
-    ).group_by(rows.c.customer_group).order_by(rows.c.customer_group)
     frame = store.query(stmt)
-    types = {"group": pl.String, "customers": pl.Int64, "orders": pl.Int64, "revenue": pl.Float64,
-             "cost_of_goods": pl.Float64}
-    if frame.height == 0:
-        return pl.DataFrame(schema=types)
-    return frame.rename({"customer_group": "group"}).with_columns([pl.col(c).cast(t) for c, t in types.items()])
+    types = {"customers": pl.Int64, "orders": pl.Int64, "revenue": pl.Float64, "cost_of_goods": pl.Float64}
+    parts = {g: frame.filter(pl.col("customer_group") == g).select(
+        [pl.col(c).fill_null(0).cast(t) for c, t in types.items()]) for g in ("all", GROUPS[0])}
+    whole, part = parts["all"], parts[GROUPS[0]]
+    other = whole.select([pl.col(c) - part[c] for c in types])
+    out = pl.concat([part, other]).with_columns(pl.Series("group", list(GROUPS))).select("group", *types)
+    return out.filter(pl.col("orders") > 0)
 
 
 def class_counts(store: Store, *, answers: Filters, referrals: Filters) -> pl.DataFrame:
