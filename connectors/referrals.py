@@ -1,10 +1,10 @@
 """Word of mouth read in the database: the period's orders split by whether the customer was referred,
 and the referrals made by customers of each NPS class. Both come back as two or three rows.
 
-The referred customers are everyone in ``referrals.referred_customer_id`` over all time (a LEFT JOIN
-to their distinct ids, portable where an IN-subquery in a SELECT list is not). A customer's NPS class
-is the one of their latest answer under the answer filters (the latest by ``responded_at``, then by
-``response_id`` for answers given at the same moment); the cut-offs come from :mod:`metrics.rules`.
+The referred customers are everyone in ``referrals.referred_customer_id`` over all time: a join to their
+distinct ids gives their orders, and the others' are all the orders minus theirs. A customer's NPS class
+is the one of their latest answer under the answer filters (answers given within the same second
+count as one moment: the higher score); the cut-offs come from :mod:`metrics.rules`.
 """
 
 from __future__ import annotations
@@ -55,17 +55,27 @@ def order_totals_by_group(store: Store, filters: Filters) -> pl.DataFrame:
     return out.filter(pl.col("orders") > 0)
 
 
+_SCORE_SLOTS = 16  # more than the 11 possible scores (0..10)
+
+
+def _latest_score(n: sa.Table) -> sa.ColumnElement:
+    """The score of the latest answer, as an aggregate (a portable arg-max): each answer's whole seconds
+    since 1970 times 16 plus its score orders the answers by time and keeps the score in the last four
+    bits; the maximum's remainder by 16 is the latest answer's score. One hash aggregate instead of a
+    window's sort per customer. Answers given within the same second: the higher score."""
+    seconds = sa.cast(sa.func.floor(sa.extract("epoch", n.c.responded_at)), sa.BigInteger)
+    return sa.func.max(seconds * _SCORE_SLOTS + n.c.score) % _SCORE_SLOTS
+
+
 def class_counts(store: Store, *, answers: Filters, referrals: Filters) -> pl.DataFrame:
     """Per NPS class of the customers' latest answer under ``answers``: ``nps_class``, ``customers`` and
     ``referrals`` (Int64: referrals under ``referrals`` made by those customers); a class without
     customers is absent. The input of :func:`metrics.word_of_mouth.referrals_by_class_from_counts`."""
     n, r = schema.nps_responses, schema.referrals
     latest = (
-        sa.select(n.c.customer_id, n.c.score,
-                  sa.func.row_number().over(partition_by=n.c.customer_id,
-                                            order_by=(n.c.responded_at.desc(), n.c.response_id.desc()))
-                  .label("nth_latest"))
+        sa.select(n.c.customer_id, _latest_score(n).label("score"))
         .where(n.c.customer_id.is_not(None), *read.where_clauses("nps_responses", answers))
+        .group_by(n.c.customer_id)
         .subquery("answers")
     )
     made = (
@@ -80,7 +90,6 @@ def class_counts(store: Store, *, answers: Filters, referrals: Filters) -> pl.Da
     classed = (
         sa.select(cls.label("nps_class"), sa.func.coalesce(made.c.referrals, 0).label("referrals"))
         .select_from(latest.outerjoin(made, made.c.customer_id == latest.c.customer_id))
-        .where(latest.c.nth_latest == 1)
         .subquery("classed")
     )
     stmt = sa.select(

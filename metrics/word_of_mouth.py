@@ -135,8 +135,8 @@ def nps_class_of_customers(responses: pl.DataFrame, *, before: dt.datetime | Non
     """Each customer's class by their latest NPS answer (before ``before`` when given).
 
     Input: answers with ``customer_id`` (null = anonymous, ignored), ``responded_at``, ``score``.
-    Returns ``customer_id``, ``score`` (latest), ``nps_class`` (promoter 9–10 / passive 7–8 /
-    detractor 0–6).
+    Returns ``customer_id``, ``score`` (latest; answers given within the same second count as one
+    moment, and the higher score is kept), ``nps_class`` (promoter 9–10 / passive 7–8 / detractor 0–6).
     """
     lf = responses.lazy().filter(pl.col("customer_id").is_not_null())
     if before is not None:
@@ -144,7 +144,7 @@ def nps_class_of_customers(responses: pl.DataFrame, *, before: dt.datetime | Non
     score = pl.col("score")
     return (
         lf.group_by("customer_id")
-        .agg(score.sort_by("responded_at").last())
+        .agg(score.sort_by(pl.col("responded_at").dt.truncate("1s"), score).last())
         .with_columns(nps_class=nps_class(score))
         .sort("customer_id")
         .collect()

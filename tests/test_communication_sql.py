@@ -247,3 +247,32 @@ def test_communication_measures_equal_a_hand_aggregation(backend, family: str, f
     assert set(got) <= set(want) and len(got) == len(names)
     for name in names:
         assert got[name] == pytest.approx(want[name], rel=1e-12), name
+
+
+def test_the_latest_answer_decides_the_class_in_sql_as_in_polars(tmp_path) -> None:
+    """Ties within a second keep the higher score; answers after the end and anonymous ones are left out."""
+    from connectors import referrals
+    from connectors.store import DuckDBStore
+    from metrics.word_of_mouth import class_counts
+
+    D = dt.datetime
+    answers = pl.DataFrame({
+        "response_id": [1, 2, 3, 4, 5, 6, 7],
+        "customer_id": [1, 1, 2, 2, 3, 3, None],
+        "responded_at": [D(2025, 5, 1, 9, 0, 0, 100), D(2025, 5, 1, 9, 0, 0, 900), D(2025, 4, 1), D(2025, 5, 2),
+                         D(2025, 3, 1), D(2025, 7, 1), D(2025, 5, 1)],
+        "score": [10, 3, 8, 5, 9, 2, 0],
+    })
+    made = pl.DataFrame({"referral_id": [1, 2, 3, 4], "referrer_customer_id": [1, 1, 2, 3],
+                         "referred_customer_id": [11, 12, 13, 14],
+                         "referred_at": [D(2025, 5, 10), D(2025, 6, 1), D(2025, 5, 20), D(2025, 1, 5)]})
+    store = DuckDBStore(tmp_path / "ties.duckdb")
+    store.replace_all({"nps_responses": answers, "referrals": made})
+    end, start = dt.date(2025, 6, 30), dt.date(2025, 5, 1)
+    got = referrals.class_counts(store, answers=Filters(None, end), referrals=Filters(start, end))
+    rows = class_counts(answers, made.filter(pl.col("referred_at") >= D(2025, 5, 1)), before=_end(end))
+    # customer 1: two answers in the same second, 10 kept -> promoter with 2 referrals; 2: latest 5 -> detractor
+    # with 1; 3: the 2 comes after the end, so 9 -> promoter, whose referral falls before the period
+    want = {"promoter": (2, 2), "detractor": (1, 1)}
+    assert {r["nps_class"]: (r["customers"], r["referrals"]) for r in got.iter_rows(named=True)} == want
+    assert {r["nps_class"]: (r["customers"], r["referrals"]) for r in rows.iter_rows(named=True)} == want
