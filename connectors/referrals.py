@@ -19,21 +19,23 @@ from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
 from metrics.word_of_mouth import GROUPS, NPS_CLASSES
 
 
-def _order_totals(orders: sa.FromClause, filters: Filters, label: str) -> sa.Select:
+def _order_totals(orders: sa.FromClause, filters: Filters, label: str, *, buyers: bool) -> sa.Select:
     o = schema.orders
+    customers = sa.func.count(sa.distinct(o.c.customer_id)) if buyers else sa.cast(sa.null(), sa.BigInteger)
     return sa.select(
         sa.literal(label).label("customer_group"),
-        sa.func.count(sa.distinct(o.c.customer_id)).label("customers"),
+        customers.label("customers"),
         sa.func.count().label("orders"),
         sa.cast(sa.func.sum(o.c.revenue), sa.Double).label("revenue"),
         sa.cast(sa.func.sum(o.c.cost_of_goods), sa.Double).label("cost_of_goods"),
     ).select_from(orders).where(*read.where_clauses("orders", filters))
 
 
-def order_totals_by_group(store: Store, filters: Filters) -> pl.DataFrame:
+def order_totals_by_group(store: Store, filters: Filters, *, buyers: bool = True) -> pl.DataFrame:
     """The orders under ``filters`` summed per group (referred / other): ``group``, ``customers`` (distinct
-    customers with an order), ``orders`` (Int64), ``revenue``, ``cost_of_goods`` (f64). The input of
-    :func:`metrics.word_of_mouth.referred_value_from_totals`.
+    customers with an order; null with ``buyers=False``, which skips counting them — the costly part over
+    millions of orders), ``orders`` (Int64), ``revenue``, ``cost_of_goods`` (f64); a group without orders
+    is absent. The input of :func:`metrics.word_of_mouth.referred_value_from_totals`.
 
     One query, two parts: all the orders (a plain scan) and those of referred customers (an inner join
     to their distinct ids, a small set); the others are all minus referred (customers are distinct
@@ -42,13 +44,14 @@ def order_totals_by_group(store: Store, filters: Filters) -> pl.DataFrame:
     o, r = schema.orders, schema.referrals
     referred = sa.select(r.c.referred_customer_id.label("customer_id")).distinct().subquery("referred")
     stmt = sa.union_all(
-        _order_totals(o, filters, "all"),
-        _order_totals(o.join(referred, referred.c.customer_id == o.c.customer_id), filters, GROUPS[0]),
+        _order_totals(o, filters, "all", buyers=buyers),
+        _order_totals(o.join(referred, referred.c.customer_id == o.c.customer_id), filters, GROUPS[0], buyers=buyers),
     )
     frame = store.query(stmt)
     types = {"customers": pl.Int64, "orders": pl.Int64, "revenue": pl.Float64, "cost_of_goods": pl.Float64}
     parts = {g: frame.filter(pl.col("customer_group") == g).select(
-        [pl.col(c).fill_null(0).cast(t) for c, t in types.items()]) for g in ("all", GROUPS[0])}
+        [(pl.col(c) if c == "customers" and not buyers else pl.col(c).fill_null(0)).cast(t) for c, t in types.items()])
+        for g in ("all", GROUPS[0])}
     whole, part = parts["all"], parts[GROUPS[0]]
     other = whole.select([pl.col(c) - part[c] for c in types])
     out = pl.concat([part, other]).with_columns(pl.Series("group", list(GROUPS))).select("group", *types)

@@ -92,7 +92,7 @@ def referred_value_from_totals(totals: pl.DataFrame) -> pl.DataFrame:
     """What referred customers bring compared with the others, from :func:`order_totals_by_group`.
 
     Returns two rows, ``group`` = referred / other (a group without orders has zeros):
-    ``customers`` (Int64, customers with an order), ``orders`` (Int64), ``revenue``,
+    ``customers`` (Int64, customers with an order; null when not counted), ``orders`` (Int64), ``revenue``,
     ``cost_of_goods``, ``gross_profit`` = revenue − cost of goods (currency),
     ``revenue_per_customer``, ``gross_profit_per_customer`` (currency; null without customers),
     ``revenue_share``, ``gross_profit_share`` (0..1 of all orders; null when the total is 0).
@@ -101,7 +101,9 @@ def referred_value_from_totals(totals: pl.DataFrame) -> pl.DataFrame:
     return (
         pl.LazyFrame({"group": list(GROUPS)})
         .join(totals.lazy(), on="group", how="left", maintain_order="left")
-        .with_columns(pl.col("customers", "orders").fill_null(0).cast(pl.Int64),
+        .with_columns(pl.when(pl.col("orders").is_null()).then(0).otherwise(pl.col("customers")).cast(pl.Int64)
+                      .alias("customers"),
+                      pl.col("orders").fill_null(0).cast(pl.Int64),
                       pl.col("revenue", "cost_of_goods").fill_null(0.0).cast(pl.Float64))
         .with_columns(gross_profit=pl.col("revenue") - pl.col("cost_of_goods"))
         .with_columns(

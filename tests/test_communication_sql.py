@@ -104,8 +104,14 @@ def word_of_mouth_from_rows(store, ctx, *, grain: str) -> dict:
     customers, value, by_class = parts(*ctx.period)
     out = {"previous": None, "value_previous": None, "by_class_previous": None}
     if ctx.comparison:
-        prev_customers, out["value_previous"], out["by_class_previous"] = parts(*ctx.comparison)
+        prev_customers, value_previous, out["by_class_previous"] = parts(*ctx.comparison)
         out["previous"] = referral_share(prev_customers)
+        # the comparison period's buyers are not counted (only its revenue and gross profit are compared);
+        # a group without orders has none
+        out["value_previous"] = value_previous.with_columns(
+            pl.when(pl.col("orders") == 0).then(0).cast(pl.Int64).alias("customers"),
+            pl.lit(None, dtype=pl.Float64).alias("revenue_per_customer"),
+            pl.lit(None, dtype=pl.Float64).alias("gross_profit_per_customer"))
     return out | {"share": referral_share(customers), "trend": referral_share_by_period(customers, grain=grain),
                   "value": value, "by_class": by_class}
 

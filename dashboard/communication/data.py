@@ -192,14 +192,16 @@ class WordOfMouth:
     previous: pl.DataFrame | None
     trend: pl.DataFrame  # referral_share_from_counts by period
     value: pl.DataFrame  # referred_value_from_totals
-    value_previous: pl.DataFrame | None
+    value_previous: pl.DataFrame | None  # the same without buyers (only revenue and gross profit are compared)
     by_class: pl.DataFrame  # referrals_by_class_from_counts
     by_class_previous: pl.DataFrame | None
 
 
 @cached_on_context(max_entries=32)
 def _referred_value(ctx: PageContext, comparison: bool) -> pl.DataFrame:
-    return referred_value_from_totals(referrals.order_totals_by_group(ctx.store, ctx.filters(comparison=comparison)))
+    """Orders of referred customers and the others; the comparison period's without counting buyers."""
+    totals = referrals.order_totals_by_group(ctx.store, ctx.filters(comparison=comparison), buyers=not comparison)
+    return referred_value_from_totals(totals)
 
 
 @cached_on_context(max_entries=32)
