@@ -23,6 +23,8 @@ the SQL.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -33,7 +35,11 @@ import sqlalchemy as sa
 from connectors import read, schema
 from connectors.read import Filters
 from connectors.store import Store, StoreError
+from metrics.communication import ENGAGEMENT_PARTS
+from metrics.post_types import BASES as POST_BASES
+from metrics.post_types import PRODUCTS
 from metrics.rules import DETRACTOR_MAX, PROMOTER_MIN
+from metrics.word_of_mouth import REFERRAL_CHANNEL
 
 Agg = Literal["sum", "count", "count_distinct", "min", "max", "median"]
 Expr = Callable[[sa.Table, Mapping[str, Any]], sa.ColumnElement]
@@ -88,6 +94,18 @@ def _within(t: sa.Table, p: Mapping[str, Any]) -> sa.ColumnElement[bool]:
                    _resolution(t) <= sa.bindparam("standard_hours", float(p["standard_hours"]), sa.Float))
 
 
+def _engagements(t: sa.Table) -> sa.ColumnElement:
+    return functools.reduce(operator.add, (t.c[c] for c in ENGAGEMENT_PARTS))
+
+
+def _post_value(name: str) -> Expr:
+    return lambda t, _p: _engagements(t) if name == "engagements" else t.c[name]
+
+
+def _post_product(y: str, x: str) -> Expr:
+    return lambda t, p: _post_value(y)(t, p) * _post_value(x)(t, p)
+
+
 _MEASURES: tuple[Measure, ...] = (
     # spend
     Measure("spend", "spend", "sum", _col("amount"), description="Marketing spend"),
@@ -123,6 +141,24 @@ _MEASURES: tuple[Measure, ...] = (
     Measure("new_customers", "customers", "count", description="Customers whose first order falls in the period"),
     Measure("journeys", "touchpoints", "count_distinct", _col("journey_id"),
             description="Distinct journeys with a touch (people reached)"),
+    # communication: social posts (engagement and the sums behind its standard errors), e-mail sends,
+    # new customers and referrals
+    Measure("posts", "social_posts", "count", description="Social posts published"),
+    *(Measure(f"post_{name}", "social_posts", "sum", _post_value(name), description=f"Sum of the posts' {name}")
+      for name in POST_BASES),
+    *(Measure(f"post_{name}", "social_posts", "sum", _post_product(y, x),
+              description=f"Sum over posts of {y} × {x} (for the rates' standard errors)")
+      for name, (y, x) in PRODUCTS.items()),
+    Measure("email_sends", "email_sends", "count", description="E-mail sends"),
+    Measure("email_delivered", "email_sends", "sum", _col("delivered"), description="E-mails delivered"),
+    Measure("email_opens", "email_sends", "sum", _col("unique_opens"), description="Unique opens"),
+    Measure("email_clicks", "email_sends", "sum", _col("unique_clicks"), description="Unique clicks"),
+    Measure("email_unsubscribes", "email_sends", "sum", _col("unsubscribes"), description="Unsubscribes"),
+    Measure("email_largest_send", "email_sends", "max", _col("delivered"),
+            description="E-mails delivered by the largest send (about the list size)"),
+    Measure("referred_customers", "customers", "count",
+            where=lambda t, _p: t.c.acquisition_channel_id == sa.bindparam("referral_channel", REFERRAL_CHANNEL),
+            description="New customers acquired by referral"),
 )
 # --- reputation: reviews, complaint handling and the complaint backlog -------------------------------
 

@@ -22,7 +22,8 @@ import polars.selectors as cs
 from metrics.periods import GRAIN_EVERY
 from metrics.specs import MetricSpec, register
 
-ENGAGEMENT = pl.col("likes") + pl.col("comments") + pl.col("shares") + pl.col("saves")
+ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")  # what counts as an engagement (SQL measures too)
+ENGAGEMENT = pl.sum_horizontal(*ENGAGEMENT_PARTS)
 DENOMINATORS = ("reach", "impressions", "followers")
 ER_METRIC = {d: f"er_{d}" for d in DENOMINATORS}
 # the column that holds each engagement rate's denominator in engagement_totals' output
@@ -51,37 +52,57 @@ def posts_with_followers(posts: pl.DataFrame, followers: pl.DataFrame) -> pl.Dat
     )
 
 
-def engagement_totals(posts: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
-    """Engagement of a set of posts, per group of ``by`` (one row when ``by`` is empty).
+# the additive sums an engagement rate is computed from (one row per post, or per group of posts)
+SUMS = ("posts", "impressions", "reach", "engagements", "clicks", "followers_on_post_days", "engaged_with_followers")
+
+
+def post_sums(posts: pl.DataFrame) -> pl.DataFrame:
+    """Each post as a row of :data:`SUMS` (``posts`` = 1), its other columns kept.
 
     Input: posts with ``impressions``, ``reach``, ``likes``, ``comments``, ``shares``, ``saves``,
-    ``clicks``; optionally ``followers`` (see :func:`posts_with_followers`) for the rate by followers.
-    Returns ``*by``, ``posts``, ``impressions``, ``reach``, ``engagements``, ``clicks`` (counts, Int64
-    for integer input), ``followers_on_post_days`` (followers on each post's day summed over the posts;
-    0 without follower data), ``er_reach``, ``er_impressions``, ``er_followers``, ``ctr`` (ratios 0..1, null
-    when their denominator is 0). Empty input without ``by`` gives one row of zeros and null rates.
+    ``clicks``; optionally ``followers`` (see :func:`posts_with_followers`). ``followers_on_post_days``
+    is the post's follower count (null without one) and ``engaged_with_followers`` its engagements
+    when it has a follower count (null otherwise): the rate by followers leaves such posts out of both sums.
     """
-    lf = posts.lazy()
-    if "followers" not in posts.columns:
-        lf = lf.with_columns(followers=pl.lit(None, dtype=pl.Int64))
-    has_f = pl.col("followers").is_not_null()
-    sums = [
-        pl.len().alias("posts"),
-        pl.col("impressions").sum(),
-        pl.col("reach").sum(),
-        ENGAGEMENT.sum().alias("engagements"),
-        pl.col("clicks").sum(),
-        pl.col("followers").sum().alias("followers_on_post_days"),
-        ENGAGEMENT.filter(has_f).sum().alias("_engaged_with_f"),
-    ]
-    grouped = lf.group_by(list(by)).agg(sums).sort(list(by)) if by else lf.select(sums)
+    followers = pl.col("followers") if "followers" in posts.columns else pl.lit(None, dtype=pl.Int64)
+    return posts.with_columns(
+        pl.lit(1, dtype=pl.Int64).alias("posts"),
+        ENGAGEMENT.alias("engagements"),
+        followers.alias("followers_on_post_days"),
+        pl.when(followers.is_not_null()).then(ENGAGEMENT).alias("engaged_with_followers"),
+    )
+
+
+def engagement_from_sums(sums: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
+    """Engagement rates from the sums of :data:`SUMS` (per post, or already summed per group), per ``by``.
+
+    Returns ``*by``, ``posts``, ``impressions``, ``reach``, ``engagements``, ``clicks`` (sums, Int64 for
+    integer input), ``followers_on_post_days`` (0 without follower data), ``er_reach``,
+    ``er_impressions``, ``er_followers``, ``ctr`` (ratios 0..1, null when their denominator is 0).
+    Missing ``followers_on_post_days`` / ``engaged_with_followers`` columns count as no follower data.
+    Empty input without ``by`` gives one row of zeros and null rates.
+    """
+    lf = sums.lazy()
+    missing = [c for c in ("followers_on_post_days", "engaged_with_followers") if c not in sums.columns]
+    if missing:
+        lf = lf.with_columns([pl.lit(None, dtype=pl.Int64).alias(c) for c in missing])
+    aggs = [pl.col(c).sum() for c in SUMS]
+    grouped = lf.group_by(list(by)).agg(aggs).sort(list(by)) if by else lf.select(aggs)
     # integer counts come out as Int64; a fractional input (rescaled data) is summed, never truncated
     return grouped.with_columns(cs.integer().cast(pl.Int64)).with_columns(
         er_reach=_ratio("engagements", "reach"),
         er_impressions=_ratio("engagements", "impressions"),
-        er_followers=_ratio("_engaged_with_f", "followers_on_post_days"),
+        er_followers=_ratio("engaged_with_followers", "followers_on_post_days"),
         ctr=_ratio("clicks", "impressions"),
-    ).drop("_engaged_with_f").collect()
+    ).drop("engaged_with_followers").collect()
+
+
+def engagement_totals(posts: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
+    """Engagement of a set of posts, per group of ``by`` (one row when ``by`` is empty).
+
+    Input: posts as for :func:`post_sums`. Returns the columns of :func:`engagement_from_sums`.
+    """
+    return engagement_from_sums(post_sums(posts), by=by)
 
 
 def engagement_by_period(posts: pl.DataFrame, *, grain: str = "week", by: Sequence[str] = (),
@@ -136,6 +157,51 @@ def top_posts(posts: pl.DataFrame, *, denominator: str = "reach", n: int = 10) -
     )
 
 
+SPAN_COLUMNS = ("followers_start", "followers_end", "gained", "lost")
+
+
+def daily_spans(followers: pl.DataFrame) -> pl.DataFrame:
+    """Each network-day of ``social_followers`` as a span: ``followers_start`` = followers − gained +
+    lost (at the start of the day), ``followers_end`` = followers (at its end), ``gained``, ``lost``;
+    the other columns kept."""
+    return followers.with_columns(
+        (pl.col("followers") - pl.col("gained") + pl.col("lost")).alias("followers_start"),
+        pl.col("followers").alias("followers_end"),
+    )
+
+
+def roll_up_spans(spans: pl.DataFrame, *, keys: Sequence[str] = (), order: str = "day") -> pl.DataFrame:
+    """Spans joined into longer spans per ``keys`` and ``network``: the followers at the start of the
+    first span and at the end of the last (by ``order``), the sums of gained and lost.
+
+    Input: rows with ``network``, ``order``, :data:`SPAN_COLUMNS` (daily spans, or spans per period).
+    Returns ``*keys``, ``network``, :data:`SPAN_COLUMNS`.
+    """
+    group = list(dict.fromkeys([*keys, "network"]))
+    return spans.lazy().group_by(group).agg(
+        pl.col("followers_start").sort_by(order).first(),
+        pl.col("followers_end").sort_by(order).last(),
+        pl.col("gained").sum(),
+        pl.col("lost").sum(),
+    ).collect()
+
+
+def growth_from_spans(spans: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
+    """Follower growth from per-network spans (:func:`roll_up_spans`), summed over networks per ``by``.
+
+    Returns ``*by``, ``followers_start``, ``followers_end``, ``gained``, ``lost``, ``net`` = gained −
+    lost (Int64 counts) and ``growth_rate`` = net / followers_start (f64; null when the start is 0).
+    Without ``by`` there is always one row (zeros when empty).
+    """
+    keys = list(by)
+    sums = [pl.col(c).sum().cast(pl.Int64) for c in SPAN_COLUMNS]
+    lf = spans.lazy()
+    out = lf.group_by(keys).agg(sums).sort(keys) if keys else lf.select(sums)
+    return out.with_columns(net=pl.col("gained") - pl.col("lost")).with_columns(
+        growth_rate=_ratio("net", "followers_start")
+    ).collect()
+
+
 def follower_growth(followers: pl.DataFrame, *, by: Sequence[str] = (), grain: str | None = None,
                     time_col: str = "day") -> pl.DataFrame:
     """Followers gained, lost and net, per ``by`` group (and per period with ``grain``).
@@ -143,26 +209,14 @@ def follower_growth(followers: pl.DataFrame, *, by: Sequence[str] = (), grain: s
     Input: one row per network and day with ``network``, ``day``, ``followers`` (at the end of the
     day), ``gained``, ``lost``. Followers at the start of a span = followers at the end of its
     first day − gained + lost that day, per network, then summed.
-    Returns ``[period]``, ``*by``, ``followers_start``, ``followers_end``, ``gained``, ``lost``,
-    ``net`` = gained − lost (Int64 counts) and ``growth_rate`` = net / followers_start (f64; null
-    when the start is 0). Without ``by`` and ``grain`` there is always one row (zeros when empty).
+    Returns ``[period]``, then the columns of :func:`growth_from_spans`.
     """
-    lf = followers.lazy()
     keys = list(by)
     if grain is not None:
-        lf = lf.with_columns(pl.col(time_col).dt.truncate(GRAIN_EVERY[grain]).cast(pl.Date).alias("period"))
+        followers = followers.with_columns(
+            pl.col(time_col).dt.truncate(GRAIN_EVERY[grain]).cast(pl.Date).alias("period"))
         keys = ["period", *keys]
-    per_network = lf.group_by(list(dict.fromkeys([*keys, "network"]))).agg(
-        (pl.col("followers") - pl.col("gained") + pl.col("lost")).sort_by(time_col).first().alias("followers_start"),
-        pl.col("followers").sort_by(time_col).last().alias("followers_end"),
-        pl.col("gained").sum(),
-        pl.col("lost").sum(),
-    )
-    sums = [pl.col(c).sum().cast(pl.Int64) for c in ("followers_start", "followers_end", "gained", "lost")]
-    out = per_network.group_by(keys).agg(sums).sort(keys) if keys else per_network.select(sums)
-    return out.with_columns(net=pl.col("gained") - pl.col("lost")).with_columns(
-        growth_rate=_ratio("net", "followers_start")
-    ).collect()
+    return growth_from_spans(roll_up_spans(daily_spans(followers), keys=keys, order=time_col), by=keys)
 
 
 register(

@@ -23,19 +23,24 @@ def _ratio(num: str, den: str) -> pl.Expr:
     return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den))
 
 
-def email_funnel(sends: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
-    """The newsletter funnel per ``by`` group (one row when ``by`` is empty).
+def send_counts(sends: pl.DataFrame) -> pl.DataFrame:
+    """Each send as a row of counts: ``sends`` = 1, :data:`COUNTS`, ``largest_send`` = its delivered mail."""
+    return sends.with_columns(pl.lit(1, dtype=pl.Int64).alias("sends"), pl.col("delivered").alias("largest_send"))
 
-    Input: one row per send with ``delivered``, ``unique_opens``, ``unique_clicks``, ``unsubscribes``.
+
+def email_funnel_from_counts(counts: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
+    """The newsletter funnel from counts (per send, or already summed per group), per ``by`` group.
+
+    Input: ``sends``, :data:`COUNTS` (summed) and ``largest_send`` (the most mail delivered by one send).
     Returns ``*by``, ``sends``, ``delivered``, ``unique_opens``, ``unique_clicks``, ``unsubscribes``
     (Int64 counts), ``largest_send`` (Int64: the most mail delivered by one send — a broadcast
     reaches the whole list, so this approximates the list size; 0 when empty), ``open_rate``,
     ``click_rate``, ``click_to_open``, ``unsubscribe_rate`` (f64 ratios, null when their
-    denominator is 0).
+    denominator is 0). One row when ``by`` is empty.
     """
-    aggs = [pl.len().cast(pl.Int64).alias("sends"), *[pl.col(c).sum().cast(pl.Int64) for c in COUNTS],
-            pl.col("delivered").max().fill_null(0).cast(pl.Int64).alias("largest_send")]
-    lf = sends.lazy()
+    aggs = [pl.col("sends").sum().cast(pl.Int64), *[pl.col(c).sum().cast(pl.Int64) for c in COUNTS],
+            pl.col("largest_send").max().fill_null(0).cast(pl.Int64)]
+    lf = counts.lazy()
     grouped = lf.group_by(list(by)).agg(aggs).sort(list(by)) if by else lf.select(aggs)
     return grouped.with_columns(
         open_rate=_ratio("unique_opens", "delivered"),
@@ -43,6 +48,15 @@ def email_funnel(sends: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame
         click_to_open=_ratio("unique_clicks", "unique_opens"),
         unsubscribe_rate=_ratio("unsubscribes", "delivered"),
     ).collect()
+
+
+def email_funnel(sends: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
+    """The newsletter funnel per ``by`` group (one row when ``by`` is empty).
+
+    Input: one row per send with ``delivered``, ``unique_opens``, ``unique_clicks``, ``unsubscribes``.
+    Returns the columns of :func:`email_funnel_from_counts`.
+    """
+    return email_funnel_from_counts(send_counts(sends), by=by)
 
 
 def email_by_period(sends: pl.DataFrame, *, grain: str = "week", by: Sequence[str] = (),

@@ -20,28 +20,45 @@ import polars as pl
 
 from metrics.periods import GRAIN_EVERY
 from metrics.rules import NPS_GROUPS, nps_group
-from metrics.sales import sales_totals
 from metrics.specs import MetricSpec, register
 
 REFERRAL_CHANNEL = "referral"
+NPS_CLASSES = NPS_GROUPS
 GROUPS = ("referred", "other")
+
+
+def customer_counts(customers: pl.DataFrame, *, referral_channel: str = REFERRAL_CHANNEL) -> pl.DataFrame:
+    """Each new customer as a row of counts: ``new_customers`` = 1, ``referred_customers`` = 1 when the
+    acquisition channel is ``referral_channel``; the other columns kept."""
+    return customers.with_columns(
+        pl.lit(1, dtype=pl.Int64).alias("new_customers"),
+        (pl.col("acquisition_channel_id") == referral_channel).cast(pl.Int64).alias("referred_customers"),
+    )
+
+
+def referral_share_from_counts(counts: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
+    """New customers and the share who came by referral, from counts (per customer or already summed),
+    per ``by`` group (one row without ``by``).
+
+    Input: ``new_customers``, ``referred_customers``. Returns ``*by``, ``new_customers``,
+    ``referred_customers`` (Int64) and ``referral_share`` (f64 0..1, null when there are no new customers).
+    """
+    aggs = [pl.col("new_customers").sum().cast(pl.Int64), pl.col("referred_customers").sum().cast(pl.Int64)]
+    lf = counts.lazy()
+    grouped = lf.group_by(list(by)).agg(aggs).sort(list(by)) if by else lf.select(aggs)
+    return grouped.with_columns(
+        referral_share=pl.when(pl.col("new_customers") > 0).then(pl.col("referred_customers") / pl.col("new_customers"))
+    ).collect()
 
 
 def referral_share(customers: pl.DataFrame, *, by: Sequence[str] = (),
                    referral_channel: str = REFERRAL_CHANNEL) -> pl.DataFrame:
     """New customers and the share who came by referral, per ``by`` group (one row without ``by``).
 
-    Input: new customers of the period with ``acquisition_channel_id``. Returns ``*by``,
-    ``new_customers``, ``referred_customers`` (Int64) and ``referral_share`` (f64 0..1, null
-    when there are no new customers).
+    Input: new customers of the period with ``acquisition_channel_id``. Returns the columns of
+    :func:`referral_share_from_counts`.
     """
-    aggs = [pl.len().cast(pl.Int64).alias("new_customers"),
-            (pl.col("acquisition_channel_id") == referral_channel).sum().cast(pl.Int64).alias("referred_customers")]
-    lf = customers.lazy()
-    grouped = lf.group_by(list(by)).agg(aggs).sort(list(by)) if by else lf.select(aggs)
-    return grouped.with_columns(
-        referral_share=pl.when(pl.col("new_customers") > 0).then(pl.col("referred_customers") / pl.col("new_customers"))
-    ).collect()
+    return referral_share_from_counts(customer_counts(customers, referral_channel=referral_channel), by=by)
 
 
 def referral_share_by_period(customers: pl.DataFrame, *, grain: str = "week", time_col: str = "first_seen",
@@ -51,43 +68,76 @@ def referral_share_by_period(customers: pl.DataFrame, *, grain: str = "week", ti
     return referral_share(with_period, by=["period"], referral_channel=referral_channel)
 
 
-def referred_customer_value(orders: pl.DataFrame, referrals: pl.DataFrame) -> pl.DataFrame:
-    """Orders of the period split between referred customers and the others.
+def order_totals_by_group(orders: pl.DataFrame, referrals: pl.DataFrame) -> pl.DataFrame:
+    """Orders of the period summed for referred customers and the others.
 
     Inputs: ``orders`` (``customer_id``, ``revenue``, ``cost_of_goods``) of the period; ``referrals``
-    (``referred_customer_id``) over all time. Returns two rows, ``group`` = referred / other:
-    ``customers`` (Int64, customers with an order), ``orders`` (Int64), ``revenue``,
-    ``cost_of_goods``, ``gross_profit`` (currency, from :func:`metrics.sales.sales_totals`),
+    (``referred_customer_id``) over all time. Returns ``group`` (referred / other), ``customers``
+    (Int64, distinct customers with an order), ``orders`` (Int64), ``revenue``, ``cost_of_goods`` (f64).
+    """
+    referred_ids = referrals.get_column("referred_customer_id").unique().implode()
+    return (
+        orders.lazy()
+        .with_columns(pl.when(pl.col("customer_id").is_in(referred_ids)).then(pl.lit(GROUPS[0]))
+                      .otherwise(pl.lit(GROUPS[1])).alias("group"))
+        .group_by("group")
+        .agg(pl.col("customer_id").n_unique().cast(pl.Int64).alias("customers"),
+             pl.len().cast(pl.Int64).alias("orders"),
+             pl.col("revenue").sum().cast(pl.Float64), pl.col("cost_of_goods").sum().cast(pl.Float64))
+        .collect()
+    )
+
+
+def referred_value_from_totals(totals: pl.DataFrame) -> pl.DataFrame:
+    """What referred customers bring compared with the others, from :func:`order_totals_by_group`.
+
+    Returns two rows, ``group`` = referred / other (a group without orders has zeros):
+    ``customers`` (Int64, customers with an order; null when not counted), ``orders`` (Int64), ``revenue``,
+    ``cost_of_goods``, ``gross_profit`` = revenue − cost of goods (currency),
     ``revenue_per_customer``, ``gross_profit_per_customer`` (currency; null without customers),
     ``revenue_share``, ``gross_profit_share`` (0..1 of all orders; null when the total is 0).
     """
-    referred_ids = referrals.get_column("referred_customer_id").unique().implode()
-    is_referred = pl.col("customer_id").is_in(referred_ids)
-    parts = []
-    for group, cond in zip(GROUPS, (is_referred, ~is_referred)):
-        part = orders.filter(cond)
-        parts.append(sales_totals(part).with_columns(
-            pl.lit(group).alias("group"),
-            pl.lit(part.get_column("customer_id").n_unique(), dtype=pl.Int64).alias("customers"),
-        ))
-    both = pl.concat(parts)
     per = pl.col("customers") > 0
-    return both.with_columns(
-        revenue_per_customer=pl.when(per).then(pl.col("revenue") / pl.col("customers")),
-        gross_profit_per_customer=pl.when(per).then(pl.col("gross_profit") / pl.col("customers")),
-        revenue_share=pl.when(pl.col("revenue").sum() > 0).then(pl.col("revenue") / pl.col("revenue").sum()),
-        gross_profit_share=pl.when(pl.col("gross_profit").sum() != 0)
-        .then(pl.col("gross_profit") / pl.col("gross_profit").sum()),
-    ).select("group", "customers", "orders", "revenue", "cost_of_goods", "gross_profit", "revenue_per_customer",
-             "gross_profit_per_customer", "revenue_share", "gross_profit_share")
+    return (
+        pl.LazyFrame({"group": list(GROUPS)})
+        .join(totals.lazy(), on="group", how="left", maintain_order="left")
+        .with_columns(pl.when(pl.col("orders").is_null()).then(0).otherwise(pl.col("customers")).cast(pl.Int64)
+                      .alias("customers"),
+                      pl.col("orders").fill_null(0).cast(pl.Int64),
+                      pl.col("revenue", "cost_of_goods").fill_null(0.0).cast(pl.Float64))
+        .with_columns(gross_profit=pl.col("revenue") - pl.col("cost_of_goods"))
+        .with_columns(
+            revenue_per_customer=pl.when(per).then(pl.col("revenue") / pl.col("customers")),
+            gross_profit_per_customer=pl.when(per).then(pl.col("gross_profit") / pl.col("customers")),
+            revenue_share=pl.when(pl.col("revenue").sum() > 0).then(pl.col("revenue") / pl.col("revenue").sum()),
+            gross_profit_share=pl.when(pl.col("gross_profit").sum() != 0)
+            .then(pl.col("gross_profit") / pl.col("gross_profit").sum()),
+        )
+        .select("group", "customers", "orders", "revenue", "cost_of_goods", "gross_profit", "revenue_per_customer",
+                "gross_profit_per_customer", "revenue_share", "gross_profit_share")
+        .collect()
+    )
+
+
+def referred_customer_value(orders: pl.DataFrame, referrals: pl.DataFrame) -> pl.DataFrame:
+    """Orders of the period split between referred customers and the others.
+
+    Inputs as for :func:`order_totals_by_group`; returns the columns of :func:`referred_value_from_totals`.
+    """
+    return referred_value_from_totals(order_totals_by_group(orders, referrals))
+
+
+def nps_class(score: pl.Expr) -> pl.Expr:
+    """promoter / passive / detractor for an NPS score (the rule of :mod:`metrics.rules`)."""
+    return nps_group(score)
 
 
 def nps_class_of_customers(responses: pl.DataFrame, *, before: dt.datetime | None = None) -> pl.DataFrame:
     """Each customer's class by their latest NPS answer (before ``before`` when given).
 
     Input: answers with ``customer_id`` (null = anonymous, ignored), ``responded_at``, ``score``.
-    Returns ``customer_id``, ``score`` (latest), ``nps_class`` (promoter 9–10 / passive 7–8 /
-    detractor 0–6).
+    Returns ``customer_id``, ``score`` (latest; answers given within the same second count as one
+    moment, and the higher score is kept), ``nps_class`` (promoter 9–10 / passive 7–8 / detractor 0–6).
     """
     lf = responses.lazy().filter(pl.col("customer_id").is_not_null())
     if before is not None:
@@ -95,9 +145,46 @@ def nps_class_of_customers(responses: pl.DataFrame, *, before: dt.datetime | Non
     score = pl.col("score")
     return (
         lf.group_by("customer_id")
-        .agg(score.sort_by("responded_at").last())
-        .with_columns(nps_class=nps_group(score))
+        .agg(score.sort_by(pl.col("responded_at").dt.truncate("1s"), score).last())
+        .with_columns(nps_class=nps_class(score))
         .sort("customer_id")
+        .collect()
+    )
+
+
+def class_counts(responses: pl.DataFrame, referrals: pl.DataFrame, *,
+                 before: dt.datetime | None = None) -> pl.DataFrame:
+    """Per NPS class (of the latest answer before ``before``): ``nps_class``, ``customers`` (Int64,
+    customers in the class) and ``referrals`` (Int64, referrals they made); classes without customers
+    are absent. Inputs as for :func:`referrals_by_nps_class`."""
+    classes = nps_class_of_customers(responses, before=before).lazy()
+    made = referrals.lazy().group_by(pl.col("referrer_customer_id").alias("customer_id")).agg(
+        pl.len().cast(pl.Int64).alias("k"))
+    return (
+        classes.join(made, on="customer_id", how="left")
+        .group_by("nps_class")
+        .agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("k").fill_null(0).sum().cast(pl.Int64).alias("referrals"))
+        .collect()
+    )
+
+
+def referrals_by_class_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    """Referrals per customer of each NPS class, from :func:`class_counts`.
+
+    Returns three rows (promoter, passive, detractor): ``nps_class``, ``customers``, ``referrals``
+    (Int64; 0 for an absent class), ``referrals_per_customer`` (f64; null without customers) and
+    ``vs_detractors`` (f64: this class's rate / the detractors' rate; null when the detractors' rate
+    is 0 or unknown).
+    """
+    rate = pl.col("referrals_per_customer")
+    det = rate.filter(pl.col("nps_class") == NPS_CLASSES[2]).first()
+    return (
+        pl.LazyFrame({"nps_class": list(NPS_CLASSES)})
+        .join(counts.lazy(), on="nps_class", how="left", maintain_order="left")
+        .with_columns(pl.col("customers", "referrals").fill_null(0).cast(pl.Int64))
+        .with_columns(referrals_per_customer=pl.when(pl.col("customers") > 0)
+                      .then(pl.col("referrals") / pl.col("customers")))
+        .with_columns(vs_detractors=pl.when(det > 0).then(rate / det))
         .collect()
     )
 
@@ -107,31 +194,10 @@ def referrals_by_nps_class(responses: pl.DataFrame, referrals: pl.DataFrame, *,
     """Referrals made per customer, by the referrer's NPS class (module doc).
 
     Inputs: NPS answers (``customer_id``, ``responded_at``, ``score``) — usually all of them up to
-    the period's end; ``referrals`` (``referrer_customer_id``) of the period. Returns three rows
-    (promoter, passive, detractor): ``nps_class``, ``customers`` (Int64, customers in the class),
-    ``referrals`` (Int64, referrals they made), ``referrals_per_customer`` (f64; null without
-    customers) and ``vs_detractors`` (f64: this class's rate / the detractors' rate; null when the
-    detractors' rate is 0 or unknown).
+    the period's end; ``referrals`` (``referrer_customer_id``) of the period. Returns the columns of
+    :func:`referrals_by_class_from_counts`.
     """
-    classes = nps_class_of_customers(responses, before=before).lazy()
-    made = referrals.lazy().group_by(pl.col("referrer_customer_id").alias("customer_id")).agg(
-        pl.len().cast(pl.Int64).alias("k"))
-    per_class = (
-        classes.join(made, on="customer_id", how="left")
-        .group_by("nps_class")
-        .agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("k").fill_null(0).sum().cast(pl.Int64).alias("referrals"))
-    )
-    rate = pl.col("referrals_per_customer")
-    det = rate.filter(pl.col("nps_class") == "detractor").first()
-    return (
-        pl.LazyFrame({"nps_class": list(NPS_GROUPS)})
-        .join(per_class, on="nps_class", how="left", maintain_order="left")
-        .with_columns(pl.col("customers", "referrals").fill_null(0))
-        .with_columns(referrals_per_customer=pl.when(pl.col("customers") > 0)
-                      .then(pl.col("referrals") / pl.col("customers")))
-        .with_columns(vs_detractors=pl.when(det > 0).then(rate / det))
-        .collect()
-    )
+    return referrals_by_class_from_counts(class_counts(responses, referrals, before=before))
 
 
 register(

@@ -1,36 +1,44 @@
-"""The Communication page's numbers: widget keys, loads under the shared filters, and every frame the
-page shows, computed by ``metrics`` functions (social media, the newsletter, word of mouth).
+"""The Communication page's numbers: widget keys, and every frame the page shows (social media, the
+newsletter, word of mouth).
+
+The database does the counting: measures (:mod:`connectors.measures`) and the page's own grouped
+queries (:mod:`connectors.social`, :mod:`connectors.referrals`) return frames that grow with the answer
+(periods × networks, post types, mailings, two or three groups) and ``metrics`` functions turn them
+into the rates shown. Each computation is cached on the context it reads (``cached_on_context``).
 
 How the shared filters apply here: the channel filter applies to social posts and followers
 (channel ``social_media``) and to e-mails (``newsletter``); posts, followers and e-mails have no
 region, so a region filter leaves them in. Word of mouth is a company-wide outcome like NPS: the
 channel filter does not apply to it (the share of new customers who came by referral is taken
-over all new customers), the region filter does (customers, orders and NPS answers have one).
+over all new customers), the region filter does (customers, orders and NPS answers have one). Its
+numbers are computed on :func:`company_wide` (the context without the channel filter), so changing
+the channel filter reuses them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from dataclasses import dataclass
 
 import polars as pl
-import streamlit as st
 
+from connectors import referrals, social
 from connectors.read import Filters
-from dashboard import context as app_data
-from dashboard.context import PageContext
+from dashboard.context import PageContext, cached_on_context
 from metrics.communication import (
-    DENOMINATORS, engagement_by_period, engagement_rate, engagement_totals, follower_growth, posts_with_followers,
-    top_posts,
+    DENOMINATORS, engagement_from_sums, engagement_rate, growth_from_spans, roll_up_spans, top_posts,
 )
-from metrics.newsletter import email_by_period, email_funnel
+from metrics.newsletter import email_funnel_from_counts
 from metrics.periods import full_buckets
-from metrics.post_types import post_type_comparison, promo_or_other, promo_penalty, unfollows_per_post
+from metrics.post_types import (
+    BASELINE, OTHER, POST_TYPES, PROMO, post_type_comparison_from, promo_or_other_days, promo_penalty_from_moments,
+    unfollow_days, unfollows_from_days,
+)
 from metrics.word_of_mouth import (
-    referral_share, referral_share_by_period, referrals_by_nps_class, referred_customer_value,
+    referral_share_from_counts, referrals_by_class_from_counts, referred_value_from_totals,
 )
 
-# widget keys and their URL parameters (declared in dashboard/registry.py, the "communication" page)
+# widget keys and their URL parameters (declared in dashboard.state.PAGE_PARAMS["communication"])
 ER_KEY = "comm_er"
 GRAIN_KEY = "comm_grain"
 P_ER = "er"
@@ -41,14 +49,11 @@ DEFAULT_GRAIN = "week"
 ALL_NETWORKS = "all"
 TOP_POSTS = 10
 
-POST_COLUMNS = ("post_id", "network", "published_at", "post_type", "title", "impressions", "reach", "likes",
-                "comments", "shares", "saves", "clicks")
-FOLLOWER_COLUMNS = ("network", "day", "followers", "gained", "lost")
-EMAIL_COLUMNS = ("campaign_id", "sent_at", "delivered", "unique_opens", "unique_clicks", "unsubscribes")
-CUSTOMER_COLUMNS = ("first_seen", "acquisition_channel_id")
-ORDER_COLUMNS = ("customer_id", "revenue", "cost_of_goods")
-NPS_COLUMNS = ("customer_id", "responded_at", "score")
-REFERRAL_COLUMNS = ("referrer_customer_id", "referred_customer_id", "referred_at")
+# measures of connectors.measures -> the columns the metrics read
+EMAIL_MEASURES = {"email_sends": "sends", "email_delivered": "delivered", "email_opens": "unique_opens",
+                  "email_clicks": "unique_clicks", "email_unsubscribes": "unsubscribes",
+                  "email_largest_send": "largest_send"}
+CUSTOMER_MEASURES = {"new_customers": "new_customers", "referred_customers": "referred_customers"}
 
 
 def parse_denominator(text: str) -> str | None:
@@ -59,140 +64,171 @@ def parse_grain(text: str) -> str | None:
     return text if text in GRAINS else None
 
 
-def load_company_wide(ctx: PageContext, family: str, *, columns: tuple[str, ...], comparison: bool = False,
-                      whole_history: bool = False, until_period_end: bool = False) -> pl.DataFrame:
-    """Like ``ctx.load`` but without the channel filter (regions still apply): company-wide outcomes.
-
-    ``until_period_end``: every row up to the end of the (comparison) period.
-    """
-    if comparison and ctx.comparison is None:
-        raise ValueError("no comparison period chosen")
-    start, end = ctx.comparison if comparison and ctx.comparison else ctx.period
-    if whole_history:
-        start = end = None
-    elif until_period_end:
-        start = None
-    flt = Filters(start, end, (), ctx.view.regions)
-    return app_data._fact(ctx.store, app_data.store_id(ctx.store), ctx.version, family, flt, columns)
+def company_wide(ctx: PageContext) -> PageContext:
+    """The context without the channel filter (regions still apply): for company-wide outcomes."""
+    return dataclasses.replace(ctx, view=dataclasses.replace(ctx.view, channels=()))
 
 
-def period_end_exclusive(end: dt.date) -> dt.datetime:
-    return dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+# --- cached reads: the database's grouped answers ---------------------------------------------------
 
+@cached_on_context(max_entries=64)
+def engagement(ctx: PageContext, grain: str | None, comparison: bool) -> pl.DataFrame:
+    """Engagement sums per network and period of ``grain`` (None: the whole period)."""
+    return social.engagement_sums(ctx.store, ctx.filters(comparison=comparison), grain=grain,  # type: ignore[arg-type]
+                                  by=("network",))
+
+
+@cached_on_context(max_entries=64)
+def follower_spans(ctx: PageContext, grain: str | None, comparison: bool) -> pl.DataFrame:
+    """Follower spans per network and period of ``grain`` (None: the whole period)."""
+    return social.follower_spans(ctx.store, ctx.filters(comparison=comparison), grain=grain)  # type: ignore[arg-type]
+
+
+@cached_on_context(max_entries=16)
+def _top(ctx: PageContext, denominator: str) -> pl.DataFrame:
+    candidates = social.top_posts(ctx.store, ctx.filters(), denominator=denominator, n=TOP_POSTS)
+    return top_posts(candidates, denominator=denominator, n=TOP_POSTS)
+
+
+@cached_on_context(max_entries=16)
+def _post_types(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """post_type_comparison, promo_penalty and unfollows per post (promo / other / baseline)."""
+    moments = social.post_type_moments(ctx.store, ctx.filters())
+    days = social.unfollow_days(ctx.store, ctx.filters())
+    present = set(moments.filter(pl.col("posts") > 0)["post_type"].to_list())
+    types = tuple(sorted(present))
+    kinds = tuple(sorted({PROMO if t == PROMO else OTHER for t in types}))
+    by_type = unfollows_from_days(unfollow_days(days, kinds=types), kinds=types)
+    by_kind = unfollows_from_days(unfollow_days(promo_or_other_days(days, types=POST_TYPES), kinds=kinds), kinds=kinds)
+    return post_type_comparison_from(moments, by_type), promo_penalty_from_moments(moments), by_kind
+
+
+def send_counts(ctx: PageContext, *, grain: str | None = None, by: tuple[str, ...] = (),
+                comparison: bool = False) -> pl.DataFrame:
+    return ctx.measures("email_sends", list(EMAIL_MEASURES), grain=grain, by=by,
+                        comparison=comparison).rename(EMAIL_MEASURES)
+
+
+def customer_counts(ctx: PageContext, *, grain: str | None = None, comparison: bool = False) -> pl.DataFrame:
+    """New customers and those who came by referral, company-wide (the channel filter does not apply)."""
+    return company_wide(ctx).measures("customers", list(CUSTOMER_MEASURES), grain=grain,
+                                      comparison=comparison).rename(CUSTOMER_MEASURES)
+
+
+def growth_total(spans: pl.DataFrame, *, by: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Follower growth over the whole period (per ``by``) from spans per period and network."""
+    return growth_from_spans(roll_up_spans(spans, keys=by, order="period"), by=by)
+
+
+# --- the page's sections ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Social:
-    totals: pl.DataFrame  # engagement_totals, one row
+    totals: pl.DataFrame  # engagement_from_sums, one row
     previous: pl.DataFrame | None
-    by_network: pl.DataFrame  # engagement_totals by network
+    by_network: pl.DataFrame  # engagement_from_sums by network
     trend: pl.DataFrame  # period, network (or "all"), er, denominator, posts
-    growth: pl.DataFrame  # follower_growth, one row
+    growth: pl.DataFrame  # growth_from_spans, one row
     growth_previous: pl.DataFrame | None
     growth_by_network: pl.DataFrame
-    growth_trend: pl.DataFrame  # follower_growth per full bucket
-    post_types: pl.DataFrame  # post_type_comparison
-    penalty: pl.DataFrame  # promo_penalty
-    unfollows: pl.DataFrame  # unfollows_per_post, promo / other / baseline
+    growth_trend: pl.DataFrame  # growth_from_spans per full bucket
+    post_types: pl.DataFrame  # post_type_comparison_from
+    penalty: pl.DataFrame  # promo_penalty_from_moments
+    unfollows: pl.DataFrame  # unfollows_from_days, promo / other / baseline
     top: pl.DataFrame  # top_posts
 
 
+@cached_on_context(max_entries=32)
 def social_numbers(ctx: PageContext, *, denominator: str, grain: str) -> Social:
-    posts = ctx.load("social_posts", columns=POST_COLUMNS)
-    followers = ctx.load("social_followers", columns=FOLLOWER_COLUMNS)
-    enriched = posts_with_followers(posts, followers)
+    sums = engagement(ctx, grain, False)
+    spans = follower_spans(ctx, grain, False)
     previous = growth_previous = None
     if ctx.comparison:
-        prev_posts = ctx.load("social_posts", comparison=True, columns=POST_COLUMNS)
-        prev_followers = ctx.load("social_followers", comparison=True, columns=FOLLOWER_COLUMNS)
-        previous = engagement_totals(posts_with_followers(prev_posts, prev_followers))
-        growth_previous = follower_growth(prev_followers)
-    by_network = engagement_rate(engagement_by_period(enriched, grain=grain, by=["network"]), denominator=denominator)
-    overall = engagement_rate(engagement_by_period(enriched, grain=grain), denominator=denominator).with_columns(
+        previous = engagement_from_sums(engagement(ctx, None, True))
+        growth_previous = growth_from_spans(follower_spans(ctx, None, True))
+    by_network = engagement_rate(engagement_from_sums(sums, by=["period", "network"]), denominator=denominator)
+    overall = engagement_rate(engagement_from_sums(sums, by=["period"]), denominator=denominator).with_columns(
         network=pl.lit(ALL_NETWORKS))
     trend = pl.concat([by_network, overall.select(by_network.columns)]).select(
         "period", "network", "er", "denominator", "posts")
+    post_types, penalty, unfollows = _post_types(ctx)
     return Social(
-        totals=engagement_totals(enriched),
+        totals=engagement_from_sums(sums),
         previous=previous,
-        by_network=engagement_totals(enriched, by=["network"]),
+        by_network=engagement_from_sums(sums, by=["network"]),
         trend=trend,
-        growth=follower_growth(followers),
+        growth=growth_total(spans),
         growth_previous=growth_previous,
-        growth_by_network=follower_growth(followers, by=["network"]),
-        growth_trend=full_buckets(follower_growth(followers, grain=grain), start=ctx.period[0], end=ctx.period[1],
+        growth_by_network=growth_total(spans, by=("network",)),
+        growth_trend=full_buckets(growth_from_spans(spans, by=["period"]), start=ctx.period[0], end=ctx.period[1],
                                   grain=grain),
-        post_types=post_type_comparison(posts, followers),
-        penalty=promo_penalty(posts),
-        unfollows=unfollows_per_post(followers, promo_or_other(posts), kind="kind"),
-        top=top_posts(enriched, denominator=denominator, n=TOP_POSTS),
+        post_types=post_types,
+        penalty=penalty,
+        unfollows=unfollows,
+        top=_top(ctx, denominator),
     )
 
 
 @dataclass(frozen=True)
 class Email:
-    funnel: pl.DataFrame  # email_funnel, one row
+    funnel: pl.DataFrame  # email_funnel_from_counts, one row
     previous: pl.DataFrame | None
-    trend: pl.DataFrame  # email_by_period
-    by_campaign: pl.DataFrame  # email_funnel by campaign_id
+    trend: pl.DataFrame  # email_funnel_from_counts by period
+    by_campaign: pl.DataFrame  # email_funnel_from_counts by campaign_id
 
 
+@cached_on_context(max_entries=32)
 def email_numbers(ctx: PageContext, *, grain: str) -> Email:
-    sends = ctx.load("email_sends", columns=EMAIL_COLUMNS)
-    previous = email_funnel(ctx.load("email_sends", comparison=True, columns=EMAIL_COLUMNS)) if ctx.comparison else None
-    return Email(funnel=email_funnel(sends), previous=previous, trend=email_by_period(sends, grain=grain),
-                 by_campaign=email_funnel(sends, by=["campaign_id"]))
+    counts = send_counts(ctx, grain=grain, by=("campaign_id",))
+    previous = email_funnel_from_counts(send_counts(ctx, comparison=True)) if ctx.comparison else None
+    return Email(funnel=email_funnel_from_counts(counts), previous=previous,
+                 trend=email_funnel_from_counts(counts, by=["period"]),
+                 by_campaign=email_funnel_from_counts(counts, by=["campaign_id"]))
 
 
 @dataclass(frozen=True)
 class WordOfMouth:
-    share: pl.DataFrame  # referral_share, one row
+    share: pl.DataFrame  # referral_share_from_counts, one row
     previous: pl.DataFrame | None
-    trend: pl.DataFrame  # referral_share_by_period
-    value: pl.DataFrame  # referred_customer_value
-    value_previous: pl.DataFrame | None
-    by_class: pl.DataFrame  # referrals_by_nps_class
+    trend: pl.DataFrame  # referral_share_from_counts by period
+    value: pl.DataFrame  # referred_value_from_totals
+    value_previous: pl.DataFrame | None  # the same without buyers (only revenue and gross profit are compared)
+    by_class: pl.DataFrame  # referrals_by_class_from_counts
     by_class_previous: pl.DataFrame | None
 
 
-def _word_of_mouth_parts(ctx: PageContext, *, comparison: bool) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    customers = load_company_wide(ctx, "customers", columns=CUSTOMER_COLUMNS, comparison=comparison)
-    orders = load_company_wide(ctx, "orders", columns=ORDER_COLUMNS, comparison=comparison)
-    all_referrals = load_company_wide(ctx, "referrals", columns=REFERRAL_COLUMNS, whole_history=True)
-    answers = load_company_wide(ctx, "nps_responses", columns=NPS_COLUMNS, comparison=comparison,
-                                until_period_end=True)
+@cached_on_context(max_entries=32)
+def _referred_value(ctx: PageContext, comparison: bool) -> pl.DataFrame:
+    """Orders of referred customers and the others; the comparison period's without counting buyers."""
+    totals = referrals.order_totals_by_group(ctx.store, ctx.filters(comparison=comparison), buyers=not comparison)
+    return referred_value_from_totals(totals)
+
+
+@cached_on_context(max_entries=32)
+def _by_class(ctx: PageContext, comparison: bool) -> pl.DataFrame:
+    """Referrals made in the period by NPS class of the referrer's latest answer before the period's end."""
     start, end = ctx.comparison if comparison and ctx.comparison else ctx.period
-    in_period = all_referrals.filter(pl.col("referred_at").is_between(
-        dt.datetime.combine(start, dt.time()), period_end_exclusive(end), closed="left"))
-    return (
-        customers,
-        referred_customer_value(orders, all_referrals),
-        referrals_by_nps_class(answers, in_period, before=period_end_exclusive(end)),
-    )
+    counts = referrals.class_counts(ctx.store, answers=Filters(None, end, (), ctx.view.regions),
+                                    referrals=Filters(start, end))
+    return referrals_by_class_from_counts(counts)
 
 
 def word_of_mouth_numbers(ctx: PageContext, *, grain: str) -> WordOfMouth:
-    """Cached per data version and the filters word of mouth follows (period, comparison, regions):
-    changing a page control or the channel filter reuses it (the biggest computation of the page)."""
-    return _word_of_mouth_cached(ctx, app_data.store_id(ctx.store), ctx.version, ctx.period, ctx.comparison,
-                                 ctx.view.regions, grain)
+    """Computed on the company-wide context: the channel filter neither applies nor invalidates it."""
+    return _word_of_mouth(company_wide(ctx), grain)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _word_of_mouth_cached(_ctx: PageContext, sid: str, version: str, period: tuple[dt.date, dt.date],
-                          comparison: tuple[dt.date, dt.date] | None, regions: tuple[str, ...],
-                          grain: str) -> WordOfMouth:
-    return _word_of_mouth(_ctx, grain=grain)
-
-
-def _word_of_mouth(ctx: PageContext, *, grain: str) -> WordOfMouth:
-    customers, value, by_class = _word_of_mouth_parts(ctx, comparison=False)
+@cached_on_context(max_entries=32)
+def _word_of_mouth(ctx: PageContext, grain: str) -> WordOfMouth:
+    counts = customer_counts(ctx, grain=grain)
     previous = value_previous = by_class_previous = None
     if ctx.comparison:
-        prev_customers, value_previous, by_class_previous = _word_of_mouth_parts(ctx, comparison=True)
-        previous = referral_share(prev_customers)
-    return WordOfMouth(share=referral_share(customers), previous=previous,
-                       trend=referral_share_by_period(customers, grain=grain), value=value,
-                       value_previous=value_previous, by_class=by_class, by_class_previous=by_class_previous)
+        previous = referral_share_from_counts(customer_counts(ctx, comparison=True))
+        value_previous, by_class_previous = _referred_value(ctx, True), _by_class(ctx, True)
+    return WordOfMouth(share=referral_share_from_counts(counts), previous=previous,
+                       trend=referral_share_from_counts(counts, by=["period"]), value=_referred_value(ctx, False),
+                       value_previous=value_previous, by_class=_by_class(ctx, False),
+                       by_class_previous=by_class_previous)
 
 
 def row(frame: pl.DataFrame | None, **match: str) -> dict:
@@ -206,3 +242,7 @@ def row(frame: pl.DataFrame | None, **match: str) -> dict:
 
 def value(frame: pl.DataFrame | None, column: str, **match: str) -> float | None:
     return row(frame, **match).get(column)
+
+
+def baseline_row(unfollows: pl.DataFrame) -> dict:
+    return row(unfollows, term=BASELINE)

@@ -65,6 +65,12 @@ def trend_grain(days: int) -> str:
     return "month"
 
 
+def pillar_spend(ctx: PageContext, *, comparison: bool = False) -> pl.DataFrame:
+    """:func:`metrics.budget.spend_by_pillar` on the spend summed by the database per channel."""
+    by_channel = ctx.measures("spend", ["spend"], by=["channel_id"], comparison=comparison)
+    return spend_by_pillar(by_channel.rename({"spend": "amount"}), ctx.channels)
+
+
 def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
     from dashboard.retention import data as retention
     from dashboard.overview import contribution
@@ -72,11 +78,8 @@ def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
 
     builders = {"sales": sales.headlines, "reputation": reputation.headlines,
                 "communication": communication.headlines}
-    spend_now = spend_by_pillar(ctx.load("spend", columns=("channel_id", "amount")), ctx.channels)
-    spend_prev = (
-        spend_by_pillar(ctx.load("spend", comparison=True, columns=("channel_id", "amount")), ctx.channels)
-        if ctx.comparison else None
-    )
+    spend_now = pillar_spend(ctx)
+    spend_prev = pillar_spend(ctx, comparison=True) if ctx.comparison else None
     grain = trend_grain((ctx.period[1] - ctx.period[0]).days + 1)
     estimates = contribution.contributions(ctx, retention.value_model(ctx))
     out = []
