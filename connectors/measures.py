@@ -87,6 +87,11 @@ def _within(t: sa.Table, p: Mapping[str, Any]) -> sa.ColumnElement[bool]:
                    _resolution(t) <= sa.bindparam("standard_hours", float(p["standard_hours"]), sa.Float))
 
 
+def _within_whenever(t: sa.Table, p: Mapping[str, Any]) -> sa.ColumnElement[bool]:
+    return sa.and_(t.c.resolved_at.is_not(None),
+                   _resolution(t) <= sa.bindparam("standard_hours", float(p["standard_hours"]), sa.Float))
+
+
 _MEASURES: tuple[Measure, ...] = (
     # spend
     Measure("spend", "spend", "sum", _col("amount"), description="Marketing spend"),
@@ -115,6 +120,11 @@ _MEASURES: tuple[Measure, ...] = (
             description="Complainants satisfied with the outcome"),
     Measure("asked", "complaints", "count", where=lambda t, _p: t.c.satisfied.is_not(None),
             description="Complainants asked about satisfaction"),
+    # value model (Overview contributions, Retention & profit, Budget scenarios)
+    Measure("resolved_within_standard", "complaints", "count", where=_within_whenever, params=("standard_hours",),
+            description="Complaints resolved within the standard, whenever they were resolved"),
+    Measure("leads", "leads", "count", description="Leads"),
+    Measure("converted_leads", "leads", "count", _col("customer_id"), description="Leads that became customers"),
 )
 MEASURES: dict[str, Measure] = {m.name: m for m in _MEASURES}
 if len(MEASURES) != len(_MEASURES):

@@ -44,26 +44,25 @@ def _period_hours(ctx: PageContext) -> float:
 
 def contributions(ctx: PageContext, model: rd.ValueModel) -> dict[str, Contribution]:
     """The three pillars' estimates for the chosen period and filters."""
-    orders = ctx.load("orders", columns=("customer_id", "revenue", "cost_of_goods"))
     credit = attribution(ctx, ctx.settings.lookback_days).filter(pl.col("model") == "markov")
     if ctx.view.channels:
         credit = credit.filter(pl.col("channel").is_in(list(ctx.view.channels)))
     acquired = mc.attributed_value(credit, model.new_customer_value, ctx.channels)
 
-    answers = ctx.load("nps_responses", columns=("score",))
-    promoter_share = float((answers["score"] >= 9).mean()) if answers.height else None
-    complaints = ctx.load("complaints", columns=("opened_at", "resolved_at"))
-    hours = (complaints["resolved_at"] - complaints["opened_at"]).dt.total_seconds() / 3600.0
-    fast = int((complaints["resolved_at"].is_not_null() & (hours <= _period_hours(ctx))).sum())
+    answers = ctx.measures("nps_responses", ["answers", "promoters"]).row(0, named=True)
+    promoter_share = answers["promoters"] / answers["answers"] if answers["answers"] else None
+    fast = ctx.measures("complaints", ["resolved_within_standard"],
+                        params={"standard_hours": _period_hours(ctx)})["resolved_within_standard"][0]
     reputation = mc.reputation_value(
-        buying_customers=orders["customer_id"].n_unique(), promoter_share=promoter_share,
+        buying_customers=int(ctx.measures("orders", ["buyers"])["buyers"][0]), promoter_share=promoter_share,
         promoter_gap=difference(model.nps_value, "nps_group", "promoter", "passive", "value"),
-        fast_complaints=fast,
+        fast_complaints=int(fast),
         complaint_gap=difference(model.complaints, "speed", "fast", "slow", "gross_profit_12m"),
         period_days=(ctx.period[1] - ctx.period[0]).days + 1,
     )
     parts = pl.concat([acquired, reputation])
-    spend = spend_by_pillar(ctx.load("spend", columns=("channel_id", "amount")), ctx.channels)
+    spend = spend_by_pillar(ctx.measures("spend", ["spend"], by=("channel_id",)).rename({"spend": "amount"}),
+                            ctx.channels)
     table = mc.pillar_contributions(parts, spend)
     out = {}
     for pillar in PILLARS:

@@ -15,13 +15,16 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard.context import PageContext, store_id
+from connectors import customer_value
+from connectors.measures import measure_frame
+from connectors.read import Filters
+from dashboard.context import PageContext, cached_on_context, store_id
 from connectors.export import csv_bytes
 from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics
 from metrics import retention as rm
 from metrics import retention_value as rv
-from metrics.scenarios import new_customer_value
+from metrics.scenarios import new_customer_value_from_sums
 
 # widget keys and the page's URL parameter
 DELTA = "retention_delta"
@@ -76,11 +79,12 @@ def _orders(ctx: PageContext) -> pl.DataFrame:
     return ctx.load("orders", columns=ORDER_COLUMNS, whole_history=True)
 
 
-def _acquisition_spend(ctx: PageContext, as_of: dt.date, months: int) -> float:
-    spend = ctx.load("spend", columns=("day", "channel_id", "amount"), whole_history=True)
+def acquisition_spend(ctx: PageContext, as_of: dt.date, months: int) -> float:
+    """Spend of the acquisition channels in the ``months`` up to ``as_of`` (summed by the database per channel)."""
     since = rm.months_before(as_of, months)
-    return float(spend.filter(pl.col("channel_id").is_in(acquisition_channels(ctx.channels))
-                              & (pl.col("day") > since) & (pl.col("day") <= as_of))["amount"].sum())
+    flt = Filters(since + dt.timedelta(days=1), as_of, ctx.view.channels, ctx.view.regions)
+    spend = measure_frame(ctx.store, "spend", ["spend"], flt, by=("channel_id",))
+    return float(spend.filter(pl.col("channel_id").is_in(acquisition_channels(ctx.channels)))["spend"].sum())
 
 
 @dataclass(frozen=True)
@@ -88,36 +92,26 @@ class ValueModel:
     """What retention, a promoter and a complaint handled in time are worth: all the Overview needs."""
 
     as_of: dt.date
-    daily: pl.DataFrame  # purchase days (metrics.retention.daily_purchases)
-    base: pl.DataFrame  # one row per customer (metrics.retention.customer_base)
     inputs: rv.RetentionInputs
     nps_value: pl.DataFrame
     complaints: pl.DataFrame
     new_customer_value: pl.DataFrame  # first-year value of a new customer by channel (metrics.scenarios)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _value_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
-                 as_of: dt.date, active_months: int, standard_hours: float) -> ValueModel:
-    ctx = _ctx
-    orders = _orders(ctx)
-    customers = ctx.load("customers", columns=("customer_id", "first_seen", "acquisition_channel_id", "region",
-                                               "segment"), whole_history=True)
-    complaints = ctx.load("complaints", columns=("customer_id", "opened_at", "resolved_at"), whole_history=True)
-    nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
-    referrals = ctx.load("referrals", whole_history=True)
-    daily = rm.daily_purchases(orders)
-    base = rm.customer_base(customers, daily, as_of=as_of)
-    groups = rv.nps_group_of_first_purchase(nps, base)
+@cached_on_context(max_entries=8)
+def value_model(ctx: PageContext) -> ValueModel:
+    """The value model as of the period's last day, under the channel and region filters: counts and sums
+    computed by the database (:mod:`connectors.customer_value`), turned into values by ``metrics``."""
+    s, flt, as_of = ctx.settings, ctx.filters(), ctx.period[1]
+    counts = customer_value.tenure_counts(ctx.store, flt, as_of=as_of, months=s.active_months)
     return ValueModel(
         as_of=as_of,
-        daily=daily,
-        base=base,
-        inputs=rv.retention_inputs(base, daily, _acquisition_spend(ctx, as_of, active_months), as_of=as_of,
-                                   months=active_months),
-        nps_value=rv.value_by_nps_group(base, daily, groups, referrals, as_of=as_of),
-        complaints=rv.complaint_outcomes(complaints, orders, as_of=as_of, standard_hours=standard_hours),
-        new_customer_value=new_customer_value(customers, orders, last_day=as_of),
+        inputs=rv.retention_inputs_from_counts(counts, acquisition_spend(ctx, as_of, s.active_months), as_of=as_of),
+        nps_value=rv.nps_value_from_counts(customer_value.nps_group_counts(ctx.store, flt, as_of=as_of)),
+        complaints=rv.complaint_outcomes_from_counts(customer_value.complaint_counts(
+            ctx.store, flt, as_of=as_of, standard_hours=float(s.complaint_resolution_hours))),
+        new_customer_value=new_customer_value_from_sums(customer_value.new_customer_sums(ctx.store, flt,
+                                                                                         last_day=as_of)),
     )
 
 
@@ -127,7 +121,9 @@ def _customer_model(_ctx: PageContext, sid: str, version: str, channels: tuple[s
                     standard_hours: float) -> CustomerModel:
     ctx = _ctx
     value = value_model(ctx)
-    daily, base = value.daily, value.base
+    daily = rm.daily_purchases(_orders(ctx))
+    base = rm.customer_base(ctx.load("customers", columns=("customer_id", "first_seen", "acquisition_channel_id",
+                                                           "region", "segment"), whole_history=True), daily, as_of=as_of)
     complaints = ctx.load("complaints", columns=("customer_id", "opened_at", "resolved_at"), whole_history=True)
     nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
     reviews = ctx.load("reviews", columns=("customer_id", "created_at", "rating", "sentiment"), whole_history=True)
@@ -166,12 +162,6 @@ def _clv_model(_daily: pl.DataFrame, sid: str, version: str, channels: tuple[str
 
 def _key(ctx: PageContext) -> tuple:
     return store_id(ctx.store), ctx.version, ctx.view.channels, ctx.view.regions, ctx.period[1]
-
-
-def value_model(ctx: PageContext) -> ValueModel:
-    """The light part of the customer model, cached on the same key: enough for the Overview."""
-    s = ctx.settings
-    return _value_model(ctx, *_key(ctx), s.active_months, float(s.complaint_resolution_hours))
 
 
 def customer_model(ctx: PageContext) -> CustomerModel:

@@ -1,0 +1,112 @@
+"""Each customer's purchase history, built in SQL: the common table expressions the customer queries share.
+
+A *purchase* is a calendar day with at least one order (``metrics.retention``). The
+channel filter picks orders and customers by the customer's acquisition channel, the
+region filter by the row's own region (``connectors.read.where_clauses``); the period
+never applies here: a customer's history is whole, "as of" a day. Every value the
+view chooses (the as-of day, window edges) is a bound parameter.
+
+Day arithmetic is written with portable constructs only: ``CAST(... AS DATE)``,
+``EXTRACT(epoch FROM later - earlier)`` for a span, ``EXTRACT(year / month ...)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from connectors import schema
+from connectors.read import Filters, where_clauses
+
+DAY_SECONDS = 86400.0
+
+
+def whole(filters: Filters) -> Filters:
+    """The filters without their period: channels and regions only."""
+    return filters.with_period(None, None)
+
+
+def day_of(col: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.cast(col, sa.Date)
+
+
+def seconds_between(later: sa.ColumnElement, earlier: sa.ColumnElement) -> sa.ColumnElement:
+    """``later − earlier`` in seconds (two timestamps)."""
+    return sa.extract("epoch", later - earlier)
+
+
+def days_between(later: sa.ColumnElement, earlier: sa.ColumnElement) -> sa.ColumnElement:
+    """``later − earlier`` in whole days (two dates)."""
+    return seconds_between(sa.cast(later, sa.DateTime), sa.cast(earlier, sa.DateTime)) / DAY_SECONDS
+
+
+def month_index(day: sa.ColumnElement) -> sa.ColumnElement:
+    """year · 12 + month − 1 of a date (``metrics.retention._month_index``)."""
+    return (sa.cast(sa.extract("year", day), sa.Integer) * 12 + sa.cast(sa.extract("month", day), sa.Integer)
+            - 1)
+
+
+def day_param(name: str, value: dt.date) -> sa.BindParameter:
+    return sa.bindparam(name, value, sa.Date, unique=True)
+
+
+def moment_param(name: str, value: dt.datetime) -> sa.BindParameter:
+    return sa.bindparam(name, value, sa.DateTime, unique=True)
+
+
+def number_param(name: str, value: float) -> sa.BindParameter:
+    return sa.bindparam(name, float(value), sa.Float, unique=True)
+
+
+def start_of_day_after(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+
+
+def orders_of(filters: Filters) -> sa.Select:
+    """The orders under the channel and region filters (every column), whole history."""
+    o = schema.orders
+    return sa.select(o).where(*where_clauses("orders", whole(filters)))
+
+
+def purchase_days(filters: Filters, name: str = "daily") -> sa.CTE:
+    """One row per customer and purchase day: ``customer_id``, ``day``, ``revenue``, ``gross_profit``
+    (``metrics.retention.daily_purchases``)."""
+    o = schema.orders
+    day = day_of(o.c.ordered_at)
+    return (
+        sa.select(o.c.customer_id, day.label("day"), sa.func.sum(o.c.revenue).label("revenue"),
+                  sa.func.sum(o.c.revenue - o.c.cost_of_goods).label("gross_profit"))
+        .where(*where_clauses("orders", whole(filters)))
+        .group_by(o.c.customer_id, day)
+        .cte(name)
+    )
+
+
+def customer_base(filters: Filters, daily: sa.CTE, as_of: dt.date, name: str = "base") -> sa.CTE:
+    """Customers (filters as customers) with a purchase up to ``as_of``: ``customer_id``,
+    ``acquisition_channel_id``, ``region``, ``segment``, ``first_order``, ``last_order`` (dates),
+    ``purchases`` (days), ``revenue``, ``gross_profit`` (``metrics.retention.customer_base``)."""
+    c = schema.customers
+    hist = (
+        sa.select(daily.c.customer_id, sa.func.min(daily.c.day).label("first_order"),
+                  sa.func.max(daily.c.day).label("last_order"), sa.func.count().label("purchases"),
+                  sa.func.sum(daily.c.revenue).label("revenue"), sa.func.sum(daily.c.gross_profit).label("gross_profit"))
+        .where(daily.c.day <= day_param("as_of_day", as_of))
+        .group_by(daily.c.customer_id)
+        .cte(f"{name}_history")
+    )
+    return (
+        sa.select(c.c.customer_id, c.c.acquisition_channel_id, c.c.region, c.c.segment, hist.c.first_order,
+                  hist.c.last_order, hist.c.purchases, hist.c.revenue, hist.c.gross_profit)
+        .join_from(c, hist, c.c.customer_id == hist.c.customer_id)
+        .where(*where_clauses("customers", whole(filters)))
+        .cte(name)
+    )
+
+
+def tenure_of(first: sa.ColumnElement, edges: list[dt.date], prefix: str) -> sa.ColumnElement:
+    """The tenure bucket of a first purchase: how many of ``edges`` (``metrics.retention_value.tenure_edges``)
+    it is on or before."""
+    terms = [sa.case((first <= day_param(f"{prefix}_{k}", edge), 1), else_=0) for k, edge in enumerate(edges)]
+    return sum(terms[1:], terms[0]) if terms else sa.literal(0, sa.Integer)
