@@ -105,6 +105,25 @@ def customer_base(filters: Filters, daily: sa.CTE, as_of: dt.date, name: str = "
     )
 
 
+def first_purchases(filters: Filters, as_of: dt.date, name: str = "firsts") -> sa.CTE:
+    """Customers (filters as customers) with an order up to ``as_of`` and the day of their first one:
+    ``customer_id``, ``acquisition_channel_id``, ``first_order`` (one aggregation of the orders by customer)."""
+    o, c = schema.orders, schema.customers
+    firsts = (
+        sa.select(o.c.customer_id, sa.func.min(day_of(o.c.ordered_at)).label("first_order"))
+        .where(*where_clauses("orders", whole(filters)),
+               o.c.ordered_at < moment_param("orders_before", start_of_day_after(as_of)))
+        .group_by(o.c.customer_id)
+        .cte(f"{name}_orders")
+    )
+    return (
+        sa.select(c.c.customer_id, c.c.acquisition_channel_id, firsts.c.first_order)
+        .join_from(c, firsts, c.c.customer_id == firsts.c.customer_id)
+        .where(*where_clauses("customers", whole(filters)))
+        .cte(name)
+    )
+
+
 def tenure_of(first: sa.ColumnElement, edges: list[dt.date], prefix: str) -> sa.ColumnElement:
     """The tenure bucket of a first purchase: how many of ``edges`` (``metrics.retention_value.tenure_edges``)
     it is on or before."""

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 from connectors import schema
 from connectors.customer_history import (
-    DAY_SECONDS, customer_base, day_of, day_param, days_between, moment_param, number_param, orders_of,
-    purchase_days, seconds_between, start_of_day_after, tenure_of, whole,
+    DAY_SECONDS, day_of, day_param, days_between, first_purchases, moment_param, number_param, orders_of,
+    seconds_between, start_of_day_after, tenure_of, whole,
 )
 from connectors.read import Filters, where_clauses
 from connectors.store import Store
@@ -32,30 +32,35 @@ def tenure_counts(store: Store, filters: Filters, *, as_of: dt.date, months: int
                   buckets: int = TENURE_BUCKETS) -> pl.DataFrame:
     """Customers by tenure in the previous and the last ``months`` (``metrics.retention_value.tenure_counts``).
 
-    One query; at most ``buckets``² rows come back (customers by their tenure in each window), summed here
-    to one row per bucket: ``tenure`` (i32), ``active_prev``, ``retained``, ``active_now`` (i64),
-    ``gross_profit`` (f64, in the last window).
+    One query, one pass over the orders grouped by customer; at most ``buckets``² rows come back (customers
+    by their tenure in each window), summed here to one row per bucket: ``tenure`` (i32), ``active_prev``,
+    ``retained``, ``active_now`` (i64), ``gross_profit`` (f64, in the last window).
     """
-    daily = purchase_days(filters)
-    base = customer_base(filters, daily, as_of)
+    o, c = schema.orders, schema.customers
     w2_start, w1_start = months_before(as_of, months), months_before(as_of, 2 * months)
-    w1, w2 = day_param("w1_start", w1_start), day_param("w2_start", w2_start)
-    in_now = daily.c.day > w2
+    day = day_of(o.c.ordered_at)
+    in_now = day > day_param("w2_start", w2_start)
+    in_prev = sa.and_(day > day_param("w1_start", w1_start), day <= day_param("w2_end", w2_start))
     windows = (
-        sa.select(base.c.first_order,
-                  sa.func.max(sa.case((sa.and_(daily.c.day > w1, daily.c.day <= w2), 1), else_=0)).label("in_prev"),
+        sa.select(o.c.customer_id, sa.func.min(day).label("first_order"),
+                  sa.func.max(sa.case((in_prev, 1), else_=0)).label("in_prev"),
                   sa.func.max(sa.case((in_now, 1), else_=0)).label("in_now"),
-                  sa.func.sum(sa.case((in_now, daily.c.gross_profit), else_=0.0)).label("gp_now"))
-        .join_from(daily, base, daily.c.customer_id == base.c.customer_id)
-        .where(daily.c.day > w1, daily.c.day <= day_param("as_of", as_of))
-        .group_by(base.c.customer_id, base.c.first_order)
+                  sa.func.sum(sa.case((in_now, o.c.revenue - o.c.cost_of_goods), else_=0.0)).label("gp_now"))
+        .where(*where_clauses("orders", whole(filters)),
+               o.c.ordered_at < moment_param("orders_before", start_of_day_after(as_of)))
+        .group_by(o.c.customer_id)
         .cte("windows")
     )
-    tagged = sa.select(
-        tenure_of(windows.c.first_order, tenure_edges(w1_start, buckets), "prev_edge").label("tenure_prev"),
-        tenure_of(windows.c.first_order, tenure_edges(w2_start, buckets), "now_edge").label("tenure_now"),
-        windows.c.in_prev, windows.c.in_now, windows.c.gp_now,
-    ).cte("tagged")
+    tagged = (
+        sa.select(
+            tenure_of(windows.c.first_order, tenure_edges(w1_start, buckets), "prev_edge").label("tenure_prev"),
+            tenure_of(windows.c.first_order, tenure_edges(w2_start, buckets), "now_edge").label("tenure_now"),
+            windows.c.in_prev, windows.c.in_now, windows.c.gp_now,
+        )
+        .join_from(windows, c, windows.c.customer_id == c.c.customer_id)
+        .where(*where_clauses("customers", whole(filters)))
+        .cte("tagged")
+    )
     stmt = (
         sa.select(tagged.c.tenure_prev, tagged.c.tenure_now, sa.func.sum(tagged.c.in_prev).label("active_prev"),
                   sa.func.sum(tagged.c.in_prev * tagged.c.in_now).label("retained"),
@@ -85,9 +90,8 @@ def nps_group_counts(store: Store, filters: Filters, *, as_of: dt.date, answer_d
     The database returns one row per score of a customer's first answer (at most 11) and one for the
     referred customers; the scores are grouped here with the one NPS rule (``metrics.rules``).
     """
-    daily = purchase_days(filters)
-    base = customer_base(filters, daily, as_of)
-    n, r = schema.nps_responses, schema.referrals
+    base = first_purchases(filters, as_of)
+    o, n, r = schema.orders, schema.nps_responses, schema.referrals
     ranked = (
         sa.select(n.c.customer_id, n.c.score, sa.func.row_number().over(
             partition_by=n.c.customer_id, order_by=(n.c.responded_at, n.c.response_id)).label("answer"))
@@ -100,14 +104,16 @@ def nps_group_counts(store: Store, filters: Filters, *, as_of: dt.date, answer_d
     eligible = (sa.select(base.c.customer_id, base.c.first_order)
                 .where(base.c.first_order <= day_param("eligible_until", as_of - dt.timedelta(days=days)))
                 .cte("eligible"))
+    day = day_of(o.c.ordered_at)
     first_year = (
-        sa.select(daily.c.customer_id,
-                  sa.func.max(sa.case((daily.c.day > eligible.c.first_order, 1), else_=0)).label("repeat"),
-                  sa.func.sum(daily.c.gross_profit).label("gross_profit"))
-        .join_from(daily, eligible, daily.c.customer_id == eligible.c.customer_id)
-        .where(daily.c.day <= day_param("as_of", as_of),
-               days_between(daily.c.day, eligible.c.first_order) <= number_param("days", days))
-        .group_by(daily.c.customer_id)
+        sa.select(o.c.customer_id,
+                  sa.func.max(sa.case((day > eligible.c.first_order, 1), else_=0)).label("repeat"),
+                  sa.func.sum(o.c.revenue - o.c.cost_of_goods).label("gross_profit"))
+        .join_from(o, eligible, o.c.customer_id == eligible.c.customer_id)
+        .where(*where_clauses("orders", whole(filters)),
+               o.c.ordered_at < moment_param("orders_before", start_of_day_after(as_of)),
+               days_between(day, eligible.c.first_order) <= number_param("days", days))
+        .group_by(o.c.customer_id)
         .cte("first_year")
     )
     year = (
@@ -192,39 +198,45 @@ def new_customer_sums(store: Store, filters: Filters, *, last_day: dt.date,
     o = orders_of(filters).cte("orders_in_view")
     cust = (sa.select(c.c.customer_id, c.c.first_seen, c.c.acquisition_channel_id.label("channel_id"))
             .where(*where_clauses("customers", whole(filters))).cte("cust"))
-    if horizon_days is None:
-        ranked = (
-            sa.select(cust.c.channel_id, o.c.revenue, o.c.cost_of_goods, sa.func.row_number().over(
-                partition_by=o.c.customer_id, order_by=(o.c.ordered_at, o.c.order_id)).label("nth"))
-            .join_from(o, cust, o.c.customer_id == cust.c.customer_id)
-            .cte("ranked")
+    if horizon_days is None:  # each customer's first order (the lowest id among orders at the same moment)
+        first_at = (sa.select(o.c.customer_id, sa.func.min(o.c.ordered_at).label("first_at"))
+                    .group_by(o.c.customer_id).cte("first_at"))
+        first_id = (
+            sa.select(o.c.customer_id, sa.func.min(o.c.order_id).label("order_id"))
+            .join_from(o, first_at, sa.and_(o.c.customer_id == first_at.c.customer_id,
+                                            o.c.ordered_at == first_at.c.first_at))
+            .group_by(o.c.customer_id)
+            .cte("first_id")
         )
-        valued = (sa.select(ranked.c.channel_id, ranked.c.revenue, ranked.c.cost_of_goods)
-                  .where(ranked.c.nth == 1).cte("valued"))
-    else:
+        stmt = (
+            sa.select(cust.c.channel_id, sa.func.count().label("valued_customers"),
+                      sa.cast(sa.func.sum(o.c.revenue), sa.Double).label("revenue"),
+                      sa.cast(sa.func.sum(o.c.revenue - o.c.cost_of_goods), sa.Double).label("gross_profit"))
+            .select_from(first_id.join(o, o.c.order_id == first_id.c.order_id)
+                         .join(cust, cust.c.customer_id == first_id.c.customer_id))
+            .group_by(cust.c.channel_id)
+            .order_by(cust.c.channel_id)
+        )
+    else:  # the cohort's sizes, and its orders in each customer's first window summed per channel
         end = dt.datetime.combine(last_day - dt.timedelta(days=horizon_days - 1), dt.time())
         cohort = sa.select(cust).where(cust.c.first_seen < moment_param("acquired_before", end)).cte("cohort")
+        sizes = (sa.select(cohort.c.channel_id, sa.func.count().label("valued_customers"))
+                 .group_by(cohort.c.channel_id).cte("sizes"))
         window = (
-            sa.select(o.c.customer_id, sa.func.sum(o.c.revenue).label("revenue"),
-                      sa.func.sum(o.c.cost_of_goods).label("cost_of_goods"))
+            sa.select(cohort.c.channel_id, sa.func.sum(o.c.revenue).label("revenue"),
+                      sa.func.sum(o.c.revenue - o.c.cost_of_goods).label("gross_profit"))
             .join_from(o, cohort, o.c.customer_id == cohort.c.customer_id)
             .where(seconds_between(o.c.ordered_at, cohort.c.first_seen)
                    < number_param("horizon", horizon_days * DAY_SECONDS))
-            .group_by(o.c.customer_id)
+            .group_by(cohort.c.channel_id)
             .cte("first_window")
         )
-        valued = (
-            sa.select(cohort.c.channel_id, sa.func.coalesce(window.c.revenue, 0.0).label("revenue"),
-                      sa.func.coalesce(window.c.cost_of_goods, 0.0).label("cost_of_goods"))
-            .join_from(cohort, window, cohort.c.customer_id == window.c.customer_id, isouter=True)
-            .cte("valued")
+        stmt = (
+            sa.select(sizes.c.channel_id, sizes.c.valued_customers,
+                      sa.cast(sa.func.coalesce(window.c.revenue, 0.0), sa.Double).label("revenue"),
+                      sa.cast(sa.func.coalesce(window.c.gross_profit, 0.0), sa.Double).label("gross_profit"))
+            .join_from(sizes, window, sizes.c.channel_id == window.c.channel_id, isouter=True)
+            .order_by(sizes.c.channel_id)
         )
-    stmt = (
-        sa.select(valued.c.channel_id, sa.func.count().label("valued_customers"),
-                  sa.cast(sa.func.sum(valued.c.revenue), sa.Double).label("revenue"),
-                  sa.cast(sa.func.sum(valued.c.revenue - valued.c.cost_of_goods), sa.Double).label("gross_profit"))
-        .group_by(valued.c.channel_id)
-        .order_by(valued.c.channel_id)
-    )
     return store.query(stmt).select(pl.col("channel_id").cast(pl.String), pl.col("valued_customers").cast(pl.Int64),
                                     pl.col("revenue").cast(pl.Float64), pl.col("gross_profit").cast(pl.Float64))
