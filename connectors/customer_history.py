@@ -69,38 +69,19 @@ def orders_of(filters: Filters) -> sa.Select:
     return sa.select(o).where(*where_clauses("orders", whole(filters)))
 
 
-def purchase_days(filters: Filters, name: str = "daily") -> sa.CTE:
+def purchase_days(filters: Filters, name: str = "daily", *, until: dt.date | None = None) -> sa.CTE:
     """One row per customer and purchase day: ``customer_id``, ``day``, ``revenue``, ``gross_profit``
-    (``metrics.retention.daily_purchases``)."""
+    (``metrics.retention.daily_purchases``); with ``until``, only the days up to it."""
     o = schema.orders
     day = day_of(o.c.ordered_at)
+    where = where_clauses("orders", whole(filters))
+    if until is not None:
+        where.append(o.c.ordered_at < moment_param("orders_before", start_of_day_after(until)))
     return (
         sa.select(o.c.customer_id, day.label("day"), sa.func.sum(o.c.revenue).label("revenue"),
                   sa.func.sum(o.c.revenue - o.c.cost_of_goods).label("gross_profit"))
-        .where(*where_clauses("orders", whole(filters)))
+        .where(*where)
         .group_by(o.c.customer_id, day)
-        .cte(name)
-    )
-
-
-def customer_base(filters: Filters, daily: sa.CTE, as_of: dt.date, name: str = "base") -> sa.CTE:
-    """Customers (filters as customers) with a purchase up to ``as_of``: ``customer_id``,
-    ``acquisition_channel_id``, ``region``, ``segment``, ``first_order``, ``last_order`` (dates),
-    ``purchases`` (days), ``revenue``, ``gross_profit`` (``metrics.retention.customer_base``)."""
-    c = schema.customers
-    hist = (
-        sa.select(daily.c.customer_id, sa.func.min(daily.c.day).label("first_order"),
-                  sa.func.max(daily.c.day).label("last_order"), sa.func.count().label("purchases"),
-                  sa.func.sum(daily.c.revenue).label("revenue"), sa.func.sum(daily.c.gross_profit).label("gross_profit"))
-        .where(daily.c.day <= day_param("as_of_day", as_of))
-        .group_by(daily.c.customer_id)
-        .cte(f"{name}_history")
-    )
-    return (
-        sa.select(c.c.customer_id, c.c.acquisition_channel_id, c.c.region, c.c.segment, hist.c.first_order,
-                  hist.c.last_order, hist.c.purchases, hist.c.revenue, hist.c.gross_profit)
-        .join_from(c, hist, c.c.customer_id == hist.c.customer_id)
-        .where(*where_clauses("customers", whole(filters)))
         .cte(name)
     )
 

@@ -6,19 +6,86 @@ The tests compare the pages' numbers with these, on the small demo, for several 
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import inspect
 from dataclasses import dataclass
 
 import polars as pl
+import pytest
+import streamlit as st
+from polars.testing import assert_frame_equal
 
 from connectors.read import Filters, read_dimension, read_fact
+from dashboard.filters import ViewState
 from metrics import clv as mclv
+from metrics import cohorts as mc
 from metrics import retention as rm
 from metrics import retention_value as rv
 from metrics.budget import spend_by_pillar
 from metrics.scenarios import channel_economics, new_customer_value
 
 ORDER_COLUMNS = ("customer_id", "ordered_at", "revenue", "cost_of_goods")
+REL = 1e-9  # sums of the same numbers added in another order
+VIEWS = {
+    "90 days": ViewState(),
+    "12 months": ViewState(period="last_12_months"),
+    "all data": ViewState(period="all"),
+    "channels": ViewState(period="last_12_months", channels=("search_ads", "referral", "direct")),
+    "region": ViewState(regions=("Москва",)),
+    "earlier end": ViewState(period="custom", start=dt.date(2025, 4, 1), end=dt.date(2025, 9, 30)),
+}
+
+
+def context(store, view):
+    """The page context of a view on the store, as the app builds it."""
+    from dashboard import context as app_data
+
+    return app_data.build_context(store, view, *app_data.base_context(store))
+
+
+def same(got: pl.DataFrame, want: pl.DataFrame, *, sort: str | list[str] | None = None, rel: float = REL) -> None:
+    if sort:
+        got, want = got.sort(sort, nulls_last=True), want.sort(sort, nulls_last=True)
+    assert_frame_equal(got, want, check_dtypes=False, rel_tol=rel, abs_tol=1e-9)
+
+
+def _caller() -> str:
+    for frame in inspect.stack()[2:]:
+        module = frame.frame.f_globals.get("__name__", "")
+        if module.startswith("dashboard.") and module != "dashboard.context":
+            return f"{module}.{frame.function}"
+    return "?"
+
+
+@pytest.fixture
+def moved(small_store, monkeypatch) -> collections.Counter:
+    """Rows each page function receives from the database, from a cold start (every cache emptied)."""
+    st.cache_resource.clear()
+    counts: collections.Counter = collections.Counter()
+    real = small_store.query
+
+    def query(stmt):
+        frame = real(stmt)
+        counts[_caller()] += frame.height
+        return frame
+
+    monkeypatch.setattr(small_store, "query", query)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def raw(small_store):
+    """The raw rows of the old computation, per (channels, regions), read once per module."""
+    cache: dict = {}
+
+    def get(channels=(), regions=()):
+        key = (channels, regions)
+        if key not in cache:
+            cache[key] = rows(small_store, channels, regions)
+        return cache[key]
+
+    return get
 CUSTOMER_COLUMNS = ("customer_id", "first_seen", "acquisition_channel_id", "region", "segment")
 
 
@@ -94,14 +161,14 @@ def customer_model(raw: Rows, *, as_of: dt.date, start: dt.date, active_months: 
     seasonal = rm.seasonal_customers(raw.daily, as_of=as_of)
     statuses = rm.customer_status(base, offended, seasonal, as_of=as_of, active_months=active_months,
                                   lost_months=lost_months, loyal_orders=loyal_orders)
-    by_channel = rm.cohort_retention(base, raw.daily, as_of=as_of, by=("acquisition_channel_id",))
+    by_channel = mc.cohort_retention(base, raw.daily, as_of=as_of, by=("acquisition_channel_id",))
     return {
         "statuses": statuses,
-        "cohorts": rm.cohorts_overall(by_channel),
-        "curves": rm.retention_curve(by_channel, by=("acquisition_channel_id",)),
-        "clv_by_cohort": rm.historical_clv_by_cohort(base, raw.daily, as_of=as_of),
-        "repeat": rm.repeat_purchase_rate(base, raw.daily, as_of=as_of),
-        "churn": rm.churn_rate(statuses, raw.daily, start=start, end=as_of, active_months=active_months),
+        "cohorts": mc.cohorts_overall(by_channel),
+        "curves": mc.retention_curve(by_channel, by=("acquisition_channel_id",)),
+        "clv_by_cohort": mc.historical_clv_by_cohort(base, raw.daily, as_of=as_of),
+        "repeat": mc.repeat_purchase_rate(base, raw.daily, as_of=as_of),
+        "churn": mc.churn_rate(statuses, raw.daily, start=start, end=as_of, active_months=active_months),
     }
 
 

@@ -3,18 +3,13 @@ rows (``tests/retention_reference.py``) for several periods and filters, and the
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
-import inspect
 
 import polars as pl
 import pytest
-import streamlit as st
-from polars.testing import assert_frame_equal
 
 from connectors import customer_value
 from connectors.read import Filters, read_dimension
-from dashboard import context as app_data
 from dashboard.filters import ViewState
 from dashboard.overview import contribution
 from dashboard.retention import data as rd
@@ -23,64 +18,7 @@ from metrics import contribution as mc
 from metrics import retention_value as rv
 from metrics.scenarios import new_customer_value_from_sums
 from tests import retention_reference as ref
-
-REL = 1e-9
-VIEWS = {
-    "90 days": ViewState(),
-    "12 months": ViewState(period="last_12_months"),
-    "all data": ViewState(period="all"),
-    "channels": ViewState(period="last_12_months", channels=("search_ads", "referral", "direct")),
-    "region": ViewState(regions=("Москва",)),
-    "earlier end": ViewState(period="custom", start=dt.date(2025, 4, 1), end=dt.date(2025, 9, 30)),
-}
-
-
-def context(store, view: ViewState) -> app_data.PageContext:
-    return app_data.build_context(store, view, *app_data.base_context(store))
-
-
-def same(got: pl.DataFrame, want: pl.DataFrame, *, sort: str | None = None) -> None:
-    if sort:
-        got, want = got.sort(sort, nulls_last=True), want.sort(sort, nulls_last=True)
-    assert_frame_equal(got, want, check_dtypes=False, rel_tol=REL, abs_tol=1e-9)
-
-
-def _caller() -> str:
-    for frame in inspect.stack()[2:]:
-        module = frame.frame.f_globals.get("__name__", "")
-        if module.startswith("dashboard.") and module != "dashboard.context":
-            return f"{module}.{frame.function}"
-    return "?"
-
-
-@pytest.fixture
-def moved(small_store, monkeypatch) -> collections.Counter:
-    """Rows each page function receives from the database, from a cold start (every cache emptied)."""
-    st.cache_resource.clear()
-    counts: collections.Counter = collections.Counter()
-    real = small_store.query
-
-    def query(stmt):
-        frame = real(stmt)
-        counts[_caller()] += frame.height
-        return frame
-
-    monkeypatch.setattr(small_store, "query", query)
-    return counts
-
-
-@pytest.fixture(scope="module")
-def raw(small_store) -> dict:
-    cache: dict = {}
-
-    def get(channels=(), regions=()):
-        key = (channels, regions)
-        if key not in cache:
-            cache[key] = ref.rows(small_store, channels, regions)
-        return cache[key]
-
-    return get
-
+from tests.retention_reference import REL, VIEWS, context, moved, raw, same  # noqa: F401 (fixtures)
 
 @pytest.mark.parametrize("name", list(VIEWS))
 def test_value_model_equals_the_computation_on_raw_rows(small_store, raw, name: str) -> None:
