@@ -98,6 +98,12 @@ def _weekly(store, family: str, measure: str, name: str) -> pl.DataFrame:
     return frame.select(pl.col("period").alias("week"), "channel_id", pl.col(measure).cast(pl.Float64).alias(name))
 
 
+def weekly(store, last_day: dt.date) -> pl.DataFrame:
+    """Spend and leads per week and channel, summed by the database (``metrics.response.weekly_series``)."""
+    return weekly_series(_weekly(store, "spend", "spend", "spend"), _weekly(store, "leads", "leads", "leads"),
+                         last_day=last_day)
+
+
 def economics(store, last_day: dt.date) -> dict[str, pl.DataFrame]:
     """Conversion and the value of a new customer per channel for each value horizon, counted by the database:
     mature leads and their conversions per channel (measures), new customers' value summed per channel."""
@@ -118,16 +124,15 @@ def _scenario_data(_store, sid: str, version: str, last_day: dt.date) -> Scenari
     import time
 
     started = time.perf_counter()
-    weekly = weekly_series(_weekly(_store, "spend", "spend", "spend"), _weekly(_store, "leads", "leads", "leads"),
-                           last_day=last_day)
-    if weekly.height == 0 or weekly["week"].n_unique() < 26:
+    series = weekly(_store, last_day)
+    if series.height == 0 or series["week"].n_unique() < 26:
         return None
     eco = economics(_store, last_day)
     loaded = time.perf_counter() - started
-    model = fit_response(weekly, n_boot=N_BOOT, seed=SEED)
+    model = fit_response(series, n_boot=N_BOOT, seed=SEED)
     if not model.spend_channels():
         return None
-    return ScenarioData(weekly, model, eco, last_day, loaded)
+    return ScenarioData(series, model, eco, last_day, loaded)
 
 
 def scenario_data(ctx: PageContext) -> ScenarioData | None:
