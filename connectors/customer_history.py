@@ -37,8 +37,14 @@ def seconds_between(later: sa.ColumnElement, earlier: sa.ColumnElement) -> sa.Co
 
 
 def days_between(later: sa.ColumnElement, earlier: sa.ColumnElement) -> sa.ColumnElement:
-    """``later − earlier`` in whole days (two dates)."""
-    return seconds_between(sa.cast(later, sa.DateTime), sa.cast(earlier, sa.DateTime)) / DAY_SECONDS
+    """``later − earlier`` in whole days (two dates), as a double (PostgreSQL's EXTRACT gives NUMERIC)."""
+    return sa.cast(seconds_between(sa.cast(later, sa.DateTime), sa.cast(earlier, sa.DateTime)) / DAY_SECONDS,
+                   sa.Double)
+
+
+def count_sum(expr: sa.ColumnElement) -> sa.ColumnElement:
+    """SUM of a count or a 0/1 flag, as a BIGINT everywhere (PostgreSQL sums BIGINTs to NUMERIC)."""
+    return sa.cast(sa.func.sum(expr), sa.BigInteger)
 
 
 def month_index(day: sa.ColumnElement) -> sa.ColumnElement:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from connectors import schema
 from connectors.customer_history import (
-    day_of, day_param, days_between, first_purchases, moment_param, month_index, number_param, purchase_days,
+    count_sum, day_of, day_param, days_between, first_purchases, moment_param, month_index, number_param, purchase_days,
     start_of_day_after, whole,
 )
 from connectors.read import Filters, where_clauses
@@ -167,8 +167,8 @@ def status_groups(store: Store, filters: Filters, *, as_of: dt.date, active_mont
     rows = _customers(filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
                       loyal_orders=loyal_orders)
     keys = [rows.c[k] for k in RFM_KEYS]
-    eligible = sa.func.sum(sa.case((rows.c.status.is_not(None), rows.c.eligible), else_=0))
-    repeated = sa.func.sum(sa.case((rows.c.status.is_not(None), rows.c.eligible * rows.c.repeated), else_=0))
+    eligible = count_sum(sa.case((rows.c.status.is_not(None), rows.c.eligible), else_=0))
+    repeated = count_sum(sa.case((rows.c.status.is_not(None), rows.c.eligible * rows.c.repeated), else_=0))
     stmt = sa.select(*keys, sa.func.count().label("customers"),
                      sa.cast(sa.func.sum(rows.c.revenue), sa.Double).label("revenue"),
                      sa.cast(sa.func.sum(rows.c.gross_profit), sa.Double).label("gross_profit"),
@@ -248,8 +248,8 @@ def churn_counts(store: Store, filters: Filters, *, start: dt.date, end: dt.date
         .group_by(o.c.customer_id).cte("flags")
     )
     stmt = (
-        sa.select(sa.func.sum(flags.c.at_start).label("active_at_start"),
-                  sa.func.sum(flags.c.at_start * flags.c.at_end).label("still_active"))
+        sa.select(count_sum(flags.c.at_start).label("active_at_start"),
+                  count_sum(flags.c.at_start * flags.c.at_end).label("still_active"))
         .join_from(flags, c, flags.c.customer_id == c.c.customer_id)
         .where(*where_clauses("customers", whole(filters)))
     )

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from connectors import schema
 from connectors.customer_history import (
-    DAY_SECONDS, day_of, day_param, days_between, first_purchases, moment_param, number_param, orders_of,
+    DAY_SECONDS, count_sum, day_of, day_param, days_between, first_purchases, moment_param, number_param, orders_of,
     seconds_between, start_of_day_after, tenure_of, whole,
 )
 from connectors.read import Filters, where_clauses
@@ -62,9 +62,9 @@ def tenure_counts(store: Store, filters: Filters, *, as_of: dt.date, months: int
         .cte("tagged")
     )
     stmt = (
-        sa.select(tagged.c.tenure_prev, tagged.c.tenure_now, sa.func.sum(tagged.c.in_prev).label("active_prev"),
-                  sa.func.sum(tagged.c.in_prev * tagged.c.in_now).label("retained"),
-                  sa.func.sum(tagged.c.in_now).label("active_now"),
+        sa.select(tagged.c.tenure_prev, tagged.c.tenure_now, count_sum(tagged.c.in_prev).label("active_prev"),
+                  count_sum(tagged.c.in_prev * tagged.c.in_now).label("retained"),
+                  count_sum(tagged.c.in_now).label("active_now"),
                   sa.cast(sa.func.sum(tagged.c.gp_now), sa.Double).label("gross_profit"))
         .group_by(tagged.c.tenure_prev, tagged.c.tenure_now)
     )
@@ -127,11 +127,11 @@ def nps_group_counts(store: Store, filters: Filters, *, as_of: dt.date, answer_d
             .where(r.c.referred_at < until).group_by(r.c.referrer_customer_id).cte("made"))
     referred = (sa.select(r.c.referred_customer_id.label("customer_id")).where(r.c.referred_at < until)
                 .group_by(r.c.referred_customer_id).cte("referred"))
-    sums = (sa.func.count().label("customers"), sa.func.sum(year.c.repeat).label("repeaters"),
+    sums = (sa.func.count().label("customers"), count_sum(year.c.repeat).label("repeaters"),
             sa.cast(sa.func.sum(year.c.gross_profit), sa.Double).label("gross_profit"))
     per_score = (
         sa.select(first_answer.c.score, *sums,
-                  sa.func.sum(sa.func.coalesce(made.c.referrals, 0)).label("referrals"))
+                  count_sum(sa.func.coalesce(made.c.referrals, 0)).label("referrals"))
         .select_from(year.join(first_answer, year.c.customer_id == first_answer.c.customer_id)
                      .outerjoin(made, year.c.customer_id == made.c.customer_id))
         .group_by(first_answer.c.score)
@@ -178,7 +178,7 @@ def complaint_counts(store: Store, filters: Filters, *, as_of: dt.date, standard
     )
     stmt = (
         sa.select(comp.c.fast, sa.func.count().label("complaints"),
-                  sa.func.sum(sa.case((after.c.orders > 0, 1), else_=0)).label("ordered_again"),
+                  count_sum(sa.case((after.c.orders > 0, 1), else_=0)).label("ordered_again"),
                   sa.cast(sa.func.sum(sa.func.coalesce(after.c.gross_profit, 0.0)), sa.Double).label("gross_profit"))
         .select_from(comp.outerjoin(after, comp.c.complaint_id == after.c.complaint_id))
         .group_by(comp.c.fast)
