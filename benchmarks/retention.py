@@ -98,13 +98,16 @@ class RowCount:
     """Rows the store returns, by the dashboard function that asked (``store.query`` wrapped)."""
 
     def __init__(self, store: DuckDBStore) -> None:
-        self.store, self.rows = store, collections.Counter()
+        self.store, self.rows, self.seconds = store, collections.Counter(), collections.Counter()
         self._real = store.query
 
     def __enter__(self) -> RowCount:
         def query(stmt):
+            t0 = time.perf_counter()
             frame = self._real(stmt)
-            self.rows[self._caller()] += frame.height
+            caller = self._caller()
+            self.seconds[caller] += time.perf_counter() - t0
+            self.rows[caller] += frame.height
             return frame
 
         self.store.query = query  # type: ignore[method-assign]
@@ -185,7 +188,7 @@ def bench_pages(store: DuckDBStore, repeat: int, pages: list[str]) -> None:
             print(f"{page:10s} {label:10s} {sum(count.rows.values()):>11,} {sales:>15,} {cold:>7.1f}s "
                   f"{warm * 1000:>7.1f}ms", flush=True)
             for name, rows in count.rows.most_common(8):
-                print(f"{'':22s}{rows:>11,}  {name}")
+                print(f"{'':22s}{rows:>11,}  {name} ({count.seconds[name]:.1f} s in the database)")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,6 +30,8 @@ from metrics.rules import DETRACTOR_MAX
 
 REPEAT_DAYS = 365  # the repeat-purchase rate's window after the first purchase
 RFM_KEYS = ("status", "frequency", "recency_days", "T_days", "monetary_value")
+if SEASON_YEARS != 2 or not 1 <= SEASON_MONTHS <= 6:
+    raise ValueError("the seasonal rule in SQL counts two season years for seasons of up to six months")
 
 
 def _i(name: str, value: int) -> sa.BindParameter:
@@ -80,28 +82,27 @@ def _customers(filters: Filters, *, as_of: dt.date, active_months: int, lost_mon
                     days_between(per_day.c.day, per_day.c.first_order) <= number_param("repeat_days", REPEAT_DAYS))
     in_month = [sa.func.sum(sa.case((sa.and_(per_day.c.repeat == 1, per_day.c.m == k), 1), else_=0)).label(f"m{k}")
                 for k in range(12)]
+    repeat_month = sa.case((per_day.c.repeat == 1, per_day.c.y * 12 + per_day.c.m))
     detail = (
         sa.select(per_day.c.customer_id,
                   sa.func.sum(sa.case((per_day.c.repeat == 0, per_day.c.gross_profit), else_=0.0)).label("first_value"),
-                  sa.func.max(sa.case((again, 1), else_=0)).label("repeated"), *in_month)
+                  sa.func.max(sa.case((again, 1), else_=0)).label("repeated"), *in_month,
+                  (sa.func.max(repeat_month) - sa.func.min(repeat_month)).label("repeat_span"))
         .group_by(per_day.c.customer_id).cte("detail")
     )
-    # seasonal rule: the earliest window of SEASON_MONTHS months holding every repeat purchase ...
+    # seasonal rule: the earliest window of SEASON_MONTHS months holding every repeat purchase, in at least two
+    # season years. With every repeat purchase inside one window, two of them are in the same season year when
+    # at most SEASON_MONTHS − 1 months apart and in different ones when at least 13 − SEASON_MONTHS apart, so
+    # "two season years or more" is "repeat purchases SEASON_MONTHS months apart or more".
     repeats = sum((detail.c[f"m{k}"] for k in range(1, 12)), detail.c.m0)
     fits = [(sa.and_(repeats > 0, repeats == sum((detail.c[f"m{(s + k) % 12}"] for k in range(1, SEASON_MONTHS)),
                                                  detail.c[f"m{s}"])), _i(f"season_{s}", s)) for s in range(12)]
-    window = sa.select(detail.c.customer_id, sa.case(*fits, else_=None).label("s")).cte("window")
-    season_year = per_day.c.y - sa.case((per_day.c.m < window.c.s, 1), else_=0)
-    years = (
-        sa.select(per_day.c.customer_id, season_year.label("season_year"))
-        .join_from(per_day, window, per_day.c.customer_id == window.c.customer_id)
-        .where(window.c.s.is_not(None), per_day.c.repeat == 1)
-        .group_by(per_day.c.customer_id, season_year)
-        .cte("season_years")
-    )
-    seasonal = (
-        sa.select(years.c.customer_id).group_by(years.c.customer_id)
-        .having(sa.func.count() >= _i("season_years", SEASON_YEARS)).cte("seasonal")
+    season = sa.case(*fits, else_=None)
+    window = (
+        sa.select(detail.c.customer_id, season.label("s"),
+                  sa.case((sa.and_(season.is_not(None), detail.c.repeat_span >= _i("span", SEASON_MONTHS)), 1),
+                          else_=0).label("seasonal"))
+        .cte("window")
     )
     # ... and now outside it: the window's start months for which the as-of month is off season
     off_starts = [s for s in range(12) if (as_of.month - 1 - s) % 12 >= SEASON_MONTHS]
@@ -109,7 +110,7 @@ def _customers(filters: Filters, *, as_of: dt.date, active_months: int, lost_mon
     base = (sa.select(cust.c.customer_id, cust.c.acquisition_channel_id, cust.c.region, cust.c.segment)
             .where(*where_clauses("customers", whole(filters))).cte("filtered"))
     active = hist.c.last_order > day_param("active_since", months_before(as_of, active_months))
-    off_season = sa.and_(seasonal.c.customer_id.is_not(None), window.c.s.in_([_i("off", s) for s in off_starts]))
+    off_season = sa.and_(window.c.seasonal == 1, window.c.s.in_([_i("off", s) for s in off_starts]))
     status = sa.case(
         (base.c.customer_id.is_(None), None),
         (offended.c.customer_id.is_not(None), "offended"),
@@ -139,7 +140,6 @@ def _customers(filters: Filters, *, as_of: dt.date, active_months: int, lost_mon
             .join(window, window.c.customer_id == hist.c.customer_id)
             .outerjoin(base, base.c.customer_id == hist.c.customer_id)
             .outerjoin(offended, offended.c.customer_id == hist.c.customer_id)
-            .outerjoin(seasonal, seasonal.c.customer_id == hist.c.customer_id)
         )
         .cte("customer_rows")
     )
