@@ -48,7 +48,7 @@ def count_sum(expr: sa.ColumnElement) -> sa.ColumnElement:
 
 
 def month_index(day: sa.ColumnElement) -> sa.ColumnElement:
-    """year · 12 + month − 1 of a date (``metrics.retention._month_index``)."""
+    """year · 12 + month − 1 of a date (``metrics.retention.month_index``)."""
     return (sa.cast(sa.extract("year", day), sa.Integer) * 12 + sa.cast(sa.extract("month", day), sa.Integer)
             - 1)
 

@@ -13,7 +13,7 @@ import datetime as dt
 
 import polars as pl
 
-from metrics.retention import _month_index, months_before, purchases
+from metrics.retention import month_index, months_before, purchases
 
 ACTIVITY_SCHEMA = {"cohort": pl.Date, "months_since": pl.Int32, "active": pl.Int64, "gross_profit": pl.Float64}
 
@@ -40,7 +40,7 @@ def cohort_activity(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date,
     return (
         purchases(daily, as_of=as_of)
         .join(base.lazy().select("customer_id", "first_order", *by), on="customer_id")
-        .with_columns(_month_index("first_order").alias("c_idx"), _month_index("day").alias("m_idx"))
+        .with_columns(month_index("first_order").alias("c_idx"), month_index("day").alias("m_idx"))
         .filter(pl.col("m_idx") <= last)
         .group_by("customer_id", *by, "c_idx", "m_idx")
         .agg(pl.col("gross_profit").sum())
@@ -58,7 +58,7 @@ def _grid(activity: pl.DataFrame, *, as_of: dt.date, by: tuple[str, ...]) -> pl.
     sizes = (
         activity.lazy().filter(pl.col("months_since") == 0)
         .select("cohort", *by, pl.col("active").alias("cohort_size"),
-                (_month_index("cohort")).alias("c_idx"))
+                (month_index("cohort")).alias("c_idx"))
         .filter(pl.col("c_idx") <= last)
     )
     return (

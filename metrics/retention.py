@@ -1,4 +1,5 @@
-"""Customer status segments, cohorts, churn, repeat purchases and historical CLV.
+"""Customer status segments and their summary (cohorts, churn, repeat purchases and historical CLV are in
+:mod:`metrics.cohorts`; the database computes the same statuses: ``connectors.customer_status``).
 
 Everything is measured "as of" a day (the end of the chosen period), from orders
 up to and including that day. A *purchase* is a calendar day with at least one
@@ -47,7 +48,8 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
 
 
-def _month_index(col: str) -> pl.Expr:
+def month_index(col: str) -> pl.Expr:
+    """year · 12 + month − 1 of a date column."""
     return pl.col(col).dt.year().cast(pl.Int32) * 12 + pl.col(col).dt.month().cast(pl.Int32) - 1
 
 
