@@ -141,25 +141,17 @@ def bench_small_demo(repeat: int) -> None:
 def bench_large_demo(path: Path, repeat: int) -> None:
     from benchmarks.loaders import ensure_large
     from connectors import read
-    from metrics.scenarios import channel_economics
+    from dashboard.scenarios import data as scn
 
     from connectors.store import truth_of
 
     store = ensure_large(path)
     true = truth_of(store)
     last = read.activity_bounds(store)[1]
+    rows = true["rows"]
 
-    def load():
-        spend = read.aggregate_fact(store, "spend", measures={"spend": ("sum", "amount")}, by=("channel_id",),
-                                    grain="week").rename({"period": "week"})
-        leads_w = read.aggregate_fact(store, "leads", measures={"leads": ("count", None)}, by=("channel_id",),
-                                      grain="week").rename({"period": "week"})
-        weekly = weekly_series(spend, leads_w.with_columns(pl.col("leads").cast(pl.Float64)), last_day=last)
-        leads = read.read_fact(store, "leads", columns=("channel_id", "created_at", "customer_id"))
-        customers = read.read_fact(store, "customers", columns=("customer_id", "first_seen", "acquisition_channel_id"))
-        orders = read.read_fact(store, "orders", columns=("customer_id", "ordered_at", "revenue", "cost_of_goods"))
-        economics = channel_economics(leads, customers, orders, last_day=last)
-        return weekly, economics, leads.height, orders.height
+    def load():  # what the page reads, counted by the database
+        return scn.weekly(store, last), scn.economics(store, last)["12m"], rows["leads"], rows["orders"]
 
     t_load, (weekly, economics, n_leads, n_orders) = median_time(load, max(1, repeat // 2))
     t_fit, model = median_time(lambda: fit_response(weekly, n_boot=100), max(1, repeat // 2))

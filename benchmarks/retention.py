@@ -3,13 +3,15 @@
     python -m benchmarks.retention                       # builds data/large.duckdb on first use
     python -m benchmarks.retention --db /tmp/large.duckdb --repeat 3
     python -m benchmarks.retention --skip-large          # CDNOW only
+    python -m benchmarks.retention --db /work/large.duckdb --pages   # rows moved and cold time per page
 
 Prints median times (seconds) of: the RFM summary, the BG/NBD fit, the Gamma-Gamma fit and
 the customers' CLV over the horizon — ours next to ``lifetimes`` on the same summary (the
 ratio is lifetimes / ours) — on the public CDNOW sample and on the large demo's customers;
-then the Retention & profit page's and the Overview's computation on the large demo, cold
-(caches cleared) and warm. ``lifetimes`` is a test-only dependency; without it those columns
-are skipped. On the large demo ``lifetimes`` runs once (it takes minutes); CLV by
+then, for the Overview's value model and contributions, the Retention & profit page and the
+Budget scenarios, the rows the database returns and the computation time on the large demo,
+cold (caches cleared) and warm, for the last 90 days, 12 months and all data. ``lifetimes`` is a
+test-only dependency; without it those columns are skipped. On the large demo ``lifetimes`` runs once (it takes minutes); CLV by
 ``lifetimes`` is timed on a random sample of ``--lifetimes-sample`` customers and scaled.
 The machine is shared: figures are medians and still noisy.
 """
@@ -17,7 +19,10 @@ The machine is shared: figures are medians and still noisy.
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
+import inspect
+import time
 import warnings
 from importlib.resources import files
 from pathlib import Path
@@ -89,42 +94,101 @@ def compare_fits(orders: pl.DataFrame, end: dt.date, *, value_col: str, repeat: 
     row(f"CLV, {months} months" + (" (lt scaled)" if lt_sample else ""), t_pred, lt_pred)
 
 
-def bench_page(store: DuckDBStore, repeat: int) -> None:
-    from dashboard import context as app_data
+class RowCount:
+    """Rows the store returns, by the dashboard function that asked (``store.query`` wrapped)."""
+
+    def __init__(self, store: DuckDBStore) -> None:
+        self.store, self.rows, self.seconds = store, collections.Counter(), collections.Counter()
+        self._real = store.query
+
+    def __enter__(self) -> RowCount:
+        def query(stmt):
+            t0 = time.perf_counter()
+            frame = self._real(stmt)
+            caller = self._caller()
+            self.seconds[caller] += time.perf_counter() - t0
+            self.rows[caller] += frame.height
+            return frame
+
+        self.store.query = query  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        del self.store.query
+
+    @staticmethod
+    def _caller() -> str:
+        for frame in inspect.stack()[2:]:
+            module = frame.frame.f_globals.get("__name__", "")
+            if module.startswith("dashboard.") and module != "dashboard.context":
+                return f"{module}.{frame.function}"
+        return "?"
+
+
+def _overview_value(ctx) -> None:
+    from dashboard.overview import contribution
     from dashboard.retention import data as rd
-    from dashboard.filters import ViewState
-    from dashboard.overview.data import pillar_summaries, retention_headline
+
+    model = rd.value_model(ctx)
+    contribution.contributions(ctx, model)
+    contribution.retention_headline(ctx, model)
+
+
+def _retention(ctx) -> None:
+    from dashboard.retention import data as rd
     from metrics.clv import clv_distribution
-    from metrics.retention import historical_clv_curve
+    from metrics.cohorts import historical_clv_curve
+
+    model = rd.customer_model(ctx)
+    fits = rd.clv_model(ctx)
+    rd.churn(ctx)
+    rd.sensitivity(ctx, model)
+    rd.segment_table(model, fits, "en")
+    historical_clv_curve(model.clv_by_cohort)
+    clv_distribution(fits.predictions)
+
+
+def _scenarios(ctx) -> None:
+    from dashboard.scenarios import data as scn
+
+    data = scn.scenario_data(ctx)
+    plan = scn.planner(ctx, data, scn.DEFAULT_HORIZON, scn.DEFAULT_WEEKS)
+    plan.project(scn.baseline_budgets(data, scn.DEFAULT_WEEKS))
+
+
+PAGES = {"overview": _overview_value, "retention": _retention, "scenarios": _scenarios}
+
+
+def bench_pages(store: DuckDBStore, repeat: int, pages: list[str]) -> None:
+    """Rows moved and cold / warm time of each page's computation, for three periods.
+
+    Cold: every cache emptied first (the first view after new data, without the warm-up). The Overview part is
+    the value model, the contributions and the retention headline (the contributions' Markov credit is the Sales
+    page's attribution: its rows are listed apart). Scenarios read the whole history, whatever the period.
+    """
+    import streamlit as st
+
+    from dashboard import context as app_data
+    from dashboard.filters import ViewState
 
     version, channels, campaigns, regions, bounds = app_data.base_context(store)
-    ctx = app_data.build_context(store, ViewState(), version, channels, campaigns, regions, bounds)
-
-    def page() -> None:
-        model = rd.customer_model(ctx)
-        model_clv = rd.clv_model(ctx)
-        rd.churn(ctx, model)
-        rd.sensitivity(ctx, model)
-        rd.segment_table(model, model_clv, "en")
-        historical_clv_curve(model.clv_by_cohort)
-        clv_distribution(model_clv.predictions)
-
-    def clear() -> None:
-        app_data._fact.clear()
-        rd._customer_model.clear()
-        rd._clv_model.clear()
-        rd._churn.clear()
-
-    def cold() -> None:
-        clear()
-        page()
-
-    t_cold, _ = median_time(cold, 1)
-    t_warm, _ = median_time(page, repeat)
-    print(f"Retention & profit page computation, last 90 days: cold {t_cold:.1f} s (loads, statuses, cohorts, "
-          f"fits), warm {t_warm * 1000:.1f} ms")
-    t_ov, _ = median_time(lambda: (pillar_summaries(ctx), retention_headline(ctx)), repeat)
-    print(f"Overview computation with contributions and the retention headline, warm: {t_ov * 1000:.0f} ms")
+    views = (("90 days", ViewState()), ("12 months", ViewState(period="last_12_months")),
+             ("all data", ViewState(period="all")))
+    print(f"\n{'page':10s} {'view':10s} {'rows moved':>11s} {'of which sales':>15s} {'cold':>8s} {'warm':>9s}")
+    for page in pages:
+        for label, view in views:
+            ctx = app_data.build_context(store, view, version, channels, campaigns, regions, bounds)
+            st.cache_resource.clear()
+            with RowCount(store) as count:
+                t0 = time.perf_counter()
+                PAGES[page](ctx)
+                cold = time.perf_counter() - t0
+            warm, _ = median_time(lambda: PAGES[page](ctx), repeat)
+            sales = sum(v for k, v in count.rows.items() if k.startswith("dashboard.sales."))
+            print(f"{page:10s} {label:10s} {sum(count.rows.values()):>11,} {sales:>15,} {cold:>7.1f}s "
+                  f"{warm * 1000:>7.1f}ms", flush=True)
+            for name, rows in count.rows.most_common(8):
+                print(f"{'':22s}{rows:>11,}  {name} ({count.seconds[name]:.1f} s in the database)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -133,7 +197,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--lifetimes-sample", type=int, default=50_000)
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--pages", nargs="*", choices=sorted(PAGES),
+                        help="only the pages' rows moved and cold / warm times on the large demo (default: all three)")
     args = parser.parse_args(argv)
+    if args.pages is not None:
+        bench_pages(ensure_large(args.db), args.repeat, args.pages or list(PAGES))
+        return
 
     print("CDNOW sample (2,357 customers, 39-week calibration), CLV over 12 months at 12%/year:")
     compare_fits(cdnow_orders(), CDNOW_END, value_col="revenue", repeat=args.repeat, lt_repeat=args.repeat,
@@ -148,8 +217,7 @@ def main(argv: list[str] | None = None) -> None:
     compare_fits(orders, end, value_col="gross_profit", repeat=max(1, args.repeat // 2), lt_repeat=1,
                  lt_sample=args.lifetimes_sample, months=36, rate=0.12)
     del orders
-    print()
-    bench_page(store, args.repeat)
+    bench_pages(store, args.repeat, list(PAGES))
 
 
 if __name__ == "__main__":

@@ -106,6 +106,11 @@ def _post_product(y: str, x: str) -> Expr:
     return lambda t, p: _post_value(y)(t, p) * _post_value(x)(t, p)
 
 
+def _within_whenever(t: sa.Table, p: Mapping[str, Any]) -> sa.ColumnElement[bool]:
+    return sa.and_(t.c.resolved_at.is_not(None),
+                   _resolution(t) <= sa.bindparam("standard_hours", float(p["standard_hours"]), sa.Float))
+
+
 _MEASURES: tuple[Measure, ...] = (
     # spend
     Measure("spend", "spend", "sum", _col("amount"), description="Marketing spend"),
@@ -159,6 +164,9 @@ _MEASURES: tuple[Measure, ...] = (
     Measure("referred_customers", "customers", "count",
             where=lambda t, _p: t.c.acquisition_channel_id == sa.bindparam("referral_channel", REFERRAL_CHANNEL),
             description="New customers acquired by referral"),
+    # value model (Overview contributions, Retention & profit, Budget scenarios)
+    Measure("resolved_within_standard", "complaints", "count", where=_within_whenever, params=("standard_hours",),
+            description="Complaints resolved within the standard, whenever they were resolved"),
 )
 # --- reputation: reviews, complaint handling and the complaint backlog -------------------------------
 

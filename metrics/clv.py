@@ -31,6 +31,7 @@ from metrics.specs import MetricSpec, register
 
 DAYS_PER_UNIT = {"day": 1.0, "week": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
+WEIGHT = "customers"  # in a grouped summary: how many customers share the row's values
 
 
 class FitError(ValueError):
@@ -116,9 +117,19 @@ class GammaGammaFit:
         return self.p * self.v / (self.q - 1) if self.q > 1 else float("inf")
 
 
+def _weights(summary: pl.DataFrame) -> np.ndarray:
+    """How many customers each summary row stands for: its ``customers`` column when grouped, else one."""
+    if WEIGHT in summary.columns:
+        return summary[WEIGHT].to_numpy().astype(np.float64)
+    return np.ones(summary.height)
+
+
 def _weighted_rows(summary: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (frequency, recency, T) with how many customers share each."""
-    g = summary.lazy().group_by("frequency", "recency", "T").agg(pl.len().alias("w")).collect()
+    """Distinct (frequency, recency, T) with how many customers share each, in a fixed order (sums over
+    them then do not depend on how the summary was grouped or ordered)."""
+    weight = pl.col(WEIGHT).sum().cast(pl.Float64) if WEIGHT in summary.columns else pl.len().cast(pl.Float64)
+    g = summary.lazy().group_by("frequency", "recency", "T").agg(weight.alias("w")).sort("frequency", "recency", "T") \
+        .collect()
     return (g["frequency"].to_numpy().astype(np.float64), g["recency"].to_numpy().astype(np.float64),
             g["T"].to_numpy().astype(np.float64), g["w"].to_numpy().astype(np.float64))
 
@@ -165,7 +176,41 @@ def _optimise(fun, x0: np.ndarray, args: tuple) -> tuple[np.ndarray, float, bool
     # At this precision the line search may stop on rounding ("abnormal termination") at the optimum:
     # judge convergence by the gradient of the mean log-likelihood instead.
     converged = bool(res.success) or float(np.max(np.abs(res.jac))) < 1e-6
-    return res.x, float(res.fun), converged
+    x, f = _newton_polish(fun, res.x, float(res.fun), args)
+    return x, f, converged
+
+
+def _newton_polish(fun, x: np.ndarray, f: float, args: tuple, steps: int = 3) -> tuple[np.ndarray, float]:
+    """Newton steps from the quasi-Newton optimum (Hessian from forward differences of the analytic gradient).
+
+    The likelihood is flat near its maximum, so L-BFGS-B stops where the gradient is small but the parameters
+    are only settled to about 1e-6; a few Newton steps settle them to the precision of the gradient, so the
+    same data grouped or ordered differently gives the same estimates. A step is kept only when it shrinks the
+    gradient, leaves the likelihood as it was (to rounding) and stays inside the bounds.
+    """
+    h = 1e-6
+    g = fun(x, *args)[1]
+    for _ in range(steps):
+        hess = np.empty((x.size, x.size))
+        for i in range(x.size):
+            e = np.zeros_like(x)
+            e[i] = h
+            hess[:, i] = (fun(x + e, *args)[1] - g) / h
+        try:
+            step = np.linalg.solve((hess + hess.T) / 2, g)
+        except np.linalg.LinAlgError:
+            break
+        candidate = x - step
+        if not np.all(np.abs(candidate) <= 12.0):
+            break
+        f_new, g_new = fun(candidate, *args)
+        # at the optimum the likelihood only moves in its last digits: judge a step by the gradient
+        if not np.isfinite(f_new) or f_new > f + 1e-12 * abs(f) or np.max(np.abs(g_new)) >= np.max(np.abs(g)):
+            break
+        x, f, g = candidate, float(f_new), g_new
+        if float(np.max(np.abs(step))) < 1e-10:
+            break
+    return x, f
 
 
 def fit_bgnbd(summary: pl.DataFrame) -> BgNbdFit:
@@ -189,9 +234,9 @@ def fit_bgnbd(summary: pl.DataFrame) -> BgNbdFit:
 
 
 def _gg_negll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray, log_m: np.ndarray, ux: np.ndarray,
-              wx: np.ndarray) -> tuple[float, np.ndarray]:
+              wx: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
     p, q, v = np.exp(log_params)
-    n = x.size
+    n = float(w.sum())
     px = p * ux
     # terms of the frequency alone
     ll = _wsum(wx, (gammaln(px + q) - gammaln(px) + px * np.log(ux))) + n * (q * np.log(v) - gammaln(q))
@@ -201,10 +246,10 @@ def _gg_negll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray, log_m: np.nd
     xm_v = x * m + v
     lxm = np.log(xm_v)
     pxi = p * x
-    ll += float(np.sum((pxi - 1.0) * log_m - (pxi + q) * lxm))
-    g_p += float(np.sum(x * (log_m - lxm)))
-    g_q += float(-np.sum(lxm))
-    g_v += float(-np.sum((pxi + q) / xm_v))
+    ll += _wsum(w, (pxi - 1.0) * log_m - (pxi + q) * lxm)
+    g_p += _wsum(w, x * (log_m - lxm))
+    g_q += -_wsum(w, lxm)
+    g_v += -_wsum(w, (pxi + q) / xm_v)
     grad = np.array([g_p * p, g_q * q, g_v * v])
     return -ll / n, -grad / n
 
@@ -212,20 +257,26 @@ def _gg_negll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray, log_m: np.nd
 def fit_gamma_gamma(summary: pl.DataFrame) -> GammaGammaFit:
     """Gamma-Gamma by maximum likelihood on the customers with repeat purchases.
 
-    Uses ``frequency`` and ``monetary_value`` (mean value of the repeat purchases, > 0).
+    Uses ``frequency`` and ``monetary_value`` (mean value of the repeat purchases, > 0), and ``customers``
+    when the summary is grouped (rows sharing both values, with a count).
     ``log_likelihood`` omits terms that do not depend on the parameters, as ``lifetimes`` does.
     """
-    rep = summary.filter((pl.col("frequency") > 0) & (pl.col("monetary_value") > 0))
-    if rep.height < 2:
+    weight = pl.col(WEIGHT).sum().cast(pl.Float64) if WEIGHT in summary.columns else pl.len().cast(pl.Float64)
+    rep = (summary.lazy().filter((pl.col("frequency") > 0) & (pl.col("monetary_value") > 0))
+           .group_by("frequency", "monetary_value").agg(weight.alias(WEIGHT))
+           .sort("frequency", "monetary_value").collect())  # one row per distinct pair, in a fixed order
+    w = _weights(rep)
+    n = float(w.sum())
+    if n < 2:
         raise FitError("Gamma-Gamma needs at least two customers with repeat purchases")
     x = rep["frequency"].to_numpy().astype(np.float64)
     m = rep["monetary_value"].to_numpy().astype(np.float64)
     ux, inverse = np.unique(x, return_inverse=True)
-    wx = np.bincount(inverse).astype(np.float64)
-    x0 = np.log([1.0, 1.0, float(np.mean(m))])
-    params, fun, ok = _optimise(_gg_negll, x0, (x, m, np.log(m), ux, wx))
+    wx = np.bincount(inverse, weights=w)
+    x0 = np.log([1.0, 1.0, _wsum(w, m) / n])
+    params, fun, ok = _optimise(_gg_negll, x0, (x, m, np.log(m), ux, wx, w))
     p, q, v = np.exp(params)
-    return GammaGammaFit(float(p), float(q), float(v), -fun * x.size, int(x.size), ok)
+    return GammaGammaFit(float(p), float(q), float(v), -fun * n, int(n), ok)
 
 
 def _arrays(summary: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -278,17 +329,16 @@ def expected_value_per_purchase(summary: pl.DataFrame, fit: GammaGammaFit) -> np
     return (1.0 - weight) * fit.mean_value + weight * m
 
 
-def customer_predictions(summary: pl.DataFrame, bgnbd: BgNbdFit, gamma_gamma: GammaGammaFit, *,
-                         horizon_months: int = 36, annual_discount_rate: float = 0.12, time_unit: str = "week",
-                         days_per_month: float = DAYS_PER_MONTH) -> pl.DataFrame:
-    """Each customer's outlook over the horizon.
+def predictions(summary: pl.DataFrame, bgnbd: BgNbdFit, gamma_gamma: GammaGammaFit, *,
+                horizon_months: int = 36, annual_discount_rate: float = 0.12, time_unit: str = "week",
+                days_per_month: float = DAYS_PER_MONTH) -> pl.DataFrame:
+    """The summary's rows (one per customer, or grouped with ``customers``) with their outlook over the horizon.
 
-    Returns ``customer_id``, ``probability_alive`` (0..1), ``expected_purchases`` (count over
-    the horizon), ``expected_value`` (currency per purchase) and ``clv`` (currency: Σ over
-    months i = 1..H of expected value × expected purchases in month i / (1 + d)^(i/12), d the
-    yearly discount rate — the monthly scheme of ``lifetimes``' customer_lifetime_value).
-    The hypergeometric terms depend on (frequency, T) only and are computed once per
-    distinct pair.
+    Adds ``probability_alive`` (0..1), ``expected_purchases`` (count over the horizon), ``expected_value``
+    (currency per purchase) and ``clv`` (currency: Σ over months i = 1..H of expected value × expected
+    purchases in month i / (1 + d)^(i/12), d the yearly discount rate — the monthly scheme of ``lifetimes``'
+    customer_lifetime_value). The hypergeometric terms depend on (frequency, T) only and are computed once
+    per distinct pair.
     """
     unit = DAYS_PER_UNIT[time_unit]
     month = days_per_month / unit
@@ -304,30 +354,49 @@ def customer_predictions(summary: pl.DataFrame, bgnbd: BgNbdFit, gamma_gamma: Ga
         prev = cur
     end_hyp = np.exp(prev)
     lookup = pairs.with_columns(_disc=pl.Series(disc_sum), _end=pl.Series(end_hyp))
-    joined = summary.select("customer_id", "frequency", "T").join(lookup, on=["frequency", "T"], how="left",
-                                                                   maintain_order="left")
+    joined = summary.select("frequency", "T").join(lookup, on=["frequency", "T"], how="left", maintain_order="left")
     odds = _alive_odds(bgnbd, x, tx, T)
     first = (bgnbd.a + bgnbd.b + x - 1.0) / (bgnbd.a - 1.0)
     value = expected_value_per_purchase(summary, gamma_gamma)
     purchases = first * (1.0 - joined["_end"].to_numpy()) / odds
     clv = value * first * joined["_disc"].to_numpy() / odds
-    return pl.DataFrame({
-        "customer_id": summary["customer_id"],
-        "probability_alive": 1.0 / odds,
-        "expected_purchases": purchases,
-        "expected_value": value,
-        "clv": clv,
-    })
+    return summary.with_columns(probability_alive=pl.Series(1.0 / odds), expected_purchases=pl.Series(purchases),
+                                expected_value=pl.Series(value), clv=pl.Series(clv))
+
+
+def customer_predictions(summary: pl.DataFrame, bgnbd: BgNbdFit, gamma_gamma: GammaGammaFit, *,
+                         horizon_months: int = 36, annual_discount_rate: float = 0.12, time_unit: str = "week",
+                         days_per_month: float = DAYS_PER_MONTH) -> pl.DataFrame:
+    """Each customer's outlook over the horizon (:func:`predictions` of a per-customer summary).
+
+    Returns ``customer_id``, ``probability_alive``, ``expected_purchases``, ``expected_value`` and ``clv``.
+    """
+    return predictions(summary, bgnbd, gamma_gamma, horizon_months=horizon_months,
+                       annual_discount_rate=annual_discount_rate, time_unit=time_unit,
+                       days_per_month=days_per_month).select(
+        "customer_id", "probability_alive", "expected_purchases", "expected_value", "clv")
+
+
+def average_clv(predicted: pl.DataFrame) -> float | None:
+    """Mean predicted CLV per customer (rows weighted by ``customers`` when grouped; None without any)."""
+    values = predicted.filter(pl.col("clv").is_not_null())
+    w = _weights(values)
+    n = float(w.sum())
+    return _wsum(w, values["clv"].to_numpy()) / n if n else None
 
 
 def clv_distribution(predictions: pl.DataFrame, *, bins: int = 30, upper_quantile: float = 0.99) -> pl.DataFrame:
     """Customers by predicted CLV in equal-width bins from 0 to the ``upper_quantile`` value
-    (customers above it fall in the last bin, which is open-ended).
+    (customers above it fall in the last bin, which is open-ended). Rows of a grouped summary count once
+    per customer (``customers``).
 
     Returns ``bin_start``, ``bin_end`` (currency), ``customers`` (i64) and ``open_ended`` (bool).
     """
     schema = {"bin_start": pl.Float64, "bin_end": pl.Float64, "customers": pl.Int64, "open_ended": pl.Boolean}
-    values = predictions["clv"].drop_nulls()
+    values = predictions.filter(pl.col("clv").is_not_null())
+    if WEIGHT in values.columns:  # a grouped summary: each row's value once per customer
+        values = values.select(pl.col("clv").repeat_by(WEIGHT).explode())
+    values = values["clv"]
     if values.len() == 0:
         return pl.DataFrame(schema=schema)
     top = float(values.quantile(upper_quantile)) or float(values.max()) or 1.0

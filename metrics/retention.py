@@ -1,4 +1,5 @@
-"""Customer status segments, cohorts, churn, repeat purchases and historical CLV.
+"""Customer status segments and their summary (cohorts, churn, repeat purchases and historical CLV are in
+:mod:`metrics.cohorts`; the database computes the same statuses: ``connectors.customer_status``).
 
 Everything is measured "as of" a day (the end of the chosen period), from orders
 up to and including that day. A *purchase* is a calendar day with at least one
@@ -31,6 +32,9 @@ import polars as pl
 from metrics.rules import is_detractor
 from metrics.specs import MetricSpec, register
 
+NEGATIVE_RATING_MAX = 2  # a review of 1–2 stars is negative
+SEASON_MONTHS = 3  # a season is at most this many consecutive months
+SEASON_YEARS = 2  # ... in which repeat purchases fell in at least this many years
 STATUSES = ("active", "loyal", "non_loyal", "seasonal", "offended", "lapsed", "lost")
 ACTIONS = {
     "active": "sell", "loyal": "keep", "non_loyal": "make_loyal", "seasonal": "sell_off_season",
@@ -44,7 +48,8 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
 
 
-def _month_index(col: str) -> pl.Expr:
+def month_index(col: str) -> pl.Expr:
+    """year · 12 + month − 1 of a date column."""
     return pl.col(col).dt.year().cast(pl.Int32) * 12 + pl.col(col).dt.month().cast(pl.Int32) - 1
 
 
@@ -102,7 +107,7 @@ def offended_customers(complaints: pl.DataFrame, nps_responses: pl.DataFrame, re
         pl.col("customer_id").is_not_null() & (pl.col("responded_at") >= since) & (pl.col("responded_at") < end)
         & is_detractor(pl.col("score"))
     ).select("customer_id", pl.lit(True).alias("detractor"))
-    negative = pl.when(pl.col("rating").is_not_null()).then(pl.col("rating") <= 2).otherwise(
+    negative = pl.when(pl.col("rating").is_not_null()).then(pl.col("rating") <= NEGATIVE_RATING_MAX).otherwise(
         pl.col("sentiment") == "negative")
     neg = reviews.lazy().filter(
         pl.col("customer_id").is_not_null() & (pl.col("created_at") >= since) & (pl.col("created_at") < end)
@@ -117,8 +122,8 @@ def offended_customers(complaints: pl.DataFrame, nps_responses: pl.DataFrame, re
         .sort("customer_id").collect()
 
 
-def seasonal_customers(daily: pl.DataFrame, *, as_of: dt.date, season_months: int = 3,
-                       min_years: int = 2) -> pl.DataFrame:
+def seasonal_customers(daily: pl.DataFrame, *, as_of: dt.date, season_months: int = SEASON_MONTHS,
+                       min_years: int = SEASON_YEARS) -> pl.DataFrame:
     """Customers whose repeat purchases come back in the same months year after year.
 
     The rule, exactly: take the customer's purchase days up to ``as_of`` **except the
@@ -200,33 +205,40 @@ def customer_status(base: pl.DataFrame, offended: pl.DataFrame, seasonal: pl.Dat
     )
 
 
-def status_summary(statuses: pl.DataFrame, predicted: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Per status: size and value.
-
-    Inputs: :func:`customer_status`; optionally per-customer ``clv`` (``customer_id``, ``clv``).
-    Returns one row per status in ``STATUSES`` order: ``status``, ``action``, ``customers``
-    (i64), ``customer_share``, ``revenue_share``, ``gross_profit_share`` (0..1, of all
-    revenue / gross profit to date), ``historical_clv`` (currency: gross profit to date per
-    customer) and ``predicted_clv`` (currency per customer; null without predictions).
-    """
+def status_sums(statuses: pl.DataFrame, predicted: pl.DataFrame | None = None) -> pl.DataFrame:
+    """What :func:`status_summary_from_sums` needs, from :func:`customer_status` rows and optionally each
+    customer's predicted ``clv`` (``customer_id``, ``clv``): per status present ``status``, ``customers``
+    (i64), ``revenue``, ``gross_profit`` (f64, to date), ``clv_sum`` (f64) and ``clv_customers`` (i64,
+    customers with a prediction)."""
     lf = statuses.lazy()
     if predicted is not None:
         lf = lf.join(predicted.lazy().select("customer_id", "clv"), on="customer_id", how="left")
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("clv"))
-    agg = lf.group_by("status").agg(
-        pl.len().cast(pl.Int64).alias("customers"), pl.col("revenue").sum(), pl.col("gross_profit").sum(),
-        pl.col("clv").mean().alias("predicted_clv"),
-    )
-    total = statuses.select(pl.len().alias("n"), pl.col("revenue").sum().alias("rev"),
-                            pl.col("gross_profit").sum().alias("gp")).row(0, named=True)
+    return lf.group_by("status").agg(
+        pl.len().cast(pl.Int64).alias("customers"), pl.col("revenue").sum().cast(pl.Float64),
+        pl.col("gross_profit").sum().cast(pl.Float64), pl.col("clv").sum().cast(pl.Float64).alias("clv_sum"),
+        pl.col("clv").count().cast(pl.Int64).alias("clv_customers"),
+    ).collect()
+
+
+def status_summary_from_sums(sums: pl.DataFrame) -> pl.DataFrame:
+    """Per status: size and value, from :func:`status_sums` (or the same sums from the database).
+
+    Returns one row per status in ``STATUSES`` order: ``status``, ``action``, ``customers``
+    (i64), ``customer_share``, ``revenue_share``, ``gross_profit_share`` (0..1, of all
+    revenue / gross profit to date), ``historical_clv`` (currency: gross profit to date per
+    customer) and ``predicted_clv`` (currency per customer; null without predictions).
+    """
+    total = sums.select(pl.col("customers").sum().alias("n"), pl.col("revenue").sum().alias("rev"),
+                        pl.col("gross_profit").sum().alias("gp")).row(0, named=True)
 
     def share(col: str, denom: float) -> pl.Expr:
         return (pl.col(col) / denom if denom else pl.lit(None, dtype=pl.Float64)).alias(f"{col}_share")
 
     return (
         pl.LazyFrame({"status": list(STATUSES)})
-        .join(agg, on="status", how="left", maintain_order="left")
+        .join(sums.lazy(), on="status", how="left", maintain_order="left")
         .with_columns(pl.col("customers").fill_null(0), pl.col("revenue", "gross_profit").fill_null(0.0))
         .with_columns(
             pl.col("status").replace_strict(ACTIONS).alias("action"),
@@ -235,6 +247,8 @@ def status_summary(statuses: pl.DataFrame, predicted: pl.DataFrame | None = None
             share("revenue", total["rev"]), share("gross_profit", total["gp"]),
             pl.when(pl.col("customers") > 0).then(pl.col("gross_profit") / pl.col("customers")).alias(
                 "historical_clv"),
+            pl.when(pl.col("clv_customers") > 0).then(pl.col("clv_sum") / pl.col("clv_customers"))
+            .alias("predicted_clv"),
         )
         .select("status", "action", "customers", "customer_share", "revenue_share", "gross_profit_share",
                 "historical_clv", "predicted_clv")
@@ -242,183 +256,9 @@ def status_summary(statuses: pl.DataFrame, predicted: pl.DataFrame | None = None
     )
 
 
-def _cohort_months(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date,
-                   by: tuple[str, ...] = ()) -> pl.LazyFrame:
-    """Per customer and month with a purchase: ``cohort`` (date, month of the first purchase),
-    ``months_since`` (i32) and the month's ``gross_profit``; only months complete by ``as_of``."""
-    last_complete = as_of.year * 12 + as_of.month - 1 - (0 if (as_of + dt.timedelta(days=1)).day == 1 else 1)
-    return (
-        purchases(daily, as_of=as_of)
-        .join(base.lazy().select("customer_id", "first_order", *by), on="customer_id")
-        .with_columns(_month_index("first_order").alias("c_idx"), _month_index("day").alias("m_idx"))
-        .filter(pl.col("m_idx") <= last_complete)
-        .group_by("customer_id", *by, "c_idx", "m_idx")
-        .agg(pl.col("gross_profit").sum())
-        .with_columns((pl.col("m_idx") - pl.col("c_idx")).alias("months_since"))
-    )
-
-
-def _month_start(idx: pl.Expr) -> pl.Expr:
-    return pl.date(idx // 12, idx % 12 + 1, 1)
-
-
-def _cohort_grid(base: pl.DataFrame, *, as_of: dt.date, by: tuple[str, ...]) -> pl.LazyFrame:
-    """Every (cohort[, by], months_since) observable by ``as_of`` with the cohort's size."""
-    last_complete = as_of.year * 12 + as_of.month - 1 - (0 if (as_of + dt.timedelta(days=1)).day == 1 else 1)
-    sizes = (
-        base.lazy().with_columns(_month_index("first_order").alias("c_idx"))
-        .filter(pl.col("c_idx") <= last_complete)
-        .group_by("c_idx", *by).agg(pl.len().cast(pl.Int64).alias("cohort_size"))
-    )
-    return (
-        sizes.with_columns(pl.int_ranges(0, last_complete - pl.col("c_idx") + 1).alias("months_since"))
-        .explode("months_since").with_columns(pl.col("months_since").cast(pl.Int32))
-    )
-
-
-def cohort_retention(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date,
-                     by: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Share of each acquisition-month cohort that bought in each later month.
-
-    Returns ``cohort`` (date, first day of the acquisition month), ``*by``, ``months_since``
-    (i32, 0 = the acquisition month), ``cohort_size``, ``active`` (i64 customers with a
-    purchase in that month) and ``retention`` (active / cohort_size, 0..1). Only months
-    complete by ``as_of``; month 0 is 1.0 by definition.
-    """
-    by = tuple(by)
-    active = _cohort_months(base, daily, as_of=as_of, by=by).group_by("c_idx", *by, "months_since").agg(
-        pl.len().cast(pl.Int64).alias("active"))
-    return (
-        _cohort_grid(base, as_of=as_of, by=by)
-        .join(active, on=["c_idx", *by, "months_since"], how="left")
-        .with_columns(pl.col("active").fill_null(0))
-        .with_columns(_month_start(pl.col("c_idx")).alias("cohort"),
-                      (pl.col("active") / pl.col("cohort_size")).alias("retention"))
-        .select("cohort", *by, "months_since", "cohort_size", "active", "retention")
-        .sort("cohort", *by, "months_since")
-        .collect()
-    )
-
-
-def cohorts_overall(cohorts: pl.DataFrame) -> pl.DataFrame:
-    """:func:`cohort_retention` computed ``by`` some column, summed back to one row per cohort and month.
-
-    Each customer is in exactly one group, so sizes and active counts add up. Same columns
-    as :func:`cohort_retention` without ``by``.
-    """
-    return (
-        cohorts.lazy().group_by("cohort", "months_since")
-        .agg(pl.col("cohort_size").sum(), pl.col("active").sum())
-        .with_columns((pl.col("active") / pl.col("cohort_size")).alias("retention"))
-        .sort("cohort", "months_since")
-        .collect()
-    )
-
-
-def retention_curve(cohorts: pl.DataFrame, *, by: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Cohorts pooled: share of customers buying in month k after acquisition.
-
-    Input: :func:`cohort_retention` (with the same ``by``). Returns ``*by``, ``months_since``,
-    ``customers`` (cohort members observed at k), ``active`` and ``retention`` (0..1).
-    """
-    return (
-        cohorts.lazy().group_by(*by, "months_since")
-        .agg(pl.col("cohort_size").sum().alias("customers"), pl.col("active").sum())
-        .with_columns((pl.col("active") / pl.col("customers")).alias("retention"))
-        .sort(*by, "months_since")
-        .collect()
-    )
-
-
-def historical_clv_by_cohort(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date) -> pl.DataFrame:
-    """Cumulative gross profit per acquired customer, by acquisition-month cohort.
-
-    Returns ``cohort`` (date), ``months_since`` (i32), ``cohort_size`` (i64) and
-    ``clv`` (currency: gross profit of the cohort's purchases in months 0..k / cohort size).
-    Only months complete by ``as_of``.
-    """
-    monthly = (
-        _cohort_months(base, daily, as_of=as_of)
-        .group_by("c_idx", "months_since").agg(pl.col("gross_profit").sum())
-    )
-    return (
-        _cohort_grid(base, as_of=as_of, by=())
-        .join(monthly, on=["c_idx", "months_since"], how="left")
-        .with_columns(pl.col("gross_profit").fill_null(0.0))
-        .sort("c_idx", "months_since")
-        .with_columns(pl.col("gross_profit").cum_sum().over("c_idx").alias("cum_gp"))
-        .with_columns(_month_start(pl.col("c_idx")).alias("cohort"),
-                      (pl.col("cum_gp") / pl.col("cohort_size")).alias("clv"))
-        .select("cohort", "months_since", "cohort_size", "clv")
-        .collect()
-    )
-
-
-def historical_clv_curve(clv_by_cohort: pl.DataFrame) -> pl.DataFrame:
-    """Cohorts pooled by acquisition year: gross profit per acquired customer by months since acquisition.
-
-    Input: :func:`historical_clv_by_cohort`. Only months observed for every cohort of the year
-    (so the line does not jump as young cohorts drop out). Returns ``year`` (i32), ``months_since`` (i32),
-    ``customers`` (i64, members of the year's cohorts observed at that month) and ``clv``
-    (currency, cohort CLVs weighted by cohort size).
-    """
-    year = pl.col("cohort").dt.year().cast(pl.Int32)
-    return (
-        clv_by_cohort.lazy()
-        .with_columns(year.alias("year"), pl.col("months_since").max().over("cohort").alias("_seen"))
-        .filter(pl.col("months_since") <= pl.col("_seen").min().over("year"))
-        .group_by("year", "months_since")
-        .agg(pl.col("cohort_size").sum().alias("customers"),
-             (pl.col("clv") * pl.col("cohort_size")).sum().alias("_total"))
-        .with_columns((pl.col("_total") / pl.col("customers")).alias("clv"))
-        .select("year", "months_since", "customers", "clv")
-        .sort("year", "months_since")
-        .collect()
-    )
-
-
-def repeat_purchase_rate(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date, within_days: int = 365,
-                         by: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Share of customers who bought again within ``within_days`` of their first purchase.
-
-    Only customers whose first purchase is at least ``within_days`` before ``as_of`` (a
-    full window observed). ``by`` groups by columns of ``base``. Returns ``*by``,
-    ``customers`` (i64), ``repeaters`` (i64) and ``repeat_rate`` (0..1, null with no customers).
-    """
-    eligible = base.lazy().filter(pl.col("first_order") <= as_of - dt.timedelta(days=within_days))
-    again = (
-        purchases(daily, as_of=as_of).join(eligible.select("customer_id", "first_order"), on="customer_id")
-        .filter((pl.col("day") > pl.col("first_order"))
-                & (pl.col("day") <= pl.col("first_order") + dt.timedelta(days=within_days)))
-        .select("customer_id").unique().with_columns(pl.lit(True).alias("_again"))
-    )
-    lf = eligible.join(again, on="customer_id", how="left").with_columns(pl.col("_again").fill_null(False))
-    aggs = [pl.len().cast(pl.Int64).alias("customers"), pl.col("_again").sum().cast(pl.Int64).alias("repeaters")]
-    grouped = lf.group_by(*by).agg(aggs).sort(*by) if by else lf.select(aggs)
-    return grouped.with_columns(
-        pl.when(pl.col("customers") > 0).then(pl.col("repeaters") / pl.col("customers")).alias("repeat_rate")
-    ).collect()
-
-
-def churn_rate(base: pl.DataFrame, daily: pl.DataFrame, *, start: dt.date, end: dt.date,
-               active_months: int = 12) -> pl.DataFrame:
-    """Share of the customers active when the period starts who are no longer active when it ends.
-
-    Active on a day = a purchase in the ``active_months`` up to that day. Returns one row:
-    ``active_at_start``, ``still_active`` (i64) and ``churn_rate`` (0..1, null when nobody
-    was active at the start).
-    """
-    days = purchases(daily, as_of=end).select("customer_id", "day")
-    s_from = months_before(start, active_months)
-    e_from = months_before(end, active_months)
-    at_start = days.filter((pl.col("day") > s_from) & (pl.col("day") <= start)).select("customer_id").unique()
-    at_end = days.filter((pl.col("day") > e_from) & (pl.col("day") <= end)).select("customer_id").unique()
-    n0 = at_start.join(base.lazy().select("customer_id"), on="customer_id").select(pl.len()).collect().item()
-    kept = at_start.join(at_end, on="customer_id").join(base.lazy().select("customer_id"), on="customer_id") \
-        .select(pl.len()).collect().item()
-    return pl.DataFrame({
-        "active_at_start": [n0], "still_active": [kept], "churn_rate": [1.0 - kept / n0 if n0 else None],
-    }, schema={"active_at_start": pl.Int64, "still_active": pl.Int64, "churn_rate": pl.Float64})
+def status_summary(statuses: pl.DataFrame, predicted: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per status: size and value (:func:`status_summary_from_sums` of :func:`status_sums`)."""
+    return status_summary_from_sums(status_sums(statuses, predicted))
 
 
 register(

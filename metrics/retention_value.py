@@ -28,6 +28,7 @@ that made them answer.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ from metrics.rules import NPS_GROUPS, nps_group
 from metrics.specs import MetricSpec, register
 
 TENURE_BUCKETS = 3  # 0, 1, 2+ years
+ANSWER_DAYS = 8  # an NPS answer given this many days after the first purchase is about it
+YEAR_DAYS = 365.25
 
 
 def _window_purchases(daily: pl.DataFrame, *, start_excl: dt.date, end: dt.date) -> pl.LazyFrame:
@@ -47,8 +50,15 @@ def _window_purchases(daily: pl.DataFrame, *, start_excl: dt.date, end: dt.date)
 
 def _tenure(first: pl.Expr, window_start: dt.date, buckets: int) -> pl.Expr:
     """0 when acquired inside the window (after its start), else completed years + 1, capped."""
-    years = ((pl.lit(window_start) - first).dt.total_days() / 365.25).floor().cast(pl.Int32) + 1
+    years = ((pl.lit(window_start) - first).dt.total_days() / YEAR_DAYS).floor().cast(pl.Int32) + 1
     return pl.when(first > window_start).then(0).otherwise(years).clip(0, buckets - 1).cast(pl.Int32)
+
+
+def tenure_edges(window_start: dt.date, buckets: int = TENURE_BUCKETS) -> list[dt.date]:
+    """The tenure rule of :func:`_tenure` as days: a first purchase on or before ``edges[k - 1]`` has a
+    tenure of at least k (k = 1 .. buckets − 1), so the tenure is the number of edges on or after it.
+    (Completed years ≥ k − 1 ⇔ whole days ≥ ⌈(k − 1)·365.25⌉.) SQL compares with these bound dates."""
+    return [window_start - dt.timedelta(days=math.ceil((k - 1) * YEAR_DAYS)) for k in range(1, buckets)]
 
 
 @dataclass(frozen=True)
@@ -63,14 +73,14 @@ class RetentionInputs:
     as_of: dt.date
 
 
-def retention_inputs(base: pl.DataFrame, daily: pl.DataFrame, acquisition_spend: float, *, as_of: dt.date,
-                     months: int = 12, buckets: int = TENURE_BUCKETS) -> RetentionInputs:
-    """Retention, margin and base by tenure (module docstring) from a :func:`customer_base`.
+def tenure_counts(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date, months: int = 12,
+                  buckets: int = TENURE_BUCKETS) -> pl.DataFrame:
+    """Customers by tenure in the two windows (module docstring), from a :func:`customer_base`.
 
-    ``acquisition_spend``: spend of the acquisition channels in the last ``months`` (currency).
-    The ``tenure`` frame has one row per bucket 0..buckets−1: ``tenure`` (i32), ``active_prev``,
-    ``retained``, ``active_now`` (i64), ``retention`` (0..1, null without customers),
-    ``margin_per_active`` (currency per customer per year, null without customers).
+    One row per bucket 0..buckets−1: ``tenure`` (i32), ``active_prev`` (i64, active in W1), ``retained``
+    (i64, of those, active in W2), ``active_now`` (i64, active in W2) and ``gross_profit`` (f64, currency,
+    their gross profit in W2). :func:`retention_inputs_from_counts` takes this frame (the database computes
+    the same counts: ``connectors.customer_value.tenure_counts``).
     """
     w2_start = months_before(as_of, months)
     w1_start = months_before(as_of, 2 * months)
@@ -90,11 +100,29 @@ def retention_inputs(base: pl.DataFrame, daily: pl.DataFrame, acquisition_spend:
         .with_columns(_tenure(pl.col("first_order"), w2_start, buckets).alias("tenure"))
         .group_by("tenure").agg(pl.len().cast(pl.Int64).alias("active_now"), pl.col("gross_profit").sum())
     )
-    tenure = (
+    return (
         pl.LazyFrame({"tenure": list(range(buckets))}, schema={"tenure": pl.Int32})
         .join(prev, on="tenure", how="left").join(now, on="tenure", how="left")
-        .with_columns(pl.col("active_prev", "retained", "active_now").fill_null(0))
+        .select("tenure", *(pl.col(c).fill_null(0).cast(pl.Int64) for c in ("active_prev", "retained", "active_now")),
+                pl.col("gross_profit").cast(pl.Float64))
+        .sort("tenure")
+        .collect()
+    )
+
+
+def retention_inputs_from_counts(counts: pl.DataFrame, acquisition_spend: float, *,
+                                 as_of: dt.date) -> RetentionInputs:
+    """Retention, margin and base by tenure from :func:`tenure_counts` (or the same counts from the database).
+
+    ``acquisition_spend``: spend of the acquisition channels in the last 12 months (currency).
+    The ``tenure`` frame has one row per bucket: ``tenure`` (i32), ``active_prev``, ``retained``,
+    ``active_now`` (i64), ``retention`` (0..1, null without customers), ``margin_per_active``
+    (currency per customer per year, null without customers).
+    """
+    tenure = (
+        counts.lazy()
         .with_columns(
+            pl.col("tenure").cast(pl.Int32),
             pl.when(pl.col("active_prev") > 0).then(pl.col("retained") / pl.col("active_prev")).alias("retention"),
             pl.when(pl.col("active_now") > 0).then(pl.col("gross_profit") / pl.col("active_now"))
             .alias("margin_per_active"),
@@ -110,6 +138,14 @@ def retention_inputs(base: pl.DataFrame, daily: pl.DataFrame, acquisition_spend:
         cac=float(acquisition_spend) / new if new else None,
         retention=float(tenure["retained"].sum()) / total_prev if total_prev else None, as_of=as_of,
     )
+
+
+def retention_inputs(base: pl.DataFrame, daily: pl.DataFrame, acquisition_spend: float, *, as_of: dt.date,
+                     months: int = 12, buckets: int = TENURE_BUCKETS) -> RetentionInputs:
+    """Retention, margin and base by tenure (module docstring) from a :func:`customer_base`:
+    :func:`tenure_counts` then :func:`retention_inputs_from_counts`."""
+    return retention_inputs_from_counts(tenure_counts(base, daily, as_of=as_of, months=months, buckets=buckets),
+                                        acquisition_spend, as_of=as_of)
 
 
 def profit_projection(inputs: RetentionInputs, *, delta: float = 0.0, years: int = 3,
@@ -165,7 +201,7 @@ def retention_sensitivity(inputs: RetentionInputs, *, deltas: Sequence[float] = 
 
 
 def nps_group_of_first_purchase(nps_responses: pl.DataFrame, base: pl.DataFrame, *,
-                                answer_days: int = 8) -> pl.DataFrame:
+                                answer_days: int = ANSWER_DAYS) -> pl.DataFrame:
     """Each customer's NPS group from the first answer given within ``answer_days`` of their first purchase.
 
     Returns ``customer_id`` and ``nps_group`` (promoter 9–10, passive 7–8, detractor 0–6).
@@ -196,18 +232,15 @@ def _first_year(base: pl.DataFrame, daily: pl.DataFrame, *, as_of: dt.date, days
         pl.col("repeat").fill_null(False), pl.col("gross_profit").fill_null(0.0))
 
 
-def value_by_nps_group(base: pl.DataFrame, daily: pl.DataFrame, groups: pl.DataFrame, referrals: pl.DataFrame, *,
-                       as_of: dt.date, days: int = 365) -> pl.DataFrame:
-    """Observed value of promoters, passives and detractors.
+def nps_group_counts(base: pl.DataFrame, daily: pl.DataFrame, groups: pl.DataFrame, referrals: pl.DataFrame, *,
+                     as_of: dt.date, days: int = 365) -> pl.DataFrame:
+    """The sums :func:`nps_value_from_counts` needs, from customer rows (see :func:`value_by_nps_group`).
 
-    Inputs: :func:`customer_base`, :func:`daily_purchases`, :func:`nps_group_of_first_purchase`, referrals
-    (``referrer_customer_id``, ``referred_customer_id``, ``referred_at``). Customers whose
-    first purchase is at least ``days`` before ``as_of``. Returns one row per group in
-    ``NPS_GROUPS`` order: ``nps_group``, ``customers`` (i64), ``repeat_rate`` (0..1: bought
-    again within ``days``), ``gross_profit_12m`` (currency per customer, first ``days``
-    incl. the first purchase), ``referrals_per_customer`` (referrals made up to ``as_of``),
-    ``referred_value`` (currency: first-year gross profit per referred customer, all groups
-    pooled) and ``value`` = gross_profit_12m + referrals_per_customer × referred_value.
+    One row per NPS group present, plus a row with ``nps_group`` null for the referred customers:
+    ``nps_group`` (str), ``customers`` (i64: customers with a full first year observed), ``repeaters`` (i64:
+    of those, bought again within ``days``), ``gross_profit`` (f64, currency: their first-year gross profit)
+    and ``referrals`` (i64: referrals they made up to ``as_of``; 0 on the referred row). The database
+    computes the same (``connectors.customer_value.nps_group_counts``).
     """
     year = _first_year(base, daily, as_of=as_of, days=days)
     refs = referrals.lazy().filter(pl.col("referred_at") < dt.datetime.combine(as_of + dt.timedelta(days=1),
@@ -215,36 +248,67 @@ def value_by_nps_group(base: pl.DataFrame, daily: pl.DataFrame, groups: pl.DataF
     made = refs.group_by("referrer_customer_id").agg(pl.len().alias("referrals")).rename(
         {"referrer_customer_id": "customer_id"})
     referred_ids = refs.select(pl.col("referred_customer_id").alias("customer_id")).unique()
-    rv = year.join(referred_ids, on="customer_id").select(pl.col("gross_profit").mean()).collect().item()
-    referred_value = float(rv) if rv is not None else 0.0
+    sums = (pl.len().cast(pl.Int64).alias("customers"), pl.col("repeat").sum().cast(pl.Int64).alias("repeaters"),
+            pl.col("gross_profit").sum().cast(pl.Float64))
     per_group = (
         year.join(groups.lazy(), on="customer_id").join(made, on="customer_id", how="left")
-        .with_columns(pl.col("referrals").fill_null(0))
-        .group_by("nps_group").agg(
-            pl.len().cast(pl.Int64).alias("customers"), pl.col("repeat").mean().alias("repeat_rate"),
-            pl.col("gross_profit").mean().alias("gross_profit_12m"),
-            pl.col("referrals").mean().alias("referrals_per_customer"),
-        )
+        .group_by("nps_group").agg(*sums, pl.col("referrals").fill_null(0).sum().cast(pl.Int64))
     )
+    referred = year.join(referred_ids, on="customer_id").select(
+        pl.lit(None, dtype=pl.String).alias("nps_group"), *sums, pl.lit(0, dtype=pl.Int64).alias("referrals"))
+    return pl.concat([per_group, referred]).collect()
+
+
+def nps_value_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    """Observed value of promoters, passives and detractors from :func:`nps_group_counts` (module docstring).
+
+    Returns one row per group in ``NPS_GROUPS`` order: ``nps_group``, ``customers`` (i64), ``repeat_rate``
+    (0..1: bought again within the first year), ``gross_profit_12m`` (currency per customer, first year incl.
+    the first purchase), ``referrals_per_customer`` (referrals made up to the as-of day), ``referred_value``
+    (currency: first-year gross profit per referred customer, all groups pooled; 0 without any) and
+    ``value`` = gross_profit_12m + referrals_per_customer × referred_value (null for a group with no customers).
+    """
+    referred = counts.filter(pl.col("nps_group").is_null())
+    n = int(referred["customers"].sum()) if referred.height else 0
+    referred_value = float(referred["gross_profit"].sum()) / n if n else 0.0
+    per = pl.col("customers")
     return (
-        pl.LazyFrame({"nps_group": list(NPS_GROUPS)}).join(per_group, on="nps_group", how="left",
-                                                          maintain_order="left")
-        .with_columns(pl.col("customers").fill_null(0), pl.lit(referred_value).alias("referred_value"))
+        pl.LazyFrame({"nps_group": list(NPS_GROUPS)})
+        .join(counts.lazy().filter(pl.col("nps_group").is_not_null()), on="nps_group", how="left",
+              maintain_order="left")
+        .select(
+            "nps_group", per.fill_null(0).cast(pl.Int64).alias("customers"),
+            pl.when(per > 0).then(pl.col("repeaters") / per).alias("repeat_rate"),
+            pl.when(per > 0).then(pl.col("gross_profit") / per).alias("gross_profit_12m"),
+            pl.when(per > 0).then(pl.col("referrals") / per).alias("referrals_per_customer"),
+            pl.lit(referred_value).alias("referred_value"),
+        )
         .with_columns((pl.col("gross_profit_12m") + pl.col("referrals_per_customer") * pl.col("referred_value"))
                       .alias("value"))
         .collect()
     )
 
 
-def complaint_outcomes(complaints: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date, standard_hours: float,
-                       days: int = 365) -> pl.DataFrame:
-    """What happened after complaints resolved within the standard vs late.
+def value_by_nps_group(base: pl.DataFrame, daily: pl.DataFrame, groups: pl.DataFrame, referrals: pl.DataFrame, *,
+                       as_of: dt.date, days: int = 365) -> pl.DataFrame:
+    """Observed value of promoters, passives and detractors (:func:`nps_value_from_counts` of the counts).
 
-    Complaints of known customers opened at least ``days`` before ``as_of``; *fast* =
-    resolved within ``standard_hours`` of opening, *slow* = later or still open. Returns
-    rows ``speed`` ("fast", "slow"), ``complaints`` (i64), ``ordered_again`` (0..1: a
-    purchase within ``days`` after opening) and ``gross_profit_12m`` (currency per
-    complaint: gross profit of the customer's orders in those ``days``).
+    Inputs: :func:`customer_base`, :func:`daily_purchases`, :func:`nps_group_of_first_purchase`, referrals
+    (``referrer_customer_id``, ``referred_customer_id``, ``referred_at``). Customers whose
+    first purchase is at least ``days`` before ``as_of``.
+    """
+    return nps_value_from_counts(nps_group_counts(base, daily, groups, referrals, as_of=as_of, days=days))
+
+
+def complaint_counts(complaints: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date, standard_hours: float,
+                     days: int = 365) -> pl.DataFrame:
+    """The sums :func:`complaint_outcomes_from_counts` needs, from complaint and order rows.
+
+    Complaints of known customers opened at least ``days`` before ``as_of``; *fast* = resolved within
+    ``standard_hours`` of opening, *slow* = later or still open. One row per speed present: ``speed``,
+    ``complaints`` (i64), ``ordered_again`` (i64: complaints followed by an order within ``days``) and
+    ``gross_profit`` (f64, currency: gross profit of those orders). The database computes the same
+    (``connectors.customer_value.complaint_counts``).
     """
     end = dt.datetime.combine(as_of - dt.timedelta(days=days) + dt.timedelta(days=1), dt.time())
     comp = (
@@ -259,18 +323,40 @@ def complaint_outcomes(complaints: pl.DataFrame, orders: pl.DataFrame, *, as_of:
                 & (pl.col("ordered_at") <= pl.col("opened_at") + dt.timedelta(days=days)))
         .group_by("_k").agg(pl.len().alias("n"), (pl.col("revenue") - pl.col("cost_of_goods")).sum().alias("gp"))
     )
-    per = (
+    return (
         comp.join(after, on="_k", how="left")
         .group_by("speed").agg(
             pl.len().cast(pl.Int64).alias("complaints"),
-            (pl.col("n").fill_null(0) > 0).mean().alias("ordered_again"),
-            pl.col("gp").fill_null(0.0).mean().alias("gross_profit_12m"),
+            (pl.col("n").fill_null(0) > 0).sum().cast(pl.Int64).alias("ordered_again"),
+            pl.col("gp").fill_null(0.0).sum().cast(pl.Float64).alias("gross_profit"),
         )
+        .collect()
     )
+
+
+def complaint_outcomes_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    """What happened after complaints resolved within the standard vs late, from :func:`complaint_counts`.
+
+    Returns rows ``speed`` ("fast", "slow"), ``complaints`` (i64), ``ordered_again`` (0..1: a purchase
+    within the year after opening) and ``gross_profit_12m`` (currency per complaint: gross profit of the
+    customer's orders in that year); null shares for a speed with no complaints.
+    """
+    n = pl.col("complaints")
     return (
-        pl.LazyFrame({"speed": ["fast", "slow"]}).join(per, on="speed", how="left", maintain_order="left")
-        .with_columns(pl.col("complaints").fill_null(0)).collect()
+        pl.LazyFrame({"speed": ["fast", "slow"]}).join(counts.lazy(), on="speed", how="left", maintain_order="left")
+        .select("speed", n.fill_null(0).cast(pl.Int64).alias("complaints"),
+                pl.when(n > 0).then(pl.col("ordered_again") / n).alias("ordered_again"),
+                pl.when(n > 0).then(pl.col("gross_profit") / n).alias("gross_profit_12m"))
+        .collect()
     )
+
+
+def complaint_outcomes(complaints: pl.DataFrame, orders: pl.DataFrame, *, as_of: dt.date, standard_hours: float,
+                       days: int = 365) -> pl.DataFrame:
+    """What happened after complaints resolved within the standard vs late:
+    :func:`complaint_outcomes_from_counts` of :func:`complaint_counts`."""
+    return complaint_outcomes_from_counts(complaint_counts(complaints, orders, as_of=as_of,
+                                                           standard_hours=standard_hours, days=days))
 
 
 register(

@@ -41,16 +41,17 @@ MAX_TAIL_WEEKS = 2000
 # --- the company's own economics ------------------------------------------------------------
 
 
-def new_customer_value(customers: pl.DataFrame, orders: pl.DataFrame, *, last_day: dt.date,
-                       horizon_days: int | None = 365) -> pl.DataFrame:
-    """What a new customer brings: revenue and gross profit of their orders within ``horizon_days`` of
-    becoming a customer, over the customers acquired at least ``horizon_days`` before ``last_day`` (a
-    whole window observed); with ``horizon_days=None``, their first order only.
+def new_customer_sums(customers: pl.DataFrame, orders: pl.DataFrame, *, last_day: dt.date,
+                      horizon_days: int | None = 365) -> pl.DataFrame:
+    """The sums :func:`new_customer_value_from_sums` needs, from customer and order rows.
 
-    Inputs: ``customers`` (``customer_id``, ``first_seen``, ``acquisition_channel_id``) and ``orders``
+    A customer acquired at least ``horizon_days`` before ``last_day`` (a whole window observed) brings the
+    revenue and gross profit of their orders within ``horizon_days`` of becoming a customer; with
+    ``horizon_days=None``, every customer with an order brings their first order only. Inputs:
+    ``customers`` (``customer_id``, ``first_seen``, ``acquisition_channel_id``) and ``orders``
     (``customer_id``, ``ordered_at``, ``revenue``, ``cost_of_goods``). Returns per acquisition channel
-    ``channel_id`` (null on the last row: all channels), ``valued_customers`` (i64),
-    ``revenue_per_customer`` and ``gross_profit_per_customer`` (f64, money; null without customers).
+    ``channel_id``, ``valued_customers`` (i64), ``revenue`` and ``gross_profit`` (f64, money, summed over
+    them). The database computes the same (``connectors.customer_value.new_customer_sums``).
     """
     cust = customers.lazy().select("customer_id", "first_seen", pl.col("acquisition_channel_id").alias("channel_id"))
     orders_of = orders.lazy().select("customer_id", "ordered_at", "revenue", "cost_of_goods").join(
@@ -66,14 +67,89 @@ def new_customer_value(customers: pl.DataFrame, orders: pl.DataFrame, *, last_da
             .group_by("customer_id").agg(pl.col("revenue").sum(), pl.col("cost_of_goods").sum()),
             on="customer_id", how="left",
         ).select("customer_id", "channel_id", pl.col("revenue").fill_null(0.0), pl.col("cost_of_goods").fill_null(0.0))
-    measures = (
-        pl.len().cast(pl.Int64).alias("valued_customers"),
-        pl.col("revenue").mean().cast(pl.Float64).alias("revenue_per_customer"),
-        (pl.col("revenue") - pl.col("cost_of_goods")).mean().cast(pl.Float64).alias("gross_profit_per_customer"),
+    return valued.group_by("channel_id").agg(
+        pl.len().cast(pl.Int64).alias("valued_customers"), pl.col("revenue").sum().cast(pl.Float64),
+        (pl.col("revenue") - pl.col("cost_of_goods")).sum().cast(pl.Float64).alias("gross_profit"),
+    ).sort("channel_id").collect()
+
+
+def new_customer_value_from_sums(sums: pl.DataFrame) -> pl.DataFrame:
+    """What a new customer brings, per acquisition channel and over all, from :func:`new_customer_sums`.
+
+    Returns ``channel_id`` (null on the last row: all channels), ``valued_customers`` (i64),
+    ``revenue_per_customer`` and ``gross_profit_per_customer`` (f64, money; null without customers).
+    """
+    n = pl.col("valued_customers")
+    per = (n.cast(pl.Int64),
+           pl.when(n > 0).then(pl.col("revenue") / n).cast(pl.Float64).alias("revenue_per_customer"),
+           pl.when(n > 0).then(pl.col("gross_profit") / n).cast(pl.Float64).alias("gross_profit_per_customer"))
+    lf = sums.lazy().filter(pl.col("valued_customers") > 0)
+    by_channel = lf.select("channel_id", *per).sort("channel_id")
+    total = lf.select(pl.lit(None, dtype=pl.String).alias("channel_id"), n.sum(), pl.col("revenue").sum(),
+                      pl.col("gross_profit").sum())
+    return pl.concat([by_channel, total.select("channel_id", *per)]).collect()
+
+
+def new_customer_value(customers: pl.DataFrame, orders: pl.DataFrame, *, last_day: dt.date,
+                       horizon_days: int | None = 365) -> pl.DataFrame:
+    """What a new customer brings: revenue and gross profit of their orders within ``horizon_days`` of
+    becoming a customer, over the customers acquired at least ``horizon_days`` before ``last_day``; with
+    ``horizon_days=None``, their first order only (:func:`new_customer_value_from_sums` of
+    :func:`new_customer_sums`; same inputs and columns)."""
+    return new_customer_value_from_sums(new_customer_sums(customers, orders, last_day=last_day,
+                                                          horizon_days=horizon_days))
+
+
+def lead_conversion_counts(leads: pl.DataFrame, *, last_day: dt.date, maturity_days: int = 30) -> pl.DataFrame:
+    """Mature leads (created at least ``maturity_days`` before ``last_day``) and how many became customers.
+
+    Input: ``leads`` (``channel_id``, ``created_at``, ``customer_id`` — null when the lead never became a
+    customer). Returns per channel ``channel_id``, ``leads`` and ``converted`` (i64). The database computes
+    the same with the leads measures (``connectors.measures``) over the days up to ``lead_cutoff``.
+    """
+    cutoff = dt.datetime.combine(lead_cutoff(last_day, maturity_days) + dt.timedelta(days=1), dt.time())
+    return (
+        leads.lazy().filter(pl.col("created_at") < cutoff)
+        .group_by("channel_id")
+        .agg(pl.len().cast(pl.Int64).alias("leads"), pl.col("customer_id").count().cast(pl.Int64).alias("converted"))
+        .sort("channel_id")
+        .collect()
     )
-    by_channel = valued.group_by("channel_id").agg(*measures).sort("channel_id")
-    overall = valued.select(pl.lit(None, dtype=pl.String).alias("channel_id"), *measures)
-    return pl.concat([by_channel, overall]).collect()
+
+
+def lead_cutoff(last_day: dt.date, maturity_days: int = 30) -> dt.date:
+    """The last day of the leads old enough to have converted (``maturity_days`` before ``last_day``)."""
+    return last_day - dt.timedelta(days=maturity_days)
+
+
+def economics_from_counts(conversion: pl.DataFrame, value: pl.DataFrame) -> pl.DataFrame:
+    """Lead-to-customer conversion and the value of a new customer per source channel.
+
+    Inputs: :func:`lead_conversion_counts` and :func:`new_customer_value_from_sums` (or
+    :func:`new_customer_value`). A channel with no valued customers takes the all-channel average
+    (``value_source`` = "all"). Columns as :func:`channel_economics`.
+    """
+    conv = conversion.lazy().with_columns(conversion=pl.col("converted") / pl.col("leads"))
+    valued = value.lazy()
+    by_channel = valued.filter(pl.col("channel_id").is_not_null())
+    overall = valued.filter(pl.col("channel_id").is_null()).select(
+        pl.col("revenue_per_customer").alias("all_revenue"), pl.col("gross_profit_per_customer").alias("all_gp"))
+    return (
+        conv.join(by_channel, on="channel_id", how="full", coalesce=True)
+        .join(overall, how="cross")
+        .with_columns(
+            pl.col("leads").fill_null(0), pl.col("converted").fill_null(0),
+            pl.col("valued_customers").fill_null(0),
+            value_source=pl.when(pl.col("revenue_per_customer").is_null()).then(pl.lit("all")).otherwise(
+                pl.lit("channel")),
+            revenue_per_customer=pl.coalesce("revenue_per_customer", "all_revenue"),
+            gross_profit_per_customer=pl.coalesce("gross_profit_per_customer", "all_gp"),
+        )
+        .select("channel_id", "leads", "converted", "conversion", "valued_customers", "revenue_per_customer",
+                "gross_profit_per_customer", "value_source")
+        .sort("channel_id")
+        .collect()
+    )
 
 
 def channel_economics(leads: pl.DataFrame, customers: pl.DataFrame, orders: pl.DataFrame, *, last_day: dt.date,
@@ -94,32 +170,9 @@ def channel_economics(leads: pl.DataFrame, customers: pl.DataFrame, orders: pl.D
     ``conversion`` (f64, 0..1), ``valued_customers`` (i64), ``revenue_per_customer``,
     ``gross_profit_per_customer`` (f64, money), ``value_source`` ("channel" / "all").
     """
-    cutoff = dt.datetime.combine(last_day - dt.timedelta(days=maturity_days - 1), dt.time())
-    conv = (
-        leads.lazy().filter(pl.col("created_at") < cutoff)
-        .group_by("channel_id")
-        .agg(pl.len().cast(pl.Int64).alias("leads"), pl.col("customer_id").count().cast(pl.Int64).alias("converted"))
-        .with_columns(conversion=pl.col("converted") / pl.col("leads"))
-    )
-    valued = new_customer_value(customers, orders, last_day=last_day, horizon_days=horizon_days).lazy()
-    value = valued.filter(pl.col("channel_id").is_not_null())
-    overall = valued.filter(pl.col("channel_id").is_null()).select(
-        pl.col("revenue_per_customer").alias("all_revenue"), pl.col("gross_profit_per_customer").alias("all_gp"))
-    return (
-        conv.join(value, on="channel_id", how="full", coalesce=True)
-        .join(overall, how="cross")
-        .with_columns(
-            pl.col("leads").fill_null(0), pl.col("converted").fill_null(0),
-            pl.col("valued_customers").fill_null(0),
-            value_source=pl.when(pl.col("revenue_per_customer").is_null()).then(pl.lit("all")).otherwise(
-                pl.lit("channel")),
-            revenue_per_customer=pl.coalesce("revenue_per_customer", "all_revenue"),
-            gross_profit_per_customer=pl.coalesce("gross_profit_per_customer", "all_gp"),
-        )
-        .select("channel_id", "leads", "converted", "conversion", "valued_customers", "revenue_per_customer",
-                "gross_profit_per_customer", "value_source")
-        .sort("channel_id")
-        .collect()
+    return economics_from_counts(
+        lead_conversion_counts(leads, last_day=last_day, maturity_days=maturity_days),
+        new_customer_value(customers, orders, last_day=last_day, horizon_days=horizon_days),
     )
 
 

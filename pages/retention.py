@@ -10,7 +10,8 @@ from dashboard.app import context
 from dashboard.components import kpi, metric_help, table
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from metrics.clv import clv_distribution
-from metrics.retention import STATUSES, historical_clv_curve
+from metrics.cohorts import historical_clv_curve
+from metrics.retention import STATUSES
 
 ctx = context()
 lang, cfg = ctx.lang, ctx.settings
@@ -21,12 +22,12 @@ if ctx.view.channels or ctx.view.regions:
     st.caption(t("retention.scope", lang))
 
 model = rd.customer_model(ctx)
-if model.statuses.height == 0:
+if model.customers == 0:
     st.info(t("retention.empty", lang), icon=":material/event_busy:")
     st.stop()
 clv = rd.clv_model(ctx)
 inputs = model.inputs
-churn = rd.churn(ctx, model).row(0, named=True)
+churn = rd.churn(ctx).row(0, named=True)
 years, rate = cfg.horizon_years, fmt_pct(cfg.discount_rate, lang, digits=0)
 
 # --- headline numbers ---------------------------------------------------------------------------------------------
@@ -41,8 +42,7 @@ with c3:
 with c4:
     kpi(t("cohorts.churn", lang), fmt_pct(churn["churn_rate"], lang), help=metric_help("churn_rate", lang))
 with c5:
-    avg = clv.predictions["clv"].mean() if clv.predictions is not None else None
-    kpi(t("retention.avg_clv", lang), fmt_money(avg, lang, ctx.currency), help=metric_help("predicted_clv", lang))
+    kpi(t("retention.avg_clv", lang), fmt_money(clv.average, lang, ctx.currency), help=metric_help("predicted_clv", lang))
 
 # --- segments -----------------------------------------------------------------------------------------------------
 st.subheader(t("retention.segments", lang), help=metric_help("customer_status", lang))
@@ -54,7 +54,7 @@ with pick:
     status = st.selectbox(t("export.pick", lang), STATUSES, key=rd.EXPORT_STATUS,
                           format_func=lambda s: t(f"status.{s}", lang))
 with button:
-    st.download_button(t("export.button", lang), data=lambda: rd.segment_csv(ctx, model, clv, status),
+    st.download_button(t("export.button", lang), data=lambda: rd.segment_csv(ctx, clv, status),
                        file_name=f"customers-{status}-{ctx.period[1].isoformat()}.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore", help=t("export.help", lang))
 

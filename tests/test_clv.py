@@ -148,10 +148,12 @@ def test_analytic_gradients_equal_finite_differences(cdnow_summary: pl.DataFrame
     xr = rep["frequency"].to_numpy().astype(float)
     ux, inverse = np.unique(xr, return_inverse=True)
     m = rep["monetary_value"].to_numpy()
-    gargs = (xr, m, np.log(m), ux, np.bincount(inverse).astype(float))
     point = np.log([3.0, 2.0, 10.0])
-    numeric = approx_fprime(point, lambda p: clv._gg_negll(p, *gargs)[0], 1e-7)
-    assert np.allclose(clv._gg_negll(point, *gargs)[1], numeric, rtol=1e-4, atol=1e-6)
+    weights = np.random.default_rng(3).integers(1, 5, xr.size).astype(float)
+    for w_rep in (np.ones_like(xr), weights):  # one customer per row, and rows standing for several
+        gargs = (xr, m, np.log(m), ux, np.bincount(inverse, weights=w_rep), w_rep)
+        numeric = approx_fprime(point, lambda p: clv._gg_negll(p, *gargs)[0], 1e-7)
+        assert np.allclose(clv._gg_negll(point, *gargs)[1], numeric, rtol=1e-4, atol=1e-6)
 
 
 def test_fits_recover_parameters_of_simulated_bgnbd_customers() -> None:

@@ -45,6 +45,7 @@ def _hand(family: str, rows: pl.DataFrame) -> dict[str, float]:
     return {"complaints": rows.height, "resolved": int(resolved.sum()),
             "due": int((resolved | (~resolved & (age > 48))).sum()),
             "within_standard": int((resolved & (hours <= 48)).fill_null(False).sum()),
+            "resolved_within_standard": int((rows["resolved_at"].is_not_null() & (hours <= 48)).fill_null(False).sum()),
             "satisfied": int(rows["satisfied"].fill_null(False).sum()),
             "asked": int(rows["satisfied"].is_not_null().sum()),
             "median_resolution_hours": hours.filter(resolved).median(),

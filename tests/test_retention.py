@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from connectors.read import read_fact
+from metrics.cohorts import (
+    churn_rate, cohort_retention, cohorts_overall, historical_clv_by_cohort, repeat_purchase_rate, retention_curve,
+)
 from metrics.retention import (
-    STATUSES, churn_rate, cohort_retention, cohorts_overall, customer_base, customer_status, daily_purchases, historical_clv_by_cohort,
-    months_before,
-    offended_customers, repeat_purchase_rate, retention_curve, seasonal_customers, status_summary,
+    STATUSES, customer_base, customer_status, daily_purchases, months_before, offended_customers, seasonal_customers,
+    status_summary,
 )
 
 AS_OF = dt.date(2026, 10, 31)

@@ -12,9 +12,9 @@ from connectors.export import csv_bytes, neutralise_formulas
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct
 from metrics import clv as mclv
 from metrics.retention import (
-    customer_base, customer_status, daily_purchases, offended_customers, repeat_purchase_rate, seasonal_customers,
-    status_summary,
+    customer_base, customer_status, daily_purchases, offended_customers, seasonal_customers, status_summary,
 )
+from metrics.cohorts import repeat_purchase_rate
 from metrics.retention_value import retention_inputs, retention_sensitivity
 from tests.test_app import query, run_app
 

@@ -18,8 +18,6 @@ from dashboard.retention.tables import difference
 from dashboard.sales.data import attribution
 from metrics import contribution as mc
 from metrics.budget import PILLARS, spend_by_pillar
-from metrics.complaints import resolved_within_standard
-from metrics.rules import is_promoter
 
 
 @dataclass(frozen=True)
@@ -46,25 +44,25 @@ def _period_hours(ctx: PageContext) -> float:
 
 def contributions(ctx: PageContext, model: rd.ValueModel) -> dict[str, Contribution]:
     """The three pillars' estimates for the chosen period and filters."""
-    orders = ctx.load("orders", columns=("customer_id", "revenue", "cost_of_goods"))
     credit = attribution(ctx, ctx.settings.lookback_days).filter(pl.col("model") == "markov")
     if ctx.view.channels:
         credit = credit.filter(pl.col("channel").is_in(list(ctx.view.channels)))
     acquired = mc.attributed_value(credit, model.new_customer_value, ctx.channels)
 
-    answers = ctx.load("nps_responses", columns=("score",))
-    promoter_share = float(answers.select(is_promoter(pl.col("score")).mean()).item()) if answers.height else None
-    complaints = ctx.load("complaints", columns=("opened_at", "resolved_at"))
-    fast = int(complaints.select(resolved_within_standard(_period_hours(ctx)).sum()).item())
+    answers = ctx.measures("nps_responses", ["answers", "promoters"]).row(0, named=True)
+    promoter_share = answers["promoters"] / answers["answers"] if answers["answers"] else None
+    fast = ctx.measures("complaints", ["resolved_within_standard"],
+                        params={"standard_hours": _period_hours(ctx)})["resolved_within_standard"][0]
     reputation = mc.reputation_value(
-        buying_customers=orders["customer_id"].n_unique(), promoter_share=promoter_share,
+        buying_customers=int(ctx.measures("orders", ["buyers"])["buyers"][0]), promoter_share=promoter_share,
         promoter_gap=difference(model.nps_value, "nps_group", "promoter", "passive", "value"),
-        fast_complaints=fast,
+        fast_complaints=int(fast),
         complaint_gap=difference(model.complaints, "speed", "fast", "slow", "gross_profit_12m"),
         period_days=(ctx.period[1] - ctx.period[0]).days + 1,
     )
     parts = pl.concat([acquired, reputation])
-    spend = spend_by_pillar(ctx.load("spend", columns=("channel_id", "amount")), ctx.channels)
+    spend = spend_by_pillar(ctx.measures("spend", ["spend"], by=("channel_id",)).rename({"spend": "amount"}),
+                            ctx.channels)
     table = mc.pillar_contributions(parts, spend)
     out = {}
     for pillar in PILLARS:

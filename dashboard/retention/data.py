@@ -1,10 +1,11 @@
-"""Retention & profit: the page's computations, cached per data version, filters and as-of day.
+"""Retention & profit: the page's computations, cached on the whole context (data version, filters, as-of
+day, settings) with :func:`dashboard.context.cached_on_context`.
 
-Two caches: the customer model (statuses, cohorts, values, retention inputs) and the
-CLV fits (BG/NBD + Gamma-Gamma and each customer's predictions), both keyed by the
-store, its data version, the channel and region filters, the as-of day and the
-settings they use — so a rerun (a slider move, a language switch) costs nothing, and
-new data is picked up on the next run. Everything here is computed by ``metrics``.
+The database does the counting (:mod:`connectors.customer_value`, :mod:`connectors.customer_status`): the
+value model comes back as a few rows per tenure, NPS score and channel, the customer model as customers per
+status and RFM summary and per cohort, channel and month; ``metrics`` turns those into the page's numbers
+and fits the CLV models on the grouped summary. A rerun (a slider move, a language switch) costs nothing,
+and new data is picked up on the next run.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-import streamlit as st
 
-from dashboard.context import PageContext, store_id
+from connectors import customer_status, customer_value
 from connectors.export import csv_bytes
+from connectors.measures import measure_frame
+from connectors.read import Filters
+from dashboard.context import PageContext, cached_on_context
 from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics
+from metrics import cohorts as mc
 from metrics import retention as rm
 from metrics import retention_value as rv
 from metrics.rules import acquisition_channel_ids
-from metrics.scenarios import new_customer_value
+from metrics.scenarios import new_customer_value_from_sums
 
 # widget keys and the page's URL parameter
 DELTA = "retention_delta"
@@ -30,8 +34,8 @@ DELTA_PARAM = "delta"
 EXPORT_STATUS = "retention_export_status"
 DELTA_DEFAULT = 5.0
 DELTA_MAX = 10.0
-
-ORDER_COLUMNS = ("customer_id", "ordered_at", "revenue", "cost_of_goods")
+EXPORT_COLUMNS = ("customer_id", "acquisition_channel_id", "region", "segment", "first_order", "last_order",
+                  "purchases", "revenue", "gross_profit", "status", "action")
 
 
 def parse_delta(text: str) -> float | None:
@@ -49,8 +53,7 @@ def dump_delta(value: float) -> str:
 @dataclass(frozen=True)
 class CustomerModel:
     as_of: dt.date
-    statuses: pl.DataFrame  # one row per customer (metrics.retention.customer_status)
-    daily: pl.DataFrame  # purchase days (metrics.retention.daily_purchases)
+    groups: pl.DataFrame  # customers by status and RFM summary (connectors.customer_status.status_groups)
     cohorts: pl.DataFrame
     curves: pl.DataFrame  # retention curve by acquisition channel
     clv_by_cohort: pl.DataFrame
@@ -59,24 +62,31 @@ class CustomerModel:
     nps_value: pl.DataFrame
     complaints: pl.DataFrame
 
+    @property
+    def customers(self) -> int:
+        """Customers with a purchase up to the as-of day (under the filters)."""
+        return int(self.groups.filter(pl.col("status").is_not_null())["customers"].sum())
+
 
 @dataclass(frozen=True)
 class ClvModel:
     bgnbd: clv_metrics.BgNbdFit | None
     gamma_gamma: clv_metrics.GammaGammaFit | None
-    predictions: pl.DataFrame | None  # customer_id, probability_alive, expected_purchases, expected_value, clv
+    predictions: pl.DataFrame | None  # the grouped summary with probability_alive, expected_purchases, ..., clv
     error: str | None = None
 
+    @property
+    def average(self) -> float | None:
+        """Mean predicted CLV per customer."""
+        return clv_metrics.average_clv(self.predictions) if self.predictions is not None else None
 
-def _orders(ctx: PageContext) -> pl.DataFrame:
-    return ctx.load("orders", columns=ORDER_COLUMNS, whole_history=True)
 
-
-def _acquisition_spend(ctx: PageContext, as_of: dt.date, months: int) -> float:
-    spend = ctx.load("spend", columns=("day", "channel_id", "amount"), whole_history=True)
+def acquisition_spend(ctx: PageContext, as_of: dt.date, months: int) -> float:
+    """Spend of the acquisition channels in the ``months`` up to ``as_of`` (summed by the database per channel)."""
     since = rm.months_before(as_of, months)
-    return float(spend.filter(pl.col("channel_id").is_in(acquisition_channel_ids(ctx.channels))
-                              & (pl.col("day") > since) & (pl.col("day") <= as_of))["amount"].sum())
+    flt = Filters(since + dt.timedelta(days=1), as_of, ctx.view.channels, ctx.view.regions)
+    spend = measure_frame(ctx.store, "spend", ["spend"], flt, by=("channel_id",))
+    return float(spend.filter(pl.col("channel_id").is_in(acquisition_channel_ids(ctx.channels)))["spend"].sum())
 
 
 @dataclass(frozen=True)
@@ -84,113 +94,86 @@ class ValueModel:
     """What retention, a promoter and a complaint handled in time are worth: all the Overview needs."""
 
     as_of: dt.date
-    daily: pl.DataFrame  # purchase days (metrics.retention.daily_purchases)
-    base: pl.DataFrame  # one row per customer (metrics.retention.customer_base)
     inputs: rv.RetentionInputs
     nps_value: pl.DataFrame
     complaints: pl.DataFrame
     new_customer_value: pl.DataFrame  # first-year value of a new customer by channel (metrics.scenarios)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _value_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
-                 as_of: dt.date, active_months: int, standard_hours: float) -> ValueModel:
-    ctx = _ctx
-    orders = _orders(ctx)
-    customers = ctx.load("customers", columns=("customer_id", "first_seen", "acquisition_channel_id", "region",
-                                               "segment"), whole_history=True)
-    complaints = ctx.load("complaints", columns=("customer_id", "opened_at", "resolved_at"), whole_history=True)
-    nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
-    referrals = ctx.load("referrals", whole_history=True)
-    daily = rm.daily_purchases(orders)
-    base = rm.customer_base(customers, daily, as_of=as_of)
-    groups = rv.nps_group_of_first_purchase(nps, base)
+@cached_on_context(max_entries=8)
+def value_model(ctx: PageContext) -> ValueModel:
+    """The value model as of the period's last day, under the channel and region filters: counts and sums
+    computed by the database (:mod:`connectors.customer_value`), turned into values by ``metrics``."""
+    s, flt, as_of = ctx.settings, ctx.filters(), ctx.period[1]
+    counts = customer_value.tenure_counts(ctx.store, flt, as_of=as_of, months=s.active_months)
     return ValueModel(
         as_of=as_of,
-        daily=daily,
-        base=base,
-        inputs=rv.retention_inputs(base, daily, _acquisition_spend(ctx, as_of, active_months), as_of=as_of,
-                                   months=active_months),
-        nps_value=rv.value_by_nps_group(base, daily, groups, referrals, as_of=as_of),
-        complaints=rv.complaint_outcomes(complaints, orders, as_of=as_of, standard_hours=standard_hours),
-        new_customer_value=new_customer_value(customers, orders, last_day=as_of),
+        inputs=rv.retention_inputs_from_counts(counts, acquisition_spend(ctx, as_of, s.active_months), as_of=as_of),
+        nps_value=rv.nps_value_from_counts(customer_value.nps_group_counts(ctx.store, flt, as_of=as_of)),
+        complaints=rv.complaint_outcomes_from_counts(customer_value.complaint_counts(
+            ctx.store, flt, as_of=as_of, standard_hours=float(s.complaint_resolution_hours))),
+        new_customer_value=new_customer_value_from_sums(customer_value.new_customer_sums(ctx.store, flt,
+                                                                                         last_day=as_of)),
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _customer_model(_ctx: PageContext, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
-                    as_of: dt.date, active_months: int, lost_months: int, loyal_orders: int,
-                    standard_hours: float) -> CustomerModel:
-    ctx = _ctx
+def _thresholds(ctx: PageContext) -> dict:
+    s = ctx.settings
+    return {"active_months": s.active_months, "lost_months": s.lost_months, "loyal_orders": s.loyal_orders}
+
+
+@cached_on_context(max_entries=8)
+def customer_model(ctx: PageContext) -> CustomerModel:
+    """Statuses, cohorts, repeat purchases and the value model as of the period's last day."""
+    flt, as_of = ctx.filters(), ctx.period[1]
     value = value_model(ctx)
-    daily, base = value.daily, value.base
-    complaints = ctx.load("complaints", columns=("customer_id", "opened_at", "resolved_at"), whole_history=True)
-    nps = ctx.load("nps_responses", columns=("customer_id", "responded_at", "score"), whole_history=True)
-    reviews = ctx.load("reviews", columns=("customer_id", "created_at", "rating", "sentiment"), whole_history=True)
-    offended = rm.offended_customers(complaints, nps, reviews, as_of=as_of, months=active_months)
-    seasonal = rm.seasonal_customers(daily, as_of=as_of)
-    statuses = rm.customer_status(base, offended, seasonal, as_of=as_of, active_months=active_months,
-                                  lost_months=lost_months, loyal_orders=loyal_orders)
-    by_channel = rm.cohort_retention(base, daily, as_of=as_of, by=("acquisition_channel_id",))
+    groups = customer_status.status_groups(ctx.store, flt, as_of=as_of, **_thresholds(ctx))
+    activity = customer_status.cohort_activity(ctx.store, flt, as_of=as_of)
+    by_channel = mc.cohort_retention_from_activity(activity, as_of=as_of, by=("acquisition_channel_id",))
+    repeat = groups.filter(pl.col("status").is_not_null()).select(
+        pl.col("eligible").sum().cast(pl.Int64).alias("customers"),
+        pl.col("repeated").sum().cast(pl.Int64).alias("repeaters"))
     return CustomerModel(
         as_of=as_of,
-        statuses=statuses,
-        daily=daily,
-        cohorts=rm.cohorts_overall(by_channel),
-        curves=rm.retention_curve(by_channel, by=("acquisition_channel_id",)),
-        clv_by_cohort=rm.historical_clv_by_cohort(base, daily, as_of=as_of),
-        repeat=rm.repeat_purchase_rate(base, daily, as_of=as_of),
+        groups=groups,
+        cohorts=mc.cohorts_overall(by_channel),
+        curves=mc.retention_curve(by_channel, by=("acquisition_channel_id",)),
+        clv_by_cohort=mc.historical_clv_from_activity(activity, as_of=as_of),
+        repeat=mc.repeat_rate_from_counts(repeat),
         inputs=value.inputs,
         nps_value=value.nps_value,
         complaints=value.complaints,
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _clv_model(_daily: pl.DataFrame, sid: str, version: str, channels: tuple[str, ...], regions: tuple[str, ...],
-               as_of: dt.date, horizon_years: int, discount_rate: float) -> ClvModel:
-    summary = clv_metrics.rfm_summary(_daily, as_of, "week", time_col="day", value_col="gross_profit")
+def _in_weeks(summary: pl.DataFrame) -> pl.DataFrame:
+    """Recency and T in weeks, as the CLV models take them (``metrics.clv.rfm_summary``)."""
+    return summary.with_columns((pl.col("recency_days") / clv_metrics.DAYS_PER_UNIT["week"]).alias("recency"),
+                                (pl.col("T_days") / clv_metrics.DAYS_PER_UNIT["week"]).alias("T"))
+
+
+@cached_on_context(max_entries=8)
+def clv_model(ctx: PageContext) -> ClvModel:
+    """BG/NBD and Gamma-Gamma fitted on the customer model's grouped RFM summary, and each group's outlook
+    over the horizon of the settings."""
+    s = ctx.settings
+    summary = _in_weeks(customer_model(ctx).groups)
     try:
         bg = clv_metrics.fit_bgnbd(summary)
         gg = clv_metrics.fit_gamma_gamma(summary)
     except clv_metrics.FitError as exc:
         return ClvModel(None, None, None, str(exc))
-    pred = clv_metrics.customer_predictions(summary, bg, gg, horizon_months=12 * horizon_years,
-                                            annual_discount_rate=discount_rate)
+    pred = clv_metrics.predictions(summary, bg, gg, horizon_months=12 * s.horizon_years,
+                                   annual_discount_rate=s.discount_rate)
     return ClvModel(bg, gg, pred)
 
 
-def _key(ctx: PageContext) -> tuple:
-    return store_id(ctx.store), ctx.version, ctx.view.channels, ctx.view.regions, ctx.period[1]
-
-
-def value_model(ctx: PageContext) -> ValueModel:
-    """The light part of the customer model, cached on the same key: enough for the Overview."""
-    s = ctx.settings
-    return _value_model(ctx, *_key(ctx), s.active_months, float(s.complaint_resolution_hours))
-
-
-def customer_model(ctx: PageContext) -> CustomerModel:
-    s = ctx.settings
-    return _customer_model(ctx, *_key(ctx), s.active_months, s.lost_months, s.loyal_orders,
-                           float(s.complaint_resolution_hours))
-
-
-def clv_model(ctx: PageContext) -> ClvModel:
-    """The CLV fits on the purchase days of the customer model (cached on the same key plus horizon and rate)."""
-    s = ctx.settings
-    return _clv_model(customer_model(ctx).daily, *_key(ctx), s.horizon_years, s.discount_rate)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _churn(_model: CustomerModel, sid: str, version: str, channels: tuple[str, ...],
-           regions: tuple[str, ...], as_of: dt.date, start: dt.date, active_months: int) -> pl.DataFrame:
-    return rm.churn_rate(_model.statuses, _model.daily, start=start, end=as_of, active_months=active_months)
-
-
-def churn(ctx: PageContext, model: CustomerModel) -> pl.DataFrame:
+@cached_on_context(max_entries=16)
+def churn(ctx: PageContext) -> pl.DataFrame:
     """Churn over the chosen period (customers active at its start who are no longer active at its end)."""
-    return _churn(model, *_key(ctx), ctx.period[0], ctx.settings.active_months)
+    counts = customer_status.churn_counts(ctx.store, ctx.filters(), start=ctx.period[0], end=ctx.period[1],
+                                          active_months=ctx.settings.active_months)
+    return mc.churn_from_counts(counts)
 
 
 def sensitivity(ctx: PageContext, model: CustomerModel | ValueModel) -> pl.DataFrame:
@@ -199,9 +182,20 @@ def sensitivity(ctx: PageContext, model: CustomerModel | ValueModel) -> pl.DataF
                                     years=ctx.settings.horizon_years, discount_rate=ctx.settings.discount_rate)
 
 
+def status_sums(model: CustomerModel, clv: ClvModel) -> pl.DataFrame:
+    """Customers, revenue, gross profit and predicted CLV summed per status (``metrics.retention.status_sums``)."""
+    rows = clv.predictions if clv.predictions is not None else model.groups.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("clv"))
+    known = pl.col("clv").is_not_null()
+    return rows.filter(pl.col("status").is_not_null()).group_by("status").agg(
+        pl.col("customers").sum().cast(pl.Int64), pl.col("revenue").sum(), pl.col("gross_profit").sum(),
+        (pl.col("clv") * pl.col("customers")).filter(known).sum().cast(pl.Float64).alias("clv_sum"),
+        pl.col("customers").filter(known).sum().cast(pl.Int64).alias("clv_customers"))
+
+
 def segment_table(model: CustomerModel, clv: ClvModel, lang: str) -> pl.DataFrame:
     """The status summary with translated labels, for the page's table."""
-    summary = rm.status_summary(model.statuses, clv.predictions)
+    summary = rm.status_summary_from_sums(status_sums(model, clv))
     return summary.with_columns(
         pl.col("status").replace_strict({s: t(f"status.{s}", lang) for s in rm.STATUSES}).alias("status_label"),
         pl.col("action").replace_strict({a: t(f"action.{a}", lang) for a in set(rm.ACTIONS.values())})
@@ -224,13 +218,22 @@ def filter_lines(ctx: PageContext, status: str) -> list[str]:
     ]
 
 
-def segment_csv(ctx: PageContext, model: CustomerModel, clv: ClvModel, status: str) -> bytes:
+def segment_customers(ctx: PageContext, clv: ClvModel, status: str) -> pl.DataFrame:
+    """The customers of one status, one row each, with their probability of being alive and predicted CLV."""
+    rows = customer_status.status_customers(ctx.store, ctx.filters(), status, as_of=ctx.period[1],
+                                            **_thresholds(ctx))
+    out = rows.with_columns(pl.col("status").replace_strict(rm.ACTIONS, return_dtype=pl.String).alias("action"))
+    if clv.bgnbd is None or clv.gamma_gamma is None:
+        return out.select(EXPORT_COLUMNS)
+    s = ctx.settings
+    pred = clv_metrics.predictions(_in_weeks(out), clv.bgnbd, clv.gamma_gamma, horizon_months=12 * s.horizon_years,
+                                   annual_discount_rate=s.discount_rate)
+    return pred.select(*EXPORT_COLUMNS, "probability_alive", "clv")
+
+
+def segment_csv(ctx: PageContext, clv: ClvModel, status: str) -> bytes:
     """The customer list of one status for the CRM, with the filters on top."""
-    rows = model.statuses.filter(pl.col("status") == status)
-    if clv.predictions is not None:
-        rows = rows.join(clv.predictions.select("customer_id", "probability_alive", "clv"), on="customer_id",
-                         how="left")
-    return csv_bytes(rows.sort("customer_id"), header_lines=filter_lines(ctx, status))
+    return csv_bytes(segment_customers(ctx, clv, status), header_lines=filter_lines(ctx, status))
 
 
 def warm_up(ctx: PageContext) -> None:

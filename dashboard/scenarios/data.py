@@ -1,9 +1,10 @@
 """Budget scenarios: cached fits, scenario inputs, their URL form and the saved-scenario store.
 
 The response curves are fitted once per data version (``st.cache_resource``): weekly spend
-and leads are aggregated in the database, conversion and the value of a new customer are
-computed from leads, customers and orders. Everything after that (projections, curves,
-the optimiser) runs on every redraw and takes milliseconds.
+and leads per channel, mature leads and their conversions per channel and the value new
+customers brought per channel are all counted by the database (``connectors.measures``,
+``connectors.customer_value``), so what comes back grows with weeks × channels. Everything
+after that (projections, curves, the optimiser) runs on every redraw and takes milliseconds.
 
 A scenario's inputs are the period length, the objective, the value horizon and a budget
 per channel. Unsaved inputs live in the link (``budget=search_ads:300000,display:150000``,
@@ -21,13 +22,18 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from connectors import read
+from connectors.customer_value import new_customer_sums
+from connectors.measures import measure_frame
+from connectors.read import Filters
 from connectors.scenarios import SavedScenario, get_scenario, list_scenarios, valid_id
 from connectors.store import truth_of
 from dashboard.context import PageContext, store_id
 from dashboard.filters import escape_markdown
 from metrics.response import ResponseModel, fit_response, weekly_series
-from metrics.scenarios import HORIZONS, OBJECTIVES, Planner, channel_economics, last_period_budgets, period_start
+from metrics.scenarios import (
+    HORIZONS, OBJECTIVES, Planner, economics_from_counts, last_period_budgets, lead_cutoff, new_customer_value_from_sums,
+    period_start,
+)
 
 N_BOOT = 100
 SEED = 0
@@ -87,33 +93,46 @@ class ScenarioData:
     load_seconds: float
 
 
-def _weekly_sums(store, family: str, measure: tuple[str, str | None], name: str) -> pl.DataFrame:
-    frame = read.aggregate_fact(store, family, measures={name: measure}, by=("channel_id",), grain="week")
-    return frame.rename({"period": "week"}).with_columns(pl.col(name).cast(pl.Float64))
+def _weekly(store, family: str, measure: str, name: str) -> pl.DataFrame:
+    frame = measure_frame(store, family, [measure], Filters(), grain="week", by=("channel_id",))
+    return frame.select(pl.col("period").alias("week"), "channel_id", pl.col(measure).cast(pl.Float64).alias(name))
+
+
+def weekly(store, last_day: dt.date) -> pl.DataFrame:
+    """Spend and leads per week and channel, summed by the database (``metrics.response.weekly_series``)."""
+    return weekly_series(_weekly(store, "spend", "spend", "spend"), _weekly(store, "leads", "leads", "leads"),
+                         last_day=last_day)
+
+
+def economics(store, last_day: dt.date) -> dict[str, pl.DataFrame]:
+    """Conversion and the value of a new customer per channel for each value horizon, counted by the database:
+    mature leads and their conversions per channel (measures), new customers' value summed per channel."""
+    mature = Filters(None, lead_cutoff(last_day))
+    conversion = measure_frame(store, "leads", ["leads", "converted_leads"], mature, by=("channel_id",)).select(
+        "channel_id", "leads", pl.col("converted_leads").alias("converted"))
+    return {
+        h: economics_from_counts(conversion, new_customer_value_from_sums(
+            new_customer_sums(store, Filters(), last_day=last_day, horizon_days=days)))
+        for h, days in HORIZONS.items()
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _scenario_data(_store, sid: str, version: str, last_day: dt.date) -> ScenarioData | None:
+    """Keyed by what it reads: the whole history of one database at one data version, up to its last day
+    (the view's period and filters do not apply to a future budget)."""
     import time
 
     started = time.perf_counter()
-    spend = _weekly_sums(_store, "spend", ("sum", "amount"), "spend")
-    leads_w = _weekly_sums(_store, "leads", ("count", None), "leads")
-    weekly = weekly_series(spend, leads_w, last_day=last_day)
-    if weekly.height == 0 or weekly["week"].n_unique() < 26:
+    series = weekly(_store, last_day)
+    if series.height == 0 or series["week"].n_unique() < 26:
         return None
-    leads = read.read_fact(_store, "leads", columns=("channel_id", "created_at", "customer_id"))
-    customers = read.read_fact(_store, "customers", columns=("customer_id", "first_seen", "acquisition_channel_id"))
-    orders = read.read_fact(_store, "orders", columns=("customer_id", "ordered_at", "revenue", "cost_of_goods"))
-    economics = {
-        h: channel_economics(leads, customers, orders, last_day=last_day, horizon_days=days)
-        for h, days in HORIZONS.items()
-    }
+    eco = economics(_store, last_day)
     loaded = time.perf_counter() - started
-    model = fit_response(weekly, n_boot=N_BOOT, seed=SEED)
+    model = fit_response(series, n_boot=N_BOOT, seed=SEED)
     if not model.spend_channels():
         return None
-    return ScenarioData(weekly, model, economics, last_day, loaded)
+    return ScenarioData(series, model, eco, last_day, loaded)
 
 
 def scenario_data(ctx: PageContext) -> ScenarioData | None:
