@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard.filters import escape_markdown
+from dashboard.filters import code_span, escape_markdown
 from dashboard.i18n import fmt_number, fmt_pct, t
 from metrics.periods import change
 from metrics.specs import spec
@@ -41,7 +41,7 @@ def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = 
 
 def show_link_notice(problems: Sequence[str], lang: str) -> None:
     if problems:
-        items = ", ".join(f"`{escape_markdown(p)}`" if p.isidentifier() else escape_markdown(p) for p in problems)
+        items = ", ".join(code_span(p) if p.isidentifier() else escape_markdown(p) for p in problems)
         st.warning(t("notice.bad_link", lang, items=items), icon=":material/link_off:")
 
 

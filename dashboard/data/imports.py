@@ -25,7 +25,7 @@ from connectors.imports.mapping import SavedMapping, meta_key, suggest, targets
 from connectors.imports.rules import IMPORTABLE, column_rules, derived_columns
 from connectors.store import StoreBusy, StoreError
 from dashboard.context import PageContext
-from dashboard.filters import escape_markdown
+from dashboard.filters import code_span, escape_markdown
 from dashboard.i18n import fmt_number, t
 from dashboard import components
 
@@ -256,7 +256,7 @@ def _report(plan: ImportPlan, lang: str) -> None:
             for row in frame.head(MAX_LISTED).iter_rows(named=True):
                 badge = "red" if row["severity"] == t("imp.severity.error", lang) else "orange"
                 where = f"**{t('imp.col.rows', lang)}: {escape_markdown(row['rows'], 80)}** · " if row["rows"] else ""
-                column = f"`{escape_markdown(row['column'], 60)}` · " if row["column"] else ""
+                column = f"{code_span(row['column'], 60)} · " if row["column"] else ""
                 st.markdown(f":{badge}-badge[{escape_markdown(row['severity'])}] {where}{column}"
                             f"{escape_markdown(row['problem'], 400)}  \n"
                             f":material/arrow_right: {escape_markdown(row['hint'], 400)}")

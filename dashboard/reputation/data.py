@@ -12,6 +12,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext, store_id
+from dashboard.filters import whole_number
 from metrics.complaints import complaint_handling, complaint_topics, open_backlog
 from metrics.reputation import (
     brand_trust, latest_comments, nps, nps_after_complaints, nps_by_period, nps_change, nps_mix,
@@ -47,9 +48,9 @@ def parse_grain(text: str) -> str | None:
 def parse_scores(text: str) -> tuple[int, int] | None:
     """'0-6' -> (0, 6); None when not two whole scores 0..10 in order."""
     low, sep, high = text.partition("-")
-    if not sep or not low.isdigit() or not high.isdigit():
+    lo, hi = whole_number(low), whole_number(high)
+    if not sep or lo is None or hi is None:
         return None
-    lo, hi = int(low), int(high)
     return (lo, hi) if 0 <= lo <= hi <= 10 else None
 
 

@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext, store_id
+from dashboard.filters import decimal_number
 from connectors.export import csv_bytes
 from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics
@@ -36,8 +37,8 @@ ORDER_COLUMNS = ("customer_id", "ordered_at", "revenue", "cost_of_goods")
 
 def parse_delta(text: str) -> float | None:
     """A Δ from the link: points between 0 and 10 in steps of 0.5; anything else is unusable."""
-    value = float(text)
-    if not 0.0 <= value <= DELTA_MAX or round(value * 2) != value * 2:
+    value = decimal_number(text)
+    if value is None or not 0.0 <= value <= DELTA_MAX or round(value * 2) != value * 2:
         return None
     return value
 

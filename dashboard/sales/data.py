@@ -19,6 +19,7 @@ from connectors.cohorts import read_cohort_margin
 from connectors.journeys import JourneyPaths, read_conversion_touches, read_paths
 from connectors.read import Filters
 from dashboard.context import PageContext, Store, store_id
+from dashboard.filters import whole_number
 from metrics.attribution import MODELS, attribute_all
 from metrics.journeys import (
     channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months, touches_by_first_channel,
@@ -52,8 +53,8 @@ MAX_LOOKBACK = 180
 
 
 def parse_lookback(text: str) -> int | None:
-    value = int(text)
-    return value if 1 <= value <= MAX_LOOKBACK else None
+    value = whole_number(text)
+    return value if value is not None and 1 <= value <= MAX_LOOKBACK else None
 
 
 def lookback_options(*values: int) -> list[int]:
