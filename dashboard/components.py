@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
+import polars as pl
 import streamlit as st
 
+from connectors.export import neutralise_formulas
 from dashboard.filters import code_span, escape_markdown
 from dashboard.i18n import fmt_number, fmt_pct, t
 from metrics.periods import change
@@ -57,9 +59,17 @@ def share_link(lang: str) -> None:
 
 
 def table(data, **kwargs):
-    """``st.dataframe`` with the app's defaults: no index, and missing values shown as "—"."""
+    """``st.dataframe`` with the app's defaults: no index, missing values shown as "—", and no formulas.
+
+    The table's toolbar ("Download as CSV") and the clipboard copy write cells exactly as shown, so text
+    that a spreadsheet would run as a formula (an imported campaign called ``=HYPERLINK(...)``) is shown
+    with a leading apostrophe, as in the app's own downloads; signed numbers such as '-12.5%' stay as
+    they are.
+    """
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "—")
+    if isinstance(data, pl.DataFrame):
+        data = neutralise_formulas(data, keep_signed_numbers=True)
     return st.dataframe(data, **kwargs)
 
 

@@ -221,11 +221,17 @@ def to_query(state: ViewState, default: ViewState = ViewState()) -> dict[str, st
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Markdown turns bare web and e-mail addresses into links (GFM autolinks) even when every special
+# character is escaped; an invisible word joiner inside the trigger (``www.``, ``://``, ``@``) stops it.
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?=://)|(?=@)")
+
+
 def escape_markdown(text: str, limit: int = 40) -> str:
-    """Make untrusted text inert inside Streamlit markdown (no links, HTML or formatting)."""
+    """Make untrusted text inert inside Streamlit markdown (no links, autolinks, HTML or formatting)."""
     text = text[:limit] + ("…" if len(text) > limit else "")
     text = "".join(ch for ch in text if ch.isprintable())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(_JOINER, text))
 
 
 def code_span(text: str, limit: int = 40) -> str:
