@@ -38,7 +38,11 @@ def settings() -> Settings:
         secrets = dict(st.secrets)
     except Exception:  # no secrets file: environment only
         secrets = {}
-    return Settings.from_env(secrets=secrets)
+    cfg = Settings.from_env(secrets=secrets)
+    from dashboard.data.uploads import hold_upload_limit
+
+    hold_upload_limit(cfg.max_upload_mb)  # the server refuses larger uploads from any client
+    return cfg
 
 
 @st.cache_resource(show_spinner=False)
