@@ -62,7 +62,10 @@ def _child(kind: str, data: bytes, budget: ReadBudget, sheet: str | None) -> tup
                 raise _rejected("needs_memory", limit_mb=budget.memory_mb)
             if done.returncode in (-24, 152):  # SIGXCPU: the CPU limit
                 raise _rejected("too_slow", seconds=int(budget.seconds))
-            log.info("reading a %s file failed in the child process (exit %s): %s", kind, done.returncode, stderr)
+            if "Traceback" in stderr:  # not the file: a bug of the reading code
+                log.error("reading a %s file failed in the child process: %s", kind, stderr)
+                raise RuntimeError(f"Reading the {kind} file failed: {stderr.strip().splitlines()[-1]}")
+            log.info("a %s reader stopped on a damaged file (exit %s): %s", kind, done.returncode, stderr)
             raise FileRejected("unreadable", f"The {'Excel' if kind == 'xlsx' else 'Parquet'} file is damaged.")
         if report.get("status") != "ok":
             code = str(report.get("code", "unreadable"))
