@@ -48,8 +48,8 @@ def cases(max_mb: int) -> dict[str, tuple[str, Callable[[Path], Path]]]:
         "csv: empty cells (1,000 per line)": ("spend", lambda p: bombs.csv_empty_cells(p, int(49_000 * scale), 1_000)),
         "csv: header of 1,000,000 columns": ("spend", lambda p: bombs.csv_wide_header(p, int(1_000_000 * scale))),
         "xlsx: directory says 1 KB, unpacks to 1.2 GB": (
-            "spend", lambda p: bombs.xlsx_lying_directory(p, int(6_000_000 * scale))),
-        "xlsx: honest, unpacks to 0.9 GB": ("spend", lambda p: bombs.xlsx_many_cells(p, int(4_500_000 * scale))),
+            "spend", lambda p: bombs.xlsx_lying_directory(p, int(7_500_000 * scale))),
+        "xlsx: honest, unpacks to 0.9 GB": ("spend", lambda p: bombs.xlsx_many_cells(p, int(5_600_000 * scale))),
         "xlsx: cells in A1 and XFD1048576": ("spend", lambda p: bombs.xlsx_far_cell(p)),
         "xlsx: 0.9 GB of shared strings": (
             "spend", lambda p: bombs.xlsx_shared_strings(p, int(30_000 * scale), 30_000)),

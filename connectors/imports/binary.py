@@ -33,8 +33,8 @@ _MESSAGES = {
                           "sheets and formatting, or split it.",
     "needs_memory": "Reading the file needs more than {limit_mb} MB of memory; split it into smaller files.",
     "too_slow": "Reading the file took longer than {seconds} s; split it into smaller files.",
-    "too_many_cells": "The file holds more than {limit} cells ({rows} rows × {columns} columns); split it into "
-                      "smaller files.",
+    "too_many_cells": "The file holds more than {limit} cells ({rows} rows × {columns} columns or more); split it "
+                      "into smaller files.",
     "too_many_columns": "The file has {columns} columns; at most {limit} can be read.",
     "too_much_text": "The cells of the file hold {size_mb} MB of text; at most {limit_mb} MB can be read. Split it "
                      "into smaller files.",
@@ -52,7 +52,9 @@ def _child(kind: str, data: bytes, budget: ReadBudget, sheet: str | None) -> tup
             command.append(sheet)
         env = {**os.environ, "POLARS_MAX_THREADS": "2", "RAYON_NUM_THREADS": "2"}
         try:
-            done = subprocess.run(command, capture_output=True, timeout=budget.seconds + 10, env=env, check=False)
+            # the CPU time is capped in the child; the wall-clock limit leaves room for a busy machine
+            done = subprocess.run(command, capture_output=True, timeout=2 * budget.seconds + 30, env=env,
+                                  check=False)
         except subprocess.TimeoutExpired:
             raise _rejected("too_slow", seconds=int(budget.seconds)) from None
         report = _report(done.stdout)

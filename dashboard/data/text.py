@@ -173,10 +173,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          'Разделитель должен быть одним символом (не кавычкой и не переводом строки), а не {separator}.'),
     'reject.decimal': ("The decimal mark must be '.' or ',', got {decimal}.",
                        "Десятичный разделитель должен быть «.» или «,», а не {decimal}."),
-    'reject.too_many_cells': ('The file holds more than {limit} cells ({rows} rows × {columns} columns). Split it '
-                              'into smaller files.',
-                              'В файле больше {limit} ячеек ({rows} строк × {columns} столбцов). Разделите его на '
-                              'файлы поменьше.'),
+    'reject.too_many_cells': ('The file holds more than {limit} cells ({rows} rows × {columns} columns or more). '
+                              'Split it into smaller files.',
+                              'В файле больше {limit} ячеек ({rows} строк × {columns} столбцов или больше). '
+                              'Разделите его на файлы поменьше.'),
     'reject.too_many_columns': ('The file has {columns} columns; at most {limit} can be read.',
                                 'В файле {columns} столбцов; читается не больше {limit}.'),
     'reject.unpacked_too_large': ('The file unpacks to more than {limit_mb} MB of data. Save it again without unused '
