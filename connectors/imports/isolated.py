@@ -7,9 +7,10 @@ It imports nothing of the app, caps its address space at what it uses after star
 ``memory_mb`` and its CPU time at ``seconds``, and checks the file's real structure
 against the budget before any data is read:
 
-- XLSX: every XML part of the zip is inflated in chunks (nothing kept) to count what it
-  really unpacks to, whatever the zip directory claims; the sheet's cells and extent
-  (readers allocate the rectangle from the first to the last cell) are counted from its XML;
+- XLSX: every XML part the reader parses (all but the other sheets) is inflated in chunks
+  (nothing kept) to count what it really unpacks to, whatever the zip directory claims; the
+  sheet's cells and extent (readers allocate the rectangle from the first to the last cell)
+  are counted from its XML, and counting stops as soon as a limit is passed;
 - Parquet: rows, columns and the unpacked size come from the file's metadata.
 
 Then the native reader parses the data and the table is written to OUT as Arrow IPC, all
@@ -77,8 +78,8 @@ class SheetStats:
     cells are counted with ``bytes.count``-like scans, only their addresses become Python objects).
 
     The rectangle is what a reader allocates: from the first to the last row and column that any cell,
-    row or declared dimension names. ``limit`` cells: counting stops with :class:`Rejected` as soon as the
-    sheet is known to be larger.
+    row or declared dimension names. Counting stops with :class:`Rejected` as soon as the sheet is known
+    to hold more than ``max_cells`` cells or ``max_columns`` columns.
     """
 
     def __init__(self, max_cells: int, max_columns: int) -> None:
