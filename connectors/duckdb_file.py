@@ -16,16 +16,46 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
 
 class FileBusy(RuntimeError):
     """Another process holds the DuckDB file for longer than we wait."""
+
+
+class FileUnusable(RuntimeError):
+    """The path is not a DuckDB database this process can open (another kind of file, a folder, no access)."""
+
+
+def _holder(message: str) -> str:
+    """' (process 1234)' when DuckDB's lock error names the process holding the file, else ''."""
+    hit = re.search(r"\(PID (\d+)\)", message)
+    return f" (process {hit.group(1)})" if hit else ""
+
+
+def _unusable(path: Path, exc: Exception) -> FileUnusable:
+    text = str(exc)
+    if "not a valid DuckDB database" in text:
+        why = "it is not a DuckDB database"
+    elif "Is a directory" in text:
+        why = "it is a folder"
+    elif "does not exist" in text or "No such file" in text:
+        why = "it does not exist"
+    elif "Permission denied" in text or "permission" in text.lower():
+        why = "this program may not read it"
+    else:
+        why = "DuckDB cannot open it"
+    log.warning("cannot open the DuckDB file %s: %s", path, text)  # the full path for the operator's log only
+    return FileUnusable(f"The database file '{path.name}' cannot be used: {why}. Check the setting "
+                        "DASHBOARD_DB_URL (or DASHBOARD_DATA_DIR and DASHBOARD_DUCKDB_FILE).")
 
 
 class ReadWriteLock:
@@ -74,18 +104,18 @@ def connect_with_retry(path: Path, *, read_only: bool, busy_timeout_s: float,
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            locked = "lock" in str(exc).lower()
+        except duckdb.Error as exc:
+            locked = isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
             if not locked:
-                raise
+                raise _unusable(path, exc) from None
             if on_wait is not None and not told:
                 on_wait()
                 told = True
             if time.monotonic() > deadline:
                 raise FileBusy(
-                    "The database file is in use by another program (for example a running import). "
-                    "Try again in a minute."
-                ) from exc
+                    f"The database file '{path.name}' is in use by another program{_holder(str(exc))} and stayed "
+                    f"locked for {busy_timeout_s:.0f} s. Try again when it has finished."
+                ) from None
             # short, jittered polls: a reader that reads now and then leaves short gaps to catch
             time.sleep(delay * random.uniform(0.5, 1.0))
             delay = min(delay * 2, 0.25)
@@ -130,7 +160,10 @@ class DuckDBFile:
     def writing(self, *, busy_timeout_s: float, on_wait: Callable[[], None] | None = None) -> Iterator[Any]:
         """A read-write connection inside one transaction: all or nothing."""
         with self.exclusive():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _unusable(self.path, exc) from None
             con = connect_with_retry(self.path, read_only=False, busy_timeout_s=busy_timeout_s, on_wait=on_wait)
             try:
                 con.execute("BEGIN TRANSACTION")

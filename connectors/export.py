@@ -17,14 +17,26 @@ import polars as pl
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text cells that a spreadsheet would run as formulas get a leading apostrophe."""
+# a signed number as a page shows it ('-12.5%', '+3 pts', '-1 200,5 ₽'): no formula can hide in it
+_SIGNED_NUMBER = r"^[+-][0-9][0-9 .,\x{a0}\x{202f}]*(%|\s?[^\W\d_]{1,8}\.?|\s?[₽$€])?$"
+
+
+def neutralise_formulas(frame: pl.DataFrame, *, keep_signed_numbers: bool = False) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as formulas get a leading apostrophe.
+
+    ``keep_signed_numbers``: leave text such as '-12.5%' alone (for tables on a page, where a change is
+    written with its sign); every cell starting with ``=`` or ``@`` is still neutralised.
+    """
     pattern = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_START).replace("\t", "\\t").replace(
         "\r", "\\r") + "]"
     text = [c for c, t in frame.schema.items() if t == pl.String]
+
+    def risky(c: str) -> pl.Expr:
+        hit = pl.col(c).str.contains(pattern)
+        return hit & ~pl.col(c).str.contains(_SIGNED_NUMBER) if keep_signed_numbers else hit
+
     return frame.with_columns([
-        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in text
+        pl.when(risky(c)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in text
     ])
 
 

@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     p = plan.parsed
     fmt = [p.kind]
     if p.encoding:

@@ -8,7 +8,7 @@ parameters: no value is ever formatted into SQL text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -82,12 +82,12 @@ def is_database_error(exc: BaseException) -> bool:
     return module.startswith(("adbc_driver", "psycopg", "psycopg2"))
 
 
-def clean_error(exc: BaseException, password: str | None) -> str:
-    """The first line of a database error, without the password or the SQLAlchemy link."""
+def clean_error(exc: BaseException, secrets: str | Sequence[str] | None) -> str:
+    """The first line of a database error, without any of the secrets (passwords) or the SQLAlchemy link."""
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
-    if password:
-        for form in {password, quote_plus(password), quote(password, safe="")}:
+    for secret in ([secrets] if isinstance(secrets, str) else list(secrets or ())):
+        for form in sorted({secret, quote_plus(secret), quote(secret, safe="")}, key=len, reverse=True):
             text = text.replace(form, "***")
     text = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)  # any URL with a password
     text = re.sub(r"password=\S+", "password=***", text, flags=re.IGNORECASE)

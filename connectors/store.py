@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import polars as pl
 import sqlalchemy as sa
@@ -39,7 +40,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateTable
 
 from connectors import duckdb_bulk, query_log, schema
-from connectors.duckdb_file import FileBusy, duckdb_file
+from connectors.duckdb_file import FileBusy, FileUnusable, duckdb_file
 from connectors.postgres_adbc import adbc_query, adbc_uri, adbc_write
 from connectors.sql import (
     clean_error, compile_statement, duckdb_dialect, empty_frame, is_database_error, text_statement,
@@ -62,12 +63,34 @@ class StoreBusy(StoreError):
     """The database file is locked by another process for longer than we wait."""
 
 
+# query parameters of a database URL whose values are secrets (libpq's password, sslpassword, tokens, keys)
+_SECRET_QUERY = ("password", "passwd", "pwd", "secret", "token", "key", "credential", "auth")
+
+
+def _is_secret_query(name: str) -> bool:
+    lower = name.lower()
+    return any(part in lower for part in _SECRET_QUERY)
+
+
 def safe_url(url: str) -> str:
-    """The URL with any password masked, fit for logs and the UI."""
+    """The URL with every password masked (in the user part and in the query), fit for logs and the UI."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        pairs = [(k, "***" if _is_secret_query(k) else v) for k, values in parsed.query.items()
+                 for v in ([values] if isinstance(values, str) else values)]
+        base = parsed.set(query={}).render_as_string(hide_password=True)
+        return base + ("?" + urlencode(pairs, safe="/*:,") if pairs else "")
     except Exception:  # an unparsable URL: show nothing of it
         return "<invalid database URL>"
+
+
+def url_secrets(url: sa.URL) -> list[str]:
+    """Every secret a URL holds: its password and the values of secret query parameters."""
+    found = [url.password] if url.password else []
+    for name, value in url.query.items():
+        if _is_secret_query(name):
+            found.extend([value] if isinstance(value, str) else list(value))
+    return [v for v in found if v]
 
 
 @dataclass(frozen=True)
@@ -145,6 +168,8 @@ class DuckDBStore:
                 yield cursor
         except FileBusy as exc:
             raise StoreBusy(str(exc)) from None
+        except FileUnusable as exc:
+            raise StoreError(str(exc)) from None
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Any]:
@@ -154,6 +179,8 @@ class DuckDBStore:
                 yield con
         except FileBusy as exc:
             raise StoreBusy(str(exc)) from None
+        except FileUnusable as exc:
+            raise StoreError(str(exc)) from None
 
     # Store interface ---------------------------------------------------------
     def exists(self) -> bool:
@@ -333,7 +360,7 @@ class SQLAlchemyStore:
         self.kind = self._engine.dialect.name
         self.writable = False  # the app only reads an external database
         self.can_build_demo = False  # it is loaded from outside: python -m connectors.demo --url <URL>
-        self._password = self._engine.url.password
+        self._secrets = url_secrets(self._engine.url)
         self._adbc_pool: queue.LifoQueue[Any] = queue.LifoQueue(maxsize=4)
 
     @property
@@ -350,7 +377,7 @@ class SQLAlchemyStore:
         except Exception as exc:
             if not is_database_error(exc):
                 raise
-            message = clean_error(exc, self._password)
+            message = clean_error(exc, self._secrets)
             log.warning("database %s: %s", self.display_url, message)
             raise StoreError(f"The database {self.display_url} failed: {message}") from None
 

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
+import polars as pl
 import streamlit as st
 
-from dashboard.filters import escape_markdown
+from connectors.export import neutralise_formulas
+from dashboard.filters import code_span, escape_markdown
 from dashboard.i18n import fmt_number, fmt_pct, t
 from metrics.periods import change
 from metrics.specs import spec
@@ -41,7 +43,7 @@ def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = 
 
 def show_link_notice(problems: Sequence[str], lang: str) -> None:
     if problems:
-        items = ", ".join(f"`{escape_markdown(p)}`" if p.isidentifier() else escape_markdown(p) for p in problems)
+        items = ", ".join(code_span(p) if p.isidentifier() else escape_markdown(p) for p in problems)
         st.warning(t("notice.bad_link", lang, items=items), icon=":material/link_off:")
 
 
@@ -57,9 +59,17 @@ def share_link(lang: str) -> None:
 
 
 def table(data, **kwargs):
-    """``st.dataframe`` with the app's defaults: no index, and missing values shown as "—"."""
+    """``st.dataframe`` with the app's defaults: no index, missing values shown as "—", and no formulas.
+
+    The table's toolbar ("Download as CSV") and the clipboard copy write cells exactly as shown, so text
+    that a spreadsheet would run as a formula (an imported campaign called ``=HYPERLINK(...)``) is shown
+    with a leading apostrophe, as in the app's own downloads; signed numbers such as '-12.5%' stay as
+    they are.
+    """
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "—")
+    if isinstance(data, pl.DataFrame):
+        data = neutralise_formulas(data, keep_signed_numbers=True)
     return st.dataframe(data, **kwargs)
 
 

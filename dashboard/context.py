@@ -38,9 +38,12 @@ def settings() -> Settings:
         secrets = dict(st.secrets)
     except Exception:  # no secrets file: environment only
         secrets = {}
-    s = Settings.from_env(secrets=secrets)
-    query_log.configure(s.query_log or None)
-    return s
+    cfg = Settings.from_env(secrets=secrets)
+    query_log.configure(cfg.query_log or None)
+    from dashboard.data.uploads import hold_upload_limit
+
+    hold_upload_limit(cfg.max_upload_mb)  # the server refuses larger uploads from any client
+    return cfg
 
 
 @st.cache_resource(show_spinner=False)

@@ -26,6 +26,7 @@ P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CHANNELS, P_REGIONS, P_LANG = (
     "period", "from", "to", "compare", "ch", "region", "lang",
 )
 GLOBAL_PARAMS = (P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CHANNELS, P_REGIONS, P_LANG)
+LIST_PARAMS = (P_CHANNELS, P_REGIONS)  # may repeat in a link (their values are merged); the others may not
 MAX_VALUE_LENGTH = 2000
 MIN_DATE, MAX_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
@@ -108,8 +109,22 @@ def _split(values: Sequence[str]) -> list[str]:
     return out
 
 
+_WHOLE = re.compile(r"[0-9]{1,15}")
+_DECIMAL = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number written the plain way: ASCII digits only (no sign, spaces, ``_``, other scripts' digits)."""
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
+def decimal_number(text: str) -> float | None:
+    """A non-negative number written the plain way: ASCII digits and an optional ``.`` fraction."""
+    return float(text) if _DECIMAL.fullmatch(text) else None
+
+
 def _date(text: str) -> dt.date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         return None
     try:
         day = dt.date.fromisoformat(text)
@@ -128,7 +143,8 @@ def parse_query(
 ) -> ParseResult:
     """Read the shared state from URL parameters; anything unusable falls back to the default.
 
-    ``params`` maps each parameter to all its values (a URL can repeat a key).
+    ``params`` maps each parameter to all its values (a URL can repeat a key): channels and regions
+    given twice are merged; any other parameter given twice is ambiguous and counts as unusable.
     ``extra_params`` are the page-level parameter names that are valid too.
     Problems are returned as parameter names (never the raw values, which may be hostile).
     """
@@ -140,6 +156,8 @@ def parse_query(
         if key not in allowed:
             problems.append(key)
         elif any(len(v) > MAX_VALUE_LENGTH for v in values):
+            problems.append(key)
+        elif len(values) > 1 and key not in LIST_PARAMS:
             problems.append(key)
     clean = {k: list(v) for k, v in params.items() if k in GLOBAL_PARAMS and k not in problems}
 
@@ -203,8 +221,21 @@ def to_query(state: ViewState, default: ViewState = ViewState()) -> dict[str, st
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Markdown turns bare web and e-mail addresses into links (GFM autolinks) even when every special
+# character is escaped; an invisible word joiner inside the trigger (``www.``, ``://``, ``@``) stops it.
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?=://)|(?=@)")
+
+
 def escape_markdown(text: str, limit: int = 40) -> str:
-    """Make untrusted text inert inside Streamlit markdown (no links, HTML or formatting)."""
+    """Make untrusted text inert inside Streamlit markdown (no links, autolinks, HTML or formatting)."""
     text = text[:limit] + ("…" if len(text) > limit else "")
     text = "".join(ch for ch in text if ch.isprintable())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(_JOINER, text))
+
+
+def code_span(text: str, limit: int = 40) -> str:
+    """Untrusted text as an inline code span: shown literally (no escapes needed, none shown)."""
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    text = "".join(ch for ch in text if ch.isprintable()).replace("`", "'")
+    return f"`{text}`" if text.strip() else ""

@@ -120,8 +120,8 @@ def page_param(param: str, widget_key: str, *, parse, default) -> None:
 
     Only when the widget has no state yet (first view of the page in this session),
     so the user's later changes win. ``parse(text)`` returns the value, or ``None``
-    when the text is unusable: then the parameter is dropped from the link and a
-    notice says so. ``param`` must be declared among the page's ``params`` in
+    when the text is unusable (a parameter given twice is unusable too): then the parameter is dropped from the
+    link and a notice says so. ``param`` must be declared among the page's ``params`` in
     ``dashboard/registry.py``.
     """
     from dashboard.components import show_link_notice
@@ -134,7 +134,7 @@ def page_param(param: str, widget_key: str, *, parse, default) -> None:
         return
     value = None
     try:
-        value = parse(values[-1]) if len(values[-1]) <= 2000 else None
+        value = parse(values[0]) if len(values) == 1 and len(values[0]) <= 2000 else None  # repeated: ambiguous
     except (TypeError, ValueError):
         value = None
     if value is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import NEUTRAL, PILLAR_COLORS, require_columns
+from dashboard.charts import NEUTRAL, PILLAR_COLORS, escapes_labels, require_columns
 
 GREEN = PILLAR_COLORS["communication"]
 LOSS = "#dc2626"
@@ -39,6 +39,7 @@ def _localise(fig: go.Figure, locale: dict | None, *, dates: bool = True) -> go.
     return fig
 
 
+@escapes_labels
 def er_trend(frame: pl.DataFrame, *, names: dict[str, str], y_title: str, locale: dict | None = None) -> go.Figure:
     """Engagement rate per period, one line per network plus the all-networks line.
 
@@ -61,6 +62,7 @@ def er_trend(frame: pl.DataFrame, *, names: dict[str, str], y_title: str, locale
     return _localise(fig, locale)
 
 
+@escapes_labels
 def follower_flow(frame: pl.DataFrame, *, gained: str, lost: str, net: str, y_title: str,
                   locale: dict | None = None) -> go.Figure:
     """Followers gained (up) and lost (down) per period, with the net change as a line.
@@ -84,6 +86,7 @@ def follower_flow(frame: pl.DataFrame, *, gained: str, lost: str, net: str, y_ti
     return _localise(fig, locale)
 
 
+@escapes_labels
 def post_type_rates(frame: pl.DataFrame, *, names: dict[str, str], x_title: str,
                     locale: dict | None = None) -> go.Figure:
     """Engagement rate by post type as horizontal bars with their 95% intervals.
@@ -105,6 +108,7 @@ def post_type_rates(frame: pl.DataFrame, *, names: dict[str, str], x_title: str,
     return _localise(fig, locale, dates=False)
 
 
+@escapes_labels
 def email_funnel_chart(funnel: pl.DataFrame, *, stages: dict[str, str], texts: dict[str, str]) -> go.Figure:
     """Delivered → opened → clicked, from one row of ``email_funnel``.
 
@@ -123,6 +127,7 @@ def email_funnel_chart(funnel: pl.DataFrame, *, stages: dict[str, str], texts: d
     return fig
 
 
+@escapes_labels
 def rate_lines(frame: pl.DataFrame, *, series: dict[str, str], y_title: str, dashed: tuple[str, ...] = (),
                locale: dict | None = None) -> go.Figure:
     """Rates (fractions) per period, one line per column named in ``series`` (column -> label)."""

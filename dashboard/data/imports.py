@@ -3,13 +3,14 @@
 Nothing is written before the last step, and only when the check found no errors.
 The check lists every problem at once (rows, column, what is wrong, what to do).
 Widget keys are the constants below; keys of the mapping widgets carry the file's
-hash, so a new file starts from its own suggestions.
+hash, so a new file starts from its own suggestions. What is kept of an upload between
+reruns is small: see ``dashboard/data/uploads.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import polars as pl
 import streamlit as st
@@ -17,16 +18,16 @@ import streamlit as st
 from connectors import schema
 from connectors.export import csv_bytes
 from connectors.imports import (
-    PRESETS, FileRejected, FormatOptions, ImportBlocked, ImportPlan, ImportRequest, NewChannel, ParsedFile,
-    apply_import, plan_import, read_file,
+    PRESETS, FileRejected, FormatOptions, ImportBlocked, ImportRequest, NewChannel, apply_import, plan_import,
 )
-from connectors.imports.files import ENCODINGS, ROW, SEPARATORS
+from connectors.imports.files import ENCODINGS, SEPARATORS
 from connectors.imports.mapping import SavedMapping, meta_key, suggest, targets
 from connectors.imports.rules import IMPORTABLE, column_rules, derived_columns
 from dashboard.reputation.data import classifier as sentiment_classifier
 from connectors.store import StoreBusy, StoreError
 from dashboard.context import PageContext
-from dashboard.filters import escape_markdown
+from dashboard.data.uploads import CheckResult, Preview, Upload, hold_upload_limit, preview
+from dashboard.filters import code_span, escape_markdown
 from dashboard.i18n import fmt_number, t
 from dashboard import components
 
@@ -41,7 +42,7 @@ HEADER = "imp_header"
 SHEET = "imp_sheet"
 CHECK = "imp_check"
 IMPORT = "imp_import"
-PLAN = "imp_plan"  # (token, ImportPlan) of the last check
+PLAN = "imp_plan"  # (token, CheckResult) of the last check
 FLASH = "imp_flash"  # the result of the last import, shown once after the rerun
 NOT_IN_FILE = ""
 NO_PRESET = ""
@@ -69,29 +70,12 @@ def table_label(table: str, lang: str) -> str:
     return f"{t(f'table.{table}', lang)} ({table})"
 
 
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    data: bytes
-    sha: str
-
-
 def _upload(lang: str, max_mb: int) -> Upload | None:
+    hold_upload_limit(max_mb)
     file = st.file_uploader(t("imp.upload", lang), type=["csv", "txt", "tsv", "xlsx", "parquet"],
                             key=f"{FILE}_{st.session_state.get(ROUND, 0)}",
                             help=t("imp.upload_help", lang, mb=max_mb), max_upload_size=max_mb)
-    if file is None:
-        return None
-    data = file.getvalue()
-    return Upload(file.name, data, hashlib.sha256(data).hexdigest())
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _parse(sha: str, name: str, options: FormatOptions, max_bytes: int, _data: bytes) -> ParsedFile | FileRejected:
-    try:
-        return read_file(_data, name, max_bytes=max_bytes, options=options)
-    except FileRejected as exc:
-        return exc
+    return None if file is None else Upload.of(file)
 
 
 def _format_options(lang: str) -> FormatOptions:
@@ -110,7 +94,7 @@ def _format_options(lang: str) -> FormatOptions:
                          int(header) or None)
 
 
-def _show_format(parsed: ParsedFile, lang: str) -> None:
+def _show_format(parsed: Preview, lang: str) -> None:
     parts = [t(f"imp.kind.{parsed.kind}", lang)]
     if parsed.kind == "csv":
         parts += [t("imp.fmt_encoding", lang, encoding=parsed.encoding),
@@ -122,23 +106,23 @@ def _show_format(parsed: ParsedFile, lang: str) -> None:
         parts.append(t("imp.fmt_header", lang, row=parsed.header_row))
     parts.append(t("imp.fmt_rows", lang, rows=fmt_number(parsed.rows, lang)))
     st.markdown(" · ".join(parts))
-    components.table(parsed.frame.head(5).drop(ROW), hide_index=True, height="content")
+    components.table(parsed.head, hide_index=True, height="content")
 
 
-def _initial_mapping(ctx: PageContext, parsed: ParsedFile, table: str,
+def _initial_mapping(ctx: PageContext, columns: list[str], table: str,
                      preset: str | None) -> tuple[SavedMapping, bool]:
     """The mapping saved for files of this shape, else the preset's, else suggestions; and whether saved."""
-    saved = SavedMapping.loads(ctx.store.get_meta(meta_key(table, parsed.columns)), parsed.columns, table)
+    saved = SavedMapping.loads(ctx.store.get_meta(meta_key(table, columns)), columns, table)
     if saved is not None and saved.mapping:
         return saved, True
     p = PRESETS.get(preset) if preset else None
-    return SavedMapping(suggest(table, parsed.columns, p), dict(p.constants) if p else {}, preset), False
+    return SavedMapping(suggest(table, columns, p), dict(p.constants) if p else {}, preset), False
 
 
-def _mapping(ctx: PageContext, parsed: ParsedFile, upload: Upload, table: str, preset: str | None,
+def _mapping(ctx: PageContext, parsed: Preview, upload: Upload, table: str, preset: str | None,
              lang: str) -> tuple[dict[str, str], dict[str, str], bool]:
     """Widgets mapping table columns to file columns; returns (mapping, constants, saved mapping used)."""
-    initial, from_saved = _initial_mapping(ctx, parsed, table, preset)
+    initial, from_saved = _initial_mapping(ctx, list(parsed.columns), table, preset)
     options = [NOT_IN_FILE, *parsed.columns]
     required = {r.name for r in column_rules(table) if r.required and r.name not in derived_columns(table)}
     mapping: dict[str, str] = {}
@@ -169,14 +153,14 @@ def _mapping(ctx: PageContext, parsed: ParsedFile, upload: Upload, table: str, p
     return mapping, constants, from_saved
 
 
-def _create_channels(plan: ImportPlan | None, upload: Upload, lang: str) -> dict[str, NewChannel]:
+def _create_channels(plan: CheckResult | None, upload: Upload, lang: str) -> dict[str, NewChannel]:
     """For unknown channels of the last check: the user's choice to create them, with pillar and kind."""
-    if plan is None or not plan.checked.unknown_channels:
+    if plan is None or not plan.unknown_channels:
         return {}
     st.markdown(f"**{t('imp.new_channels', lang)}**")
     st.caption(t("imp.new_channels_help", lang))
     out = {}
-    for channel in plan.checked.unknown_channels[:20]:
+    for channel in plan.unknown_channels[:20]:
         c1, c2, c3 = st.columns([2, 2, 2])
         create = c1.checkbox(t("imp.create_channel", lang, channel=escape_markdown(channel)),
                              key=create_key(upload.sha, channel, "create"))
@@ -189,7 +173,7 @@ def _create_channels(plan: ImportPlan | None, upload: Upload, lang: str) -> dict
     return out
 
 
-def problems_frame(plan: ImportPlan, lang: str) -> pl.DataFrame:
+def problems_frame(plan: CheckResult, lang: str) -> pl.DataFrame:
     """The report as a table: severity, rows, column, problem, what to do (all in the user's language)."""
     rows = []
     ordered = sorted(plan.problems, key=lambda p: (p.severity != "error", min(p.rows) if p.rows else 0))
@@ -235,10 +219,10 @@ def _fill(key: str, fields: dict[str, object]) -> dict[str, object]:
     return {n: fields.get(n, "") for n in names}
 
 
-def _report(plan: ImportPlan, lang: str) -> None:
+def _report(plan: CheckResult, lang: str) -> None:
     errors = [p for p in plan.problems if p.severity == "error"]
     c = st.columns(4)
-    c[0].metric(t("imp.rows_in_file", lang), fmt_number(plan.parsed.rows, lang))
+    c[0].metric(t("imp.rows_in_file", lang), fmt_number(plan.rows_in_file, lang))
     c[1].metric(t("imp.rows_new", lang), fmt_number(plan.rows_new, lang))
     c[2].metric(t("imp.rows_changed", lang), fmt_number(plan.rows_changed, lang))
     c[3].metric(t("imp.rows_same", lang), fmt_number(plan.rows_same, lang))
@@ -246,8 +230,8 @@ def _report(plan: ImportPlan, lang: str) -> None:
         st.error(t("imp.has_errors", lang, count=len(errors)), icon=":material/error:")
     else:
         st.success(t("imp.ready", lang), icon=":material/check_circle:")
-        if plan.checked.new_campaigns.height:
-            st.info(t("imp.new_campaigns", lang, count=plan.checked.new_campaigns.height), icon=":material/add:")
+        if plan.new_campaigns:
+            st.info(t("imp.new_campaigns", lang, count=plan.new_campaigns), icon=":material/add:")
         if plan.previous_imports:
             first = plan.previous_imports[-1]
             st.info(t("imp.seen_before", lang, when=str(first["imported_at"])[:16]), icon=":material/history:")
@@ -257,7 +241,7 @@ def _report(plan: ImportPlan, lang: str) -> None:
             for row in frame.head(MAX_LISTED).iter_rows(named=True):
                 badge = "red" if row["severity"] == t("imp.severity.error", lang) else "orange"
                 where = f"**{t('imp.col.rows', lang)}: {escape_markdown(row['rows'], 80)}** · " if row["rows"] else ""
-                column = f"`{escape_markdown(row['column'], 60)}` · " if row["column"] else ""
+                column = f"{code_span(row['column'], 60)} · " if row["column"] else ""
                 st.markdown(f":{badge}-badge[{escape_markdown(row['severity'])}] {where}{column}"
                             f"{escape_markdown(row['problem'], 400)}  \n"
                             f":material/arrow_right: {escape_markdown(row['hint'], 400)}")
@@ -315,19 +299,15 @@ def import_wizard(ctx: PageContext) -> None:
 
     st.markdown(f"##### {t('imp.step_format', lang)}")
     options = _format_options(lang)
-    parsed = _parse(upload.sha, upload.name, options, max_mb * 2**20, upload.data)
-    if isinstance(parsed, FileRejected):
-        st.error(t(f"reject.{parsed.code}", lang, **_fill(f"reject.{parsed.code}", dict(parsed.params)))
-                 + " " + t("imp.nothing_written", lang), icon=":material/error:")
-        return
-    if len(parsed.sheets) > 1:
+    parsed = preview(upload, options, max_mb * 2**20)
+    if not isinstance(parsed, FileRejected) and len(parsed.sheets) > 1:
         sheet = st.selectbox(t("imp.sheet", lang), parsed.sheets, key=SHEET)
         if sheet != parsed.sheet:
             options = replace(options, sheet=sheet)
-            parsed = _parse(upload.sha, upload.name, options, max_mb * 2**20, upload.data)
-            if isinstance(parsed, FileRejected):
-                st.error(t("reject.unreadable", lang), icon=":material/error:")
-                return
+            parsed = preview(upload, options, max_mb * 2**20)
+    if isinstance(parsed, FileRejected):
+        _rejected(parsed, lang)
+        return
     _show_format(parsed, lang)
 
     st.markdown(f"##### {t('imp.step_mapping', lang)}")
@@ -337,7 +317,7 @@ def import_wizard(ctx: PageContext) -> None:
 
     st.markdown(f"##### {t('imp.step_check', lang)}")
     previous = st.session_state.get(PLAN)
-    last_plan = previous[1] if previous and previous[1].parsed.sha256 == upload.sha else None
+    last_plan = previous[1] if previous and previous[1].sha == upload.sha else None
     create = _create_channels(last_plan, upload, lang)
     request = ImportRequest(table, mapping=mapping, constants=constants, preset=preset, create_channels=create,
                             options=options)
@@ -345,33 +325,49 @@ def import_wizard(ctx: PageContext) -> None:
              tuple(sorted((k, v.pillar, v.kind) for k, v in create.items())), options)
     if st.button(t("imp.check", lang), key=CHECK, icon=":material/fact_check:"):
         try:
-            plan = plan_import(ctx.store, upload.data, upload.name, request, max_bytes=max_mb * 2**20,
-                               classifier=sentiment_classifier(ctx)[0])
+            result = CheckResult.of(plan_import(ctx.store, upload.data, upload.name, request,
+                                                max_bytes=max_mb * 2**20, classifier=sentiment_classifier(ctx)[0]))
         except FileRejected as exc:
-            st.error(t(f"reject.{exc.code}", lang, **_fill(f"reject.{exc.code}", dict(exc.params))),
-                     icon=":material/error:")
+            _rejected(exc, lang)
             return
-        st.session_state[PLAN] = (token, plan)
-        if plan.checked.unknown_channels and not create:
+        st.session_state[PLAN] = (token, result)
+        if result.unknown_channels and not create:
             st.rerun()  # show the channel-creation choices next to the report
     current = st.session_state.get(PLAN)
     if not current or current[0] != token:
         st.caption(t("imp.check_first", lang))
         return
-    plan = current[1]
-    _report(plan, lang)
+    checked = current[1]
+    _report(checked, lang)
 
     st.markdown(f"##### {t('imp.step_import', lang)}")
-    if st.button(t("imp.import", lang, table=table), key=IMPORT, type="primary", disabled=not plan.ok,
+    if st.button(t("imp.import", lang, table=table), key=IMPORT, type="primary", disabled=not checked.ok,
                  icon=":material/upload:"):
-        try:
-            result = apply_import(ctx.store, plan, imported_by=_user(), source="upload")
-        except (StoreBusy, ImportBlocked, StoreError) as exc:
-            st.error(t("imp.failed", lang, message=escape_markdown(str(exc), 300)), icon=":material/error:")
-            return
-        st.session_state.pop(PLAN, None)
-        st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
-        st.session_state[FLASH] = t("imp.done", lang, added=fmt_number(result.rows_added, lang),
-                                    updated=fmt_number(result.rows_updated, lang), table=result.table,
-                                    version=result.data_version)
-        st.rerun()
+        _import(ctx, upload, request, token, max_mb, lang)
+
+
+def _rejected(exc: FileRejected, lang: str) -> None:
+    st.error(t(f"reject.{exc.code}", lang, **_fill(f"reject.{exc.code}", dict(exc.params)))
+             + " " + t("imp.nothing_written", lang), icon=":material/error:")
+
+
+def _import(ctx: PageContext, upload: Upload, request: ImportRequest, token: tuple, max_mb: int, lang: str) -> None:
+    """Read and check the file again (no checked table was kept) and write it when it is still clean."""
+    try:
+        plan = plan_import(ctx.store, upload.data, upload.name, request, max_bytes=max_mb * 2**20)
+        if not plan.ok:  # the data changed since the check: show the new report
+            st.session_state[PLAN] = (token, CheckResult.of(plan))
+            st.rerun()
+        result = apply_import(ctx.store, plan, imported_by=_user(), source="upload")
+    except FileRejected as exc:
+        _rejected(exc, lang)
+        return
+    except (StoreBusy, ImportBlocked, StoreError) as exc:
+        st.error(t("imp.failed", lang, message=escape_markdown(str(exc), 300)), icon=":material/error:")
+        return
+    st.session_state.pop(PLAN, None)
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+    st.session_state[FLASH] = t("imp.done", lang, added=fmt_number(result.rows_added, lang),
+                                updated=fmt_number(result.rows_updated, lang), table=result.table,
+                                version=result.data_version)
+    st.rerun()

@@ -198,6 +198,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'reject.unreadable': ('The file is damaged or not in a supported format.',
                           'Файл повреждён или в неподдерживаемом формате.'),
     'reject.header_row': ('Row {row} is not in the file.', 'В файле нет строки {row}.'),
+    'reject.separator': ('The separator must be one character (not a quote or a line break), got {separator}.',
+                         'Разделитель должен быть одним символом (не кавычкой и не переводом строки), а не {separator}.'),
+    'reject.decimal': ("The decimal mark must be '.' or ',', got {decimal}.",
+                       "Десятичный разделитель должен быть «.» или «,», а не {decimal}."),
+    'reject.too_many_cells': ('The file holds more than {limit} cells ({rows} rows × {columns} columns or more). '
+                              'Split it into smaller files.',
+                              'В файле больше {limit} ячеек ({rows} строк × {columns} столбцов или больше). '
+                              'Разделите его на файлы поменьше.'),
+    'reject.too_many_columns': ('The file has {columns} columns; at most {limit} can be read.',
+                                'В файле {columns} столбцов; читается не больше {limit}.'),
+    'reject.unpacked_too_large': ('The file unpacks to more than {limit_mb} MB of data. Save it again without unused '
+                                  'sheets and formatting, or split it.',
+                                  'Файл распаковывается больше чем в {limit_mb} МБ данных. Сохраните его заново без '
+                                  'лишних листов и оформления или разделите.'),
+    'reject.needs_memory': ('Reading the file needs more than {limit_mb} MB of memory. Split it into smaller files.',
+                            'Для чтения файла нужно больше {limit_mb} МБ памяти. Разделите его на файлы поменьше.'),
+    'reject.too_slow': ('Reading the file took longer than {seconds} s. Split it into smaller files.',
+                        'Чтение файла заняло больше {seconds} с. Разделите его на файлы поменьше.'),
+    'reject.too_much_text': ('The cells of the file hold {size_mb} MB of text; at most {limit_mb} MB can be read. '
+                             'Split it into smaller files.',
+                             'В ячейках файла {size_mb} МБ текста; читается не больше {limit_mb} МБ. Разделите его '
+                             'на файлы поменьше.'),
+    'reject.cell_too_long': ('A cell holds more than {limit} characters; shorten it.',
+                             'В ячейке больше {limit} символов; сократите её.'),
 
     # problems found by the check (placeholders as in connectors/imports/problems.py)
     'problem.missing_column': ('Required column “{column}” is not in the file (or not mapped).',

@@ -56,7 +56,8 @@ def show_connection(ctx: PageContext) -> None:
     kind = t("data.kind.duckdb", lang) if store.kind == "duckdb" else t("data.kind.external", lang, dialect=store.kind)
     st.markdown(f":material/check_circle: **{t('data.connected', lang)}** · {kind} · "
                 + (t("data.mode.write", lang) if store.writable else t("data.mode.read", lang)))
-    st.code(store.display_url, language=None)
+    # the embedded file by its name only: the server's folders do not belong on the page
+    st.code(store.display_url.rsplit("/", 1)[-1] if store.kind == "duckdb" else store.display_url, language=None)
     st.caption(f"{t('data.version', lang)}: {ctx.version}")
     scale, seed = store.get_meta("demo_scale"), store.get_meta("demo_seed")
     if scale:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import NEUTRAL, PILLAR_COLORS, _alpha, require_columns
+from dashboard.charts import NEUTRAL, PILLAR_COLORS, _alpha, escapes_labels, require_columns
 
 SENTIMENT_COLORS = {"positive": "#16a34a", "neutral": "#94a3b8", "negative": "#dc2626"}
 MIX_COLORS = {"promoter_share": "#16a34a", "passive_share": "#94a3b8", "detractor_share": "#dc2626"}
@@ -21,6 +21,7 @@ COLOR = PILLAR_COLORS["reputation"]
 PALE = "#fcd9a8"
 
 
+@escapes_labels
 def nps_trend(frame: pl.DataFrame, *, y_title: str, few_label: str) -> go.Figure:
     """NPS per period as a line with its 95% margin as a band; periods with few answers marked."""
     require_columns(frame, ["period", "nps", "margin_of_error", "n", "few_answers"], "nps_trend")
@@ -46,6 +47,7 @@ def nps_trend(frame: pl.DataFrame, *, y_title: str, few_label: str) -> go.Figure
     return fig
 
 
+@escapes_labels
 def nps_mix(frame: pl.DataFrame, *, names: Mapping[str, str], y_title: str) -> go.Figure:
     """Promoter / passive / detractor shares per period, stacked to 100%."""
     require_columns(frame, ["period", *MIX_COLORS], "nps_mix")
@@ -58,6 +60,7 @@ def nps_mix(frame: pl.DataFrame, *, names: Mapping[str, str], y_title: str) -> g
     return fig
 
 
+@escapes_labels
 def nps_by_group(frame: pl.DataFrame, *, group: str, labels: Mapping[str, str], x_title: str,
                  few_label: str) -> go.Figure:
     """NPS per group as horizontal bars with ± margin; groups with few answers drawn pale."""
@@ -79,6 +82,7 @@ def nps_by_group(frame: pl.DataFrame, *, group: str, labels: Mapping[str, str], 
     return fig
 
 
+@escapes_labels
 def sentiment_by_period(frame: pl.DataFrame, *, names: Mapping[str, str], y_title: str) -> go.Figure:
     """Reviews per period stacked by sentiment (``period``, ``sentiment``, ``reviews``)."""
     require_columns(frame, ["period", "sentiment", "reviews"], "sentiment_by_period")
@@ -91,6 +95,7 @@ def sentiment_by_period(frame: pl.DataFrame, *, names: Mapping[str, str], y_titl
     return fig
 
 
+@escapes_labels
 def sentiment_by_source(frame: pl.DataFrame, *, names: Mapping[str, str], sources: Mapping[str, str],
                         x_title: str) -> go.Figure:
     """Reviews per source as horizontal bars stacked by sentiment (``source``, ``sentiment``, ``reviews``)."""
@@ -108,6 +113,7 @@ def sentiment_by_source(frame: pl.DataFrame, *, names: Mapping[str, str], source
     return fig
 
 
+@escapes_labels
 def rating_bars(frame: pl.DataFrame, *, x_title: str, y_title: str) -> go.Figure:
     """Reviews per star rating 1..5 (``rating``, ``reviews``, ``share``)."""
     require_columns(frame, ["rating", "reviews", "share"], "rating_bars")
@@ -122,6 +128,7 @@ def rating_bars(frame: pl.DataFrame, *, x_title: str, y_title: str) -> go.Figure
     return fig
 
 
+@escapes_labels
 def rates_over_time(frame: pl.DataFrame, *, series: Mapping[str, str], y_title: str,
                     colors: Sequence[str] = (COLOR, "#7c3aed")) -> go.Figure:
     """Ratios per period as lines in % (``period`` plus the columns named in ``series``)."""
@@ -135,6 +142,7 @@ def rates_over_time(frame: pl.DataFrame, *, series: Mapping[str, str], y_title: 
     return fig
 
 
+@escapes_labels
 def hours_against_standard(frame: pl.DataFrame, *, column: str, name: str, standard: float, standard_label: str,
                            y_title: str) -> go.Figure:
     """Median hours per period as a line, with the service standard as a dashed line."""
@@ -149,6 +157,7 @@ def hours_against_standard(frame: pl.DataFrame, *, column: str, name: str, stand
     return fig
 
 
+@escapes_labels
 def complaints_and_share(frame: pl.DataFrame, *, bar_title: str, share_name: str, y_title: str,
                          y2_title: str) -> go.Figure:
     """Complaints per period as bars, the share resolved within the standard as a line (right axis, %)."""
@@ -165,6 +174,7 @@ def complaints_and_share(frame: pl.DataFrame, *, bar_title: str, share_name: str
     return fig
 
 
+@escapes_labels
 def nps_by_handling(frame: pl.DataFrame, *, labels: Mapping[str, str], x_title: str) -> go.Figure:
     """NPS after a complaint, per handling, with ± margin (``handling``, ``nps``, ``margin_of_error``, ``n``)."""
     require_columns(frame, ["handling", "nps", "margin_of_error", "n"], "nps_by_handling")
@@ -184,6 +194,7 @@ def nps_by_handling(frame: pl.DataFrame, *, labels: Mapping[str, str], x_title: 
     return fig
 
 
+@escapes_labels
 def brand_trend(frame: pl.DataFrame, *, names: Mapping[str, str], y_title: str,
                 period: tuple[dt.date, dt.date]) -> go.Figure:
     """Share agreeing per survey wave and question, each with its confidence band; the period shaded."""

@@ -26,6 +26,7 @@ from metrics.complaints import handling_shares, topic_shares
 from metrics.reputation import brand_trust, nps_by_handling, nps_change, nps_from_counts, nps_mix
 from metrics.reviews import mean_rating, rating_distribution_from_counts, review_response_rates, review_totals_from_counts
 from metrics.sentiment import SentimentClassifier
+from dashboard.filters import whole_number
 
 # widget keys and their link parameters (declared in dashboard/registry.py, the "reputation" page)
 GRAIN_KEY = "rep_grain"
@@ -57,9 +58,9 @@ def parse_grain(text: str) -> str | None:
 def parse_scores(text: str) -> tuple[int, int] | None:
     """'0-6' -> (0, 6); None when not two whole scores 0..10 in order."""
     low, sep, high = text.partition("-")
-    if not sep or not low.isdigit() or not high.isdigit():
+    lo, hi = whole_number(low), whole_number(high)
+    if not sep or lo is None or hi is None:
         return None
-    lo, hi = int(low), int(high)
     return (lo, hi) if 0 <= lo <= hi <= 10 else None
 
 

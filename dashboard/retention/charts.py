@@ -5,12 +5,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import NEUTRAL, PILLAR_COLORS, require_columns
+from dashboard.charts import NEUTRAL, PILLAR_COLORS, escapes_labels, require_columns
 
 FOLKLORE = (0.25, 0.95)  # "+5% retention -> +25–95% profit"
 FOLKLORE_DELTA = 5.0
 
 
+@escapes_labels
 def cohort_heatmap(cohorts: pl.DataFrame, *, x_title: str, y_title: str, value_title: str,
                    max_months: int = 24) -> go.Figure:
     """Retention (%) of each acquisition-month cohort (rows) by months since acquisition (columns, from 1)."""
@@ -29,6 +30,7 @@ def cohort_heatmap(cohorts: pl.DataFrame, *, x_title: str, y_title: str, value_t
     return fig
 
 
+@escapes_labels
 def retention_curves(curves: pl.DataFrame, *, names: dict[str, str], x_title: str, y_title: str,
                      min_customers: int = 30, max_months: int = 24) -> go.Figure:
     """One line per acquisition channel: share of customers buying in month k (points with few customers dropped)."""
@@ -47,6 +49,7 @@ def retention_curves(curves: pl.DataFrame, *, names: dict[str, str], x_title: st
     return fig
 
 
+@escapes_labels
 def historical_clv_chart(curve: pl.DataFrame, *, x_title: str, y_title: str) -> go.Figure:
     """Cumulative gross profit per acquired customer by months since acquisition, one line per acquisition year."""
     require_columns(curve, ["year", "months_since", "clv"], "historical_clv_chart")
@@ -59,6 +62,7 @@ def historical_clv_chart(curve: pl.DataFrame, *, x_title: str, y_title: str) -> 
     return fig
 
 
+@escapes_labels
 def clv_distribution_chart(dist: pl.DataFrame, *, x_title: str, y_title: str) -> go.Figure:
     """Customers by predicted CLV (pre-binned; the last bin is open-ended)."""
     require_columns(dist, ["bin_start", "bin_end", "customers"], "clv_distribution_chart")
@@ -72,6 +76,7 @@ def clv_distribution_chart(dist: pl.DataFrame, *, x_title: str, y_title: str) ->
     return fig
 
 
+@escapes_labels
 def sensitivity_chart(sens: pl.DataFrame, *, delta: float, x_title: str, y_title: str, ours: str,
                       folklore: str) -> go.Figure:
     """Profit difference (%) against the retention increase (points), with the folklore range at +5 points."""

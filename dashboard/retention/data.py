@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from connectors import customer_status, customer_value
+from dashboard.filters import decimal_number
 from connectors.export import csv_bytes
 from connectors.measures import measure_frame
 from connectors.read import Filters
@@ -40,8 +41,8 @@ EXPORT_COLUMNS = ("customer_id", "acquisition_channel_id", "region", "segment", 
 
 def parse_delta(text: str) -> float | None:
     """A Δ from the link: points between 0 and 10 in steps of 0.5; anything else is unusable."""
-    value = float(text)
-    if not 0.0 <= value <= DELTA_MAX or round(value * 2) != value * 2:
+    value = decimal_number(text)
+    if value is None or not 0.0 <= value <= DELTA_MAX or round(value * 2) != value * 2:
         return None
     return value
 

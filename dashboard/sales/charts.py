@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import NEUTRAL, PILLAR_COLORS, require_columns
+from dashboard.charts import NEUTRAL, PILLAR_COLORS, escapes_labels, require_columns
 
 MODEL_COLORS = {
     "last_touch": "#94a3b8", "first_touch": "#0891b2", "linear": "#65a30d", "time_decay": "#d97706",
@@ -15,6 +15,7 @@ MODEL_COLORS = {
 }
 
 
+@escapes_labels
 def spend_vs_margin(frame: pl.DataFrame, *, labels: Mapping[str, str], money_title: str,
                     spend_title: str) -> go.Figure:
     """Revenue and gross profit as lines (left axis), spend as bars (right axis, its own scale), per period
@@ -37,6 +38,7 @@ def spend_vs_margin(frame: pl.DataFrame, *, labels: Mapping[str, str], money_tit
     return fig
 
 
+@escapes_labels
 def attribution_comparison(frame: pl.DataFrame, *, models: Sequence[str], model_labels: Mapping[str, str],
                            channel_labels: Mapping[str, str], chosen: str, y_title: str,
                            measure: str = "conversions") -> go.Figure:
@@ -65,6 +67,7 @@ def attribution_comparison(frame: pl.DataFrame, *, models: Sequence[str], model_
     return fig
 
 
+@escapes_labels
 def sales_funnel(frame: pl.DataFrame, *, stage_labels: Mapping[str, str]) -> go.Figure:
     """The funnel (``stage``, ``count``, ``rate``): each stage's count and its rate from the stage above."""
     require_columns(frame, ["stage", "count", "rate"], "sales_funnel")
@@ -77,6 +80,7 @@ def sales_funnel(frame: pl.DataFrame, *, stage_labels: Mapping[str, str]) -> go.
     return fig
 
 
+@escapes_labels
 def distribution_bars(frame: pl.DataFrame, *, x: str, labels: Sequence[str], x_title: str, y_title: str) -> go.Figure:
     """Share of customers per bucket (``share``, ``customers``), bars labelled with the share."""
     require_columns(frame, [x, "share", "customers"], "distribution_bars")
@@ -91,6 +95,7 @@ def distribution_bars(frame: pl.DataFrame, *, x: str, labels: Sequence[str], x_t
     return fig
 
 
+@escapes_labels
 def payback_curve(frame: pl.DataFrame, *, cac: float | None, labels: Mapping[str, str], x_title: str,
                   money_title: str) -> go.Figure:
     """Cumulative gross profit per customer by month since acquisition (``month``, ``cumulative``), with the CAC."""

@@ -19,6 +19,7 @@ from connectors.cohorts import read_cohort_margin
 from connectors.sales_inputs import AttributionJourneys, read_attribution_journeys, read_merged_paths, read_touch_counts
 from dashboard.context import PageContext, cached_on_context
 from metrics.attribution import MODELS, attribute_all, attribute_paths
+from dashboard.filters import whole_number
 from metrics.journeys import (
     TouchCounts, channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months,
     touches_by_first_channel, touches_distribution,
@@ -47,8 +48,8 @@ MAX_LOOKBACK = 180
 
 
 def parse_lookback(text: str) -> int | None:
-    value = int(text)
-    return value if 1 <= value <= MAX_LOOKBACK else None
+    value = whole_number(text)
+    return value if value is not None and 1 <= value <= MAX_LOOKBACK else None
 
 
 def lookback_options(*values: int) -> list[int]:

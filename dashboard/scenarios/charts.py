@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import NEUTRAL, require_columns
+from dashboard.charts import NEUTRAL, escape_label, escapes_labels, require_columns
 
 CHANNEL_COLORS = ["#2563eb", "#d97706", "#059669", "#7c3aed", "#dc2626", "#0891b2", "#65a30d", "#db2777",
                   "#9333ea", "#0d9488"]
@@ -15,6 +15,7 @@ def channel_color(index: int) -> str:
     return CHANNEL_COLORS[index % len(CHANNEL_COLORS)]
 
 
+@escapes_labels
 def response_curves_chart(curves: pl.DataFrame, points: pl.DataFrame, *, y: str, names: dict[str, str],
                           x_title: str, y_title: str, point_names: dict[str, str], hover_y: str = ",.0f",
                           ) -> go.Figure:
@@ -53,7 +54,8 @@ def response_curves_chart(curves: pl.DataFrame, points: pl.DataFrame, *, y: str,
                     legendgroup=f"points-{which}", showlegend=False,
                     marker=dict(color=color, size=11, symbol=symbols.get(which, "circle"),
                                 line=dict(width=2, color=color)),
-                    hovertemplate=f"{names.get(ch, ch)} · {label}<br>%{{x:,.0f}} → %{{y:{hover_y}}}<extra></extra>",
+                    hovertemplate=f"{escape_label(names.get(ch, ch))} · {label}<br>%{{x:,.0f}} → "
+                                  f"%{{y:{hover_y}}}<extra></extra>",
                 ))
     for which, label in point_names.items():  # legend entries for the two kinds of points
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label, legendgroup=f"points-{which}",
@@ -64,6 +66,7 @@ def response_curves_chart(curves: pl.DataFrame, points: pl.DataFrame, *, y: str,
     return fig
 
 
+@escapes_labels
 def what_if_chart(curve: pl.DataFrame, *, y: str, budget: float, current: float, x_title: str, y_title: str,
                   romi_title: str, labels: dict[str, str], color: str) -> go.Figure:
     """One channel: its curve (left axis), marginal ROMI (right axis), the current and what-if budgets."""

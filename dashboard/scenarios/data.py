@@ -28,7 +28,7 @@ from connectors.read import Filters
 from connectors.scenarios import SavedScenario, get_scenario, list_scenarios, valid_id
 from connectors.store import truth_of
 from dashboard.context import PageContext, store_id
-from dashboard.filters import escape_markdown
+from dashboard.filters import escape_markdown, whole_number
 from metrics.response import ResponseModel, fit_response, weekly_series
 from metrics.scenarios import (
     HORIZONS, OBJECTIVES, Planner, economics_from_counts, last_period_budgets, lead_cutoff, new_customer_value_from_sums,
@@ -178,10 +178,8 @@ def parse_budget(text: str, channels: list[str]) -> dict[str, int] | None:
         return None
     for item in items:
         ch, sep, amount = item.partition(":")
-        if not sep or ch not in channels or ch in out or not amount.isdigit() or len(amount) > 13:
-            return None
-        value = int(amount)
-        if value > MAX_BUDGET:
+        value = whole_number(amount)
+        if not sep or ch not in channels or ch in out or value is None or value > MAX_BUDGET:
             return None
         out[ch] = value
     return out
@@ -192,7 +190,8 @@ def dump_budget(budgets: dict[str, int], channels: list[str]) -> str:
 
 
 def parse_weeks(text: str) -> int | None:
-    return int(text) if text.isdigit() and int(text) in WEEK_CHOICES else None
+    value = whole_number(text)
+    return value if value in WEEK_CHOICES else None
 
 
 def inputs_from_payload(payload: dict[str, Any], data: ScenarioData) -> Inputs | None:
@@ -234,9 +233,15 @@ def set_inputs(inputs: Inputs) -> None:
 # --- the link ----------------------------------------------------------------------------------
 
 
-def _query(param: str) -> str | None:
+def _query(param: str, problems: list[str]) -> str | None:
+    """The parameter's text; None when absent, or when repeated or too long (then it is a problem)."""
     values = st.query_params.get_all(param)
-    return values[-1] if values and len(values[-1]) <= 2000 else None
+    if not values:
+        return None
+    if len(values) > 1 or len(values[0]) > 2000:
+        problems.append(param)
+        return None
+    return values[0]
 
 
 def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
@@ -260,7 +265,7 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
     inputs: Inputs | None = None
     raw_id = st.query_params.get_all(P_SCENARIO)
     if raw_id:
-        sid = raw_id[-1]
+        sid = raw_id[0] if len(raw_id) == 1 else ""  # a repeated id is ambiguous: not a scenario
         saved = get_scenario(ctx.store, sid) if valid_id(sid) else None
         if saved is None:
             ss[LINK_ERROR] = ("scn.bad_id", sid[:40])
@@ -277,7 +282,7 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
             del st.query_params[P_SCENARIO]
     if inputs is None:
         weeks = DEFAULT_WEEKS
-        text = _query(P_WEEKS)
+        text = _query(P_WEEKS, problems)
         if text is not None:
             weeks = parse_weeks(text) or DEFAULT_WEEKS
             if parse_weeks(text) is None:
@@ -285,7 +290,7 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
         objective = _checked(P_OBJECTIVE, OBJECTIVES, DEFAULT_OBJECTIVE, problems)
         horizon = _checked(P_HORIZON, tuple(HORIZONS), DEFAULT_HORIZON, problems)
         budgets = baseline_budgets(data, weeks)
-        text = _query(P_BUDGET)
+        text = _query(P_BUDGET, problems)
         if text is not None:
             parsed = parse_budget(text, channels)
             if parsed is None:
@@ -303,7 +308,7 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
 
 
 def _checked(param: str, choices: tuple[str, ...], default: str, problems: list[str]) -> str:
-    text = _query(param)
+    text = _query(param, problems)
     if text is None:
         return default
     if text in choices:
@@ -313,7 +318,7 @@ def _checked(param: str, choices: tuple[str, ...], default: str, problems: list[
 
 
 def _seed_compare(ctx: PageContext, problems: list[str]) -> list[str]:
-    text = _query(P_COMPARE)
+    text = _query(P_COMPARE, problems)
     if text is None:
         return []
     ids = [i for i in text.split(",") if i]

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
+from connectors.export import neutralise_formulas
 from connectors.scenarios import MAX_AUTHOR, MAX_NAME, MAX_NOTE, delete_scenario, get_scenario, save_scenario
 from connectors.store import StoreError
 from dashboard.scenarios import data as S
@@ -84,7 +85,7 @@ def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs,
     frame = _bounds_frame(ctx, plan, inputs, base)
     st.caption(t("scn.opt_bounds", lang))
     edited = st.data_editor(
-        frame, key=f"{S.OPT_BOUNDS}_{inputs.weeks}", hide_index=True, width="stretch", disabled=["channel"],
+        frame.with_columns(neutralise_formulas(frame.select("channel"), keep_signed_numbers=True)), key=f"{S.OPT_BOUNDS}_{inputs.weeks}", hide_index=True, width="stretch", disabled=["channel"],
         column_order=["channel", "min", "max"],
         column_config={
             "channel": st.column_config.TextColumn(t("scn.col.channel", lang)),

@@ -1,0 +1,176 @@
+"""Many people at once: the Overview opened in concurrent browser sessions, then a filter changed in each.
+
+    python -m benchmarks.load --sessions 20            # small demo, built into a temporary folder
+    python -m benchmarks.load --sessions 5 --db FILE   # another DuckDB file
+
+Starts the app (``streamlit run``, a free port, usage statistics off) and headless Chromium
+(Debian's ``/usr/bin/chromium``). All sessions start together, each in its own browser context
+(its own Streamlit session): open the Overview and wait for its numbers, then change the period
+and wait until the numbers are redrawn. Prints p50 and p95 of both times and the error count:
+a session fails when it times out, the page shows an exception, the browser console logs an
+error or a request fails (Streamlit's probes of health endpoints under a page path excepted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+HARMLESS_404 = re.compile(r"/_stcore/(health|host-config)$")
+METRICS = '[data-testid="stMetricValue"]'
+ENOUGH = f"() => document.querySelectorAll('{METRICS}').length >= 6"
+CHANGED = (f"(before) => {{ const v = [...document.querySelectorAll('{METRICS}')].map(e => e.innerText);"
+           " return v.length >= 6 && v.join('|') !== before.join('|'); }")
+PERIODS = ("Last 30 days", "Last 12 months", "Year to date", "Last quarter")
+
+
+@dataclass
+class Session:
+    index: int
+    first: float | None = None  # seconds to the Overview's numbers
+    change: float | None = None  # seconds from choosing a period to redrawn numbers
+    errors: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the app did not become healthy within 120 s")
+
+
+async def one_session(browser, base: str, session: Session, timeout_s: float) -> None:
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    page = await context.new_page()
+    page.on("console", lambda m: session.errors.append(f"console: {m.text}")
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on("pageerror", lambda e: session.errors.append(f"page error: {e}"))
+    page.on("response", lambda r: session.errors.append(f"HTTP {r.status} {r.url}")
+            if r.status >= 400 and not HARMLESS_404.search(r.url) else None)
+    try:
+        started = time.perf_counter()
+        await page.goto(base)
+        await page.wait_for_function(ENOUGH, timeout=timeout_s * 1000)
+        session.first = time.perf_counter() - started
+        await page.wait_for_load_state("networkidle", timeout=timeout_s * 1000)
+        before = await page.locator(METRICS).all_inner_texts()
+        await page.locator('[data-testid="stSidebar"]').get_by_label("Period").click()
+        option = page.get_by_role("option", name=PERIODS[session.index % len(PERIODS)], exact=True)
+        started = time.perf_counter()
+        await option.click()
+        await page.wait_for_function(CHANGED, arg=before, timeout=timeout_s * 1000)
+        session.change = time.perf_counter() - started
+        if await page.locator('[data-testid="stException"]').count():
+            session.errors.append("the page shows an exception")
+    except Exception as exc:  # a timeout or a closed page: this session failed
+        session.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+    finally:
+        await context.close()
+
+
+async def run_sessions(base: str, count: int, timeout_s: float) -> list[Session]:
+    from playwright.async_api import async_playwright
+
+    sessions = [Session(i) for i in range(count)]
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        await asyncio.gather(*(one_session(browser, base, s, timeout_s) for s in sessions))
+        await browser.close()
+    return sessions
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0–100), linear between the nearest ranks."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def report(sessions: list[Session]) -> str:
+    lines = []
+    for label, values in (("first Overview, time to numbers", [s.first for s in sessions if s.first is not None]),
+                          ("filter change, time to redrawn numbers",
+                           [s.change for s in sessions if s.change is not None])):
+        if values:
+            lines.append(f"{label:<40} p50 {percentile(values, 50):6.2f} s   p95 {percentile(values, 95):6.2f} s   "
+                         f"(n={len(values)}, mean {statistics.mean(values):.2f} s)")
+        else:
+            lines.append(f"{label:<40} no session got this far")
+    failed = [s for s in sessions if s.errors]
+    lines.append(f"errors: {len(failed)} of {len(sessions)} sessions")
+    for s in failed[:10]:
+        lines.append(f"  session {s.index}: " + "; ".join(s.errors[:3]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--db", help="DuckDB file to serve (default: the small demo in a temporary folder)")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds a session may wait for each step")
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"needs Debian's chromium at {CHROMIUM}: apt-get install -y chromium")
+    with tempfile.TemporaryDirectory(prefix="load-") as tmp:
+        env = {**os.environ, "DASHBOARD_DB_URL": "", "DASHBOARD_DATA_DIR": tmp}
+        if args.db:
+            env["DASHBOARD_DB_URL"] = f"duckdb:///{Path(args.db).resolve()}"
+        else:
+            from connectors.demo import load_demo
+            from connectors.store import DuckDBStore
+
+            load_demo(DuckDBStore(Path(tmp) / "dashboard.duckdb"), "small", seed=42)
+        port = free_port()
+        server = start_server(port, env)
+        try:
+            started = time.perf_counter()
+            sessions = asyncio.run(run_sessions(f"http://127.0.0.1:{port}/", args.sessions, args.timeout))
+            took = time.perf_counter() - started
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    print(f"{args.sessions} concurrent sessions on {os.cpu_count()} cores, {took:.1f} s in all")
+    print(report(sessions))
+    return 1 if any(s.errors for s in sessions) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
