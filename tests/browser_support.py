@@ -94,6 +94,16 @@ class Watch:
         return console + [u for u in self.bad_responses if not HARMLESS_404.search(u)]
 
 
+IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+              && !document.querySelector('[data-stale="true"]')"""
+
+
+def wait_until_idle(page, timeout_ms: int = 90_000) -> None:
+    """Until the app has finished its run: no running indicator and no element left over from the previous run."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(IDLE, timeout=timeout_ms)
+
+
 def open_page(context, url: str):
     """Open ``url`` in a new tab of ``context`` and wait until the app has drawn its first numbers or alerts."""
     page = context.new_page()
@@ -101,7 +111,7 @@ def open_page(context, url: str):
     page.goto(url)
     page.wait_for_selector('[data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stException"]',
                            timeout=90_000)
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     page.wait_for_timeout(800)
     return page, watch
 

@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.i18n import t
 from dashboard.registry import PAGES
-from tests.browser_support import Watch, metric_values, open_page
+from tests.browser_support import wait_until_idle, Watch, metric_values, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_a_copied_link_reproduces_filters_and_numbers(server, browser, artifacts
     page.wait_for_url(re.compile(r"region="), timeout=20_000)
     _choose(page, "Compare with", "Same period last year")
     page.wait_for_url(re.compile(r"compare=year"), timeout=20_000)
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     page.wait_for_timeout(1500)
     shared_url = page.url
     after = metric_values(page)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser_support import open_page
+from tests.browser_support import wait_until_idle, open_page
 
 pytestmark = pytest.mark.browser
 VIEW = {"width": 1440, "height": 1100}
@@ -17,7 +17,7 @@ def kpi_values(page) -> list[str]:
 
 
 def settle(page, ms: int = 1200) -> None:
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     page.wait_for_timeout(ms)
 
 
