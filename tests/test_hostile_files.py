@@ -226,3 +226,15 @@ def test_the_wizard_says_why_a_bomb_is_refused(private_app, tmp_path) -> None:
         shown = " ".join(e.value for e in at.error)
         assert "unpacks to more than 20 MB" in shown and "Nothing was written" in shown, shown
     assert_same(before, snapshot(private_app))
+
+
+def test_the_report_names_columns_without_stray_backslashes(private_app) -> None:
+    from tests.test_data_page import data_page, upload
+    from tests.test_import import bad_spend_file
+
+    at = data_page()
+    upload(at, "bad.csv", bad_spend_file())
+    at.button(key="imp_check").click().run()
+    listed = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert any("`channel_id`" in m for m in listed), listed  # a code span shows the name as it is
+    assert not any("channel\\_id" in m for m in listed)

@@ -13,14 +13,13 @@ from xml.sax.saxutils import escape
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from connectors.imports import ImportRequest, plan_import
 from connectors.imports.rules import IMPORTABLE
 from connectors.imports.templates import template
 from tests import bombs
-from connectors.imports import ImportRequest, plan_import
 from tests.test_import_fuzz import MAX_BYTES, import_is_safe, tiny  # noqa: F401  (tiny: a fixture)
 
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
