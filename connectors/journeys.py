@@ -212,15 +212,9 @@ def read_paths(store: Store, filters: Filters, *, lookback_days: int = 30) -> Jo
     return JourneyPaths(paths, new_customers - conv.height, new_customers)
 
 
-def read_conversion_touches(store: Store, filters: Filters) -> pl.DataFrame:
-    """Every new customer of the period with their whole tracked journey before the first order.
-
-    No look-back limit (this is the journey's length, not a credit window). Returns
-    ``customer_id`` (i64), ``acquisition_channel_id`` (str), ``first_channel`` (str, null when
-    untracked), ``touches`` (i64, touches up to the first order), ``days`` (f64, days from
-    the first touch to the first order; null when untracked). Channel filter: on the
-    customer's acquisition channel, as for customers everywhere.
-    """
+def new_customer_journeys(filters: Filters) -> tuple[sa.CTE, sa.CTE]:
+    """The period's new customers (``cust``: customer_id, first_seen, acquisition_channel_id) and, per tracked
+    customer, their journey up to the first order (``per``: customer_id, touches, first_ts, first_channel)."""
     c, t = schema.customers, schema.touchpoints
     where = where_clauses("customers", filters)
     cust = sa.select(c.c.customer_id, c.c.first_seen, c.c.acquisition_channel_id).where(*where).cte("cust")
@@ -243,6 +237,19 @@ def read_conversion_touches(store: Store, filters: Filters) -> pl.DataFrame:
         .group_by(ranked.c.customer_id)
         .cte("per_customer")
     )
+    return cust, per
+
+
+def read_conversion_touches(store: Store, filters: Filters) -> pl.DataFrame:
+    """Every new customer of the period with their whole tracked journey before the first order.
+
+    No look-back limit (this is the journey's length, not a credit window). Returns
+    ``customer_id`` (i64), ``acquisition_channel_id`` (str), ``first_channel`` (str, null when
+    untracked), ``touches`` (i64, touches up to the first order), ``days`` (f64, days from
+    the first touch to the first order; null when untracked). Channel filter: on the
+    customer's acquisition channel, as for customers everywhere.
+    """
+    cust, per = new_customer_journeys(filters)
     stmt = (
         sa.select(
             cust.c.customer_id, cust.c.acquisition_channel_id, per.c.first_channel,

@@ -21,9 +21,8 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from connectors import schema
-from connectors.journeys import conversion_paths_query, null_paths_query
-from connectors.read import Filters, where_clauses
+from connectors.journeys import conversion_paths_query, new_customer_journeys, null_paths_query
+from connectors.read import Filters
 from connectors.store import Store
 from metrics.journeys import DAY_EDGES, TouchCounts
 
@@ -44,28 +43,7 @@ def _median(col: sa.ColumnElement) -> sa.ColumnElement:
 
 def journeys_to_sale_query(filters: Filters) -> sa.Select:
     """Grouping sets over the new customers' journeys (see :func:`read_touch_counts`)."""
-    c, t = schema.customers, schema.touchpoints
-    cust = (sa.select(c.c.customer_id, c.c.first_seen, c.c.acquisition_channel_id)
-            .where(*where_clauses("customers", filters)).cte("cust"))
-    ranked = (
-        sa.select(
-            t.c.customer_id, t.c.ts, t.c.channel_id,
-            sa.func.row_number().over(partition_by=t.c.customer_id, order_by=(t.c.ts, t.c.channel_id)).label("rn"),
-        )
-        .join(cust, t.c.customer_id == cust.c.customer_id)
-        .where(t.c.ts <= cust.c.first_seen)
-        .cte("ranked")
-    )
-    per = (
-        sa.select(
-            ranked.c.customer_id,
-            sa.func.count().label("touches"),
-            sa.func.min(ranked.c.ts).label("first_ts"),
-            sa.func.max(sa.case((ranked.c.rn == 1, ranked.c.channel_id))).label("first_channel"),
-        )
-        .group_by(ranked.c.customer_id)
-        .cte("per_customer")
-    )
+    cust, per = new_customer_journeys(filters)
     days = _days(cust.c.first_seen, per.c.first_ts)
     journeys = (
         sa.select(
