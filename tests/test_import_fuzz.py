@@ -11,6 +11,7 @@ re-importing a successful file changes nothing.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import polars as pl
 import pytest
@@ -140,3 +141,19 @@ def test_random_bytes_never_crash(tiny, table, data, name) -> None:
        encoding=st.sampled_from(["utf-8", "utf-16", "cp1251"]))
 def test_random_text_never_crashes(tiny, table, text, encoding) -> None:
     import_is_safe(tiny, table, text.encode(encoding, errors="replace"), "x.csv")
+
+
+
+def test_zip_directory_pointing_before_the_file_is_refused(tiny) -> None:
+    """A directory whose local-header offsets point before the file's start (a damaged or cut head)
+    is a damaged file with a message, not a crash of the reader."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    data = packed.getvalue()
+    end = data.rindex(b"PK\x05\x06")  # end of central directory; the directory's offset is 16 bytes in
+    directory_at = int.from_bytes(data[end + 16:end + 20], "little")
+    damaged = data[:end + 16] + (directory_at + 64).to_bytes(4, "little") + data[end + 20:]
+    assert zipfile.ZipFile(io.BytesIO(damaged)).infolist()[0].header_offset < 0
+    with pytest.raises(FileRejected, match="damaged"):
+        plan_import(tiny, damaged, "f.xlsx", ImportRequest("channels"), max_bytes=MAX_BYTES)

@@ -159,6 +159,8 @@ class SheetStats:
 
 def _entry_chunks(f, info: zipfile.ZipInfo, size: int):
     """The bytes an entry really inflates to, in chunks (the compressed stream decides, not the directory)."""
+    if not 0 <= info.header_offset <= size - 30:  # a damaged directory can point before or past the file
+        raise Rejected("unreadable", "The Excel file is damaged or not an .xlsx file.")
     f.seek(info.header_offset)
     head = f.read(30)
     if len(head) != 30 or head[:4] != b"PK\x03\x04":
