@@ -131,6 +131,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def report(sessions: list[Session]) -> str:
     lines = []
     for label, values in (("first Overview, time to numbers", [s.first for s in sessions if s.first is not None]),
@@ -171,10 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         server = start_server(port, env)
         try:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds(server.pid)
             sessions = asyncio.run(run_sessions(f"http://127.0.0.1:{port}/", args.sessions, args.timeout,
                                                 warm=args.warm))
-            took = time.perf_counter() - started
+            took, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
         finally:
             server.terminate()
             try:
@@ -182,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
     print(f"{args.sessions} concurrent sessions on {os.cpu_count()} cores, "
-          f"{'after one warming visit' if args.warm else 'on a freshly started server'}, {took:.1f} s in all")
+          f"{'after one warming visit' if args.warm else 'on a freshly started server'}, {took:.1f} s in all, "
+          f"the app's server used {cpu:.1f} s of CPU (the browser shares the machine)")
     print(report(sessions))
     return 1 if any(s.errors for s in sessions) else 0
 
