@@ -104,7 +104,9 @@ async def one_session(browser, base: str, session: Session, timeout_s: float) ->
         await context.close()
 
 
-async def run_sessions(base: str, count: int, timeout_s: float, *, warm: bool) -> list[Session]:
+async def run_sessions(base: str, count: int, timeout_s: float, *, warm: bool,
+                       server: int) -> tuple[list[Session], float]:
+    """The sessions, and the CPU time the browser (with Playwright's driver) used."""
     from playwright.async_api import async_playwright
 
     sessions = [Session(i) for i in range(count)]
@@ -116,8 +118,9 @@ async def run_sessions(base: str, count: int, timeout_s: float, *, warm: bool) -
             if first.errors:
                 raise SystemExit("the warming visit failed: " + "; ".join(first.errors))
         await asyncio.gather(*(one_session(browser, base, s, timeout_s) for s in sessions))
+        browser_cpu = descendants_cpu(os.getpid(), skip=server)
         await browser.close()
-    return sessions
+    return sessions, browser_cpu
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -131,10 +134,41 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """CPU time (user + system) a process has used so far; ``children``: with its reaped children's."""
+    fields = _stat(pid)
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def descendants_cpu(root: int, skip: int) -> float:
+    """CPU time of every live descendant of ``root`` except ``skip``'s tree (with what they reaped): here the
+    browser and Playwright's driver, the app's server left out."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        for child, parent in parents.items():
+            if parent == pid and child != skip and child not in tree:
+                tree.add(child)
+                todo.append(child)
+    total = 0.0
+    for pid in tree:
+        try:
+            total += cpu_seconds(pid, children=True)
+        except OSError:
+            continue
+    return total
 
 
 def report(sessions: list[Session]) -> str:
@@ -178,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(port, env)
         try:
             started, cpu = time.perf_counter(), cpu_seconds(server.pid)
-            sessions = asyncio.run(run_sessions(f"http://127.0.0.1:{port}/", args.sessions, args.timeout,
-                                                warm=args.warm))
+            sessions, browser_cpu = asyncio.run(run_sessions(f"http://127.0.0.1:{port}/", args.sessions,
+                                                             args.timeout, warm=args.warm, server=server.pid))
             took, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
         finally:
             server.terminate()
@@ -189,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.kill()
     print(f"{args.sessions} concurrent sessions on {os.cpu_count()} cores, "
           f"{'after one warming visit' if args.warm else 'on a freshly started server'}, {took:.1f} s in all, "
-          f"the app's server used {cpu:.1f} s of CPU (the browser shares the machine)")
+          f"CPU used: the app's server {cpu:.1f} s, the browser {browser_cpu:.1f} s (they share the machine)")
     print(report(sessions))
     return 1 if any(s.errors for s in sessions) else 0
 
