@@ -27,17 +27,22 @@ ROOT = Path(__file__).resolve().parents[1]
 MB = 2**20
 
 
-def _orders_xlsx(path: Path, rows: int) -> Path:
+def _orders(rows: int):
+    """The import benchmark's orders as a spreadsheet or an export holds them: money as numbers, the rest text."""
     import polars as pl
 
-    pl.read_csv(orders_csv(rows), separator=";", encoding="cp1251").write_excel(path)
+    frame = pl.read_csv(orders_csv(rows).decode("cp1251").encode("utf-8"), separator=";", infer_schema=False)
+    return frame.with_columns(pl.col("Сумма", "Себестоимость").str.replace_all(r"\s", "").str.replace(",", ".")
+                              .cast(pl.Float64))
+
+
+def _orders_xlsx(path: Path, rows: int) -> Path:
+    _orders(rows).write_excel(path)
     return path
 
 
 def _orders_parquet(path: Path, rows: int) -> Path:
-    import polars as pl
-
-    pl.read_csv(orders_csv(rows), separator=";", encoding="cp1251").write_parquet(path)
+    _orders(rows).write_parquet(path)
     return path
 
 
