@@ -70,8 +70,11 @@ def _days(later: sa.ColumnElement, earlier: sa.ColumnElement) -> sa.ColumnElemen
     return sa.extract("epoch", later - earlier) / 86400.0
 
 
-def conversion_paths_query(filters: Filters, lookback_days: int) -> tuple[sa.Select, sa.CTE]:
-    """The converting journeys, and the CTE of the period's new customers."""
+def conversion_touches(filters: Filters, lookback_days: int) -> tuple[sa.CTE, sa.CTE, sa.CTE]:
+    """CTEs of the converting journeys' parts: the period's new customers (``customer_id``,
+    ``first_seen``), their first orders' value (``customer_id``, ``value``, ``gross_profit``) and their
+    touches within the look-back window before the first order (``customer_id``, ``journey_id``, ``ts``,
+    ``channel_id``, ``first_seen``)."""
     c, o, t = schema.customers, schema.orders, schema.touchpoints
     # new customers of the period in its regions; the channel filter does not cut journeys
     where = where_clauses("customers", Filters(filters.start, filters.end, (), filters.regions))
@@ -90,6 +93,12 @@ def conversion_paths_query(filters: Filters, lookback_days: int) -> tuple[sa.Sel
         .where(t.c.ts <= cust.c.first_seen, t.c.ts >= cust.c.first_seen - window)
         .cte("conv_touches")
     )
+    return cust, first, touches
+
+
+def conversion_paths_query(filters: Filters, lookback_days: int) -> tuple[sa.Select, sa.CTE]:
+    """The converting journeys, and the CTE of the period's new customers."""
+    cust, first, touches = conversion_touches(filters, lookback_days)
     order = (touches.c.ts, touches.c.journey_id, touches.c.channel_id)
     paths = (
         sa.select(

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import polars as pl
@@ -196,18 +196,42 @@ def attribute_paths(
     return _markov_family(paths, values, shapley=model == "shapley")
 
 
-def attribute_all(paths: pl.DataFrame, models: Sequence[str] = MODELS, **options: float) -> pl.DataFrame:
+def attribute_all(
+    paths: pl.DataFrame,
+    models: Sequence[str] = MODELS,
+    *,
+    credited: Mapping[str, pl.DataFrame] | None = None,
+    **options: float,
+) -> pl.DataFrame:
     """Every model side by side, long format: ``model``, ``channel``, ``conversions``, value columns.
 
     Heuristics other than time decay and the Markov models run on identical paths
-    merged (same result, less work).
+    merged (same result, less work). ``credited`` holds models whose credit per channel was
+    worked out elsewhere (the database sums time decay's weights; ``channel``,
+    ``conversions`` and the value columns): they are completed like the others, one row per
+    channel of the paths, and ``paths`` may then come without touch times.
     """
-    merged = aggregate_paths(paths) if any(m != "time_decay" for m in models) else None
+    credited = dict(credited or {})
+    computed = [m for m in models if m not in credited]
+    merged = aggregate_paths(paths) if any(m != "time_decay" for m in computed) else None
     frames = []
     for model in models:
-        source = paths if model == "time_decay" else merged
-        frames.append(attribute_paths(source, model, **options).select(pl.lit(model).alias("model"), pl.all()))
+        if model in credited:
+            result = complete_credit(paths, credited[model])
+        else:
+            result = attribute_paths(paths if model == "time_decay" else merged, model, **options)
+        frames.append(result.select(pl.lit(model).alias("model"), pl.all()))
     return pl.concat(frames)
+
+
+def complete_credit(paths: pl.DataFrame, credited: pl.DataFrame) -> pl.DataFrame:
+    """Credit per channel worked out elsewhere, in :func:`attribute_paths`'s shape: every channel
+    of the paths (zero where it earned nothing), the paths' value columns, sorted by channel."""
+    _check_paths(paths)
+    unknown = set(credited["channel"].drop_nulls()) - set(_all_channels(paths)["channel"]) if credited.height else set()
+    if unknown:
+        raise ValueError(f"credit for channels on no path: {', '.join(sorted(unknown))}")
+    return _complete(paths, credited, value_columns(paths))
 
 
 def _check_paths(paths: pl.DataFrame) -> None:

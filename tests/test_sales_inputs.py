@@ -23,7 +23,7 @@ from connectors.cohorts import read_cohort_margin
 from connectors.journeys import read_conversion_touches, read_paths
 from connectors.measures import measure_frame
 from connectors.read import Filters, read_fact
-from connectors.sales_inputs import read_attribution_journeys, read_merged_paths, read_touch_counts
+from connectors.sales_inputs import read_attribution_journeys, read_merged_paths, read_time_decay_credit, read_touch_counts
 from dashboard.context import PageContext, base_context, build_context
 from dashboard.filters import ViewState
 from dashboard.sales.data import sales_results
@@ -211,14 +211,64 @@ def test_merged_paths_equal_the_journeys_merged_in_polars(backend, filters: Filt
 @pytest.mark.parametrize("filters", FILTERS, ids=FILTER_IDS)
 def test_grouped_journeys_give_every_model_the_same_credit(backend, filters: Filters) -> None:
     journeys = read_paths(backend, filters, lookback_days=30)
-    got = read_attribution_journeys(backend, filters, lookback_days=30)
-    assert (got.untracked, got.new_customers) == (journeys.untracked, journeys.new_customers)
     for half_life in (2.0, 7.0):
-        assert_frame_equal(attribute_all(got.paths, half_life_days=half_life),
+        got = read_attribution_journeys(backend, filters, lookback_days=30, half_life_days=half_life)
+        assert (got.untracked, got.new_customers) == (journeys.untracked, journeys.new_customers)
+        assert_frame_equal(attribute_all(got.paths, credited={"time_decay": got.time_decay}),
                            attribute_all(journeys.paths, half_life_days=half_life), **CLOSE)
     assert got.paths.height < journeys.paths.height
     assert int(got.paths["conversions"].sum()) == int(journeys.paths["conversions"].sum())
     assert int(got.paths["nulls"].sum()) == int(journeys.paths["nulls"].sum())
+
+
+@pytest.fixture
+def tiny_journeys(tmp_path):
+    """Three new customers of October 2026, touches by hand, and time decay's credit by hand (half-life 7 days)."""
+    from connectors import schema
+    from connectors.store import DuckDBStore
+
+    store = DuckDBStore(tmp_path / "tiny.duckdb")
+    at = dt.datetime
+    rows = {
+        schema.customers: [
+            {"customer_id": 1, "first_seen": at(2026, 10, 10, 12), "acquisition_channel_id": "search_ads",
+             "region": "Москва", "segment": "retail"},
+            {"customer_id": 2, "first_seen": at(2026, 10, 20), "acquisition_channel_id": "email",
+             "region": "Москва", "segment": "retail"},
+            {"customer_id": 3, "first_seen": at(2026, 10, 25), "acquisition_channel_id": "direct",
+             "region": "Москва", "segment": "retail"},
+        ],
+        schema.orders: [
+            {"order_id": 1, "customer_id": 1, "ordered_at": at(2026, 10, 10, 12), "region": "Москва",
+             "revenue": 1000.0, "cost_of_goods": 400.0},
+            {"order_id": 2, "customer_id": 2, "ordered_at": at(2026, 10, 20), "region": "Москва",
+             "revenue": 500.0, "cost_of_goods": 100.0},
+        ],
+        schema.touchpoints: [
+            {"touch_id": 1, "journey_id": 1, "customer_id": 1, "ts": at(2026, 10, 10, 12), "channel_id": "search_ads", "campaign_id": None},
+            {"touch_id": 2, "journey_id": 1, "customer_id": 1, "ts": at(2026, 10, 3, 12), "channel_id": "email", "campaign_id": None},
+            {"touch_id": 3, "journey_id": 1, "customer_id": 1, "ts": at(2026, 9, 1), "channel_id": "display", "campaign_id": None},
+            {"touch_id": 4, "journey_id": 2, "customer_id": 2, "ts": at(2026, 10, 6), "channel_id": "email", "campaign_id": None},
+        ],
+    }
+    store.ensure_schema()
+    store.write_frames({table.name: pl.DataFrame(values, schema_overrides={"campaign_id": pl.String})
+                        if table is schema.touchpoints else pl.DataFrame(values) for table, values in rows.items()})
+    # customer 1: search ads 0 days before (weight 1), email 7 days (0.5), display outside the 30-day window;
+    # customer 2: one email touch, all the credit; customer 3: no touch
+    want = {"search_ads": (2 / 3, 2 / 3 * 1000), "email": (1 / 3 + 1, 1 / 3 * 1000 + 500)}
+    return store, Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)), want
+
+
+def test_time_decay_credit_by_hand(tiny_journeys) -> None:
+    """Two customers, hand-made touches: the database's time-decay sums equal the hand formula."""
+    store, filters, want = tiny_journeys
+    got = read_time_decay_credit(store, filters, lookback_days=30, half_life_days=7.0)
+    assert got["channel"].to_list() == sorted(want)
+    for row in got.iter_rows(named=True):
+        conversions, value = want[row["channel"]]
+        assert row["conversions"] == pytest.approx(conversions, rel=1e-12)
+        assert row["value"] == pytest.approx(value, rel=1e-12)
 
 
 # --- rows moved ---------------------------------------------------------------------------------------
@@ -255,13 +305,13 @@ def test_a_cold_page_receives_rows_that_grow_with_the_answer(small_store, rows_b
     bound = 16 * weeks + 3_000
     assert 0 < counted < bound, seen
     assert "read_fact" not in seen  # no raw rows of any fact family
-    # the attribution journeys still grow with the data: one row per converting journey of several touches
-    # (time decay weighs each touch by its age); the rest of the period's journeys and the comparison
-    # period's are merged by path
+    # the attribution journeys: one row per distinct path (this period's and the comparison period's), one per
+    # channel of time decay's credit and the count of new customers — not one per journey
     flt = Filters(ctx.period[0], ctx.period[1])
     journeys = read_paths(small_store, flt, lookback_days=30).paths
-    several = journeys.filter(pl.col("path").list.len() > 1).height
     distinct = journeys["path"].list.join(">").n_unique()
-    assert several < seen["read_attribution_journeys"] <= several + distinct + 1  # + the count of new customers
+    channels = journeys["path"].explode().n_unique()
+    assert seen["read_attribution_journeys"] <= distinct + channels + 1
+    assert seen["read_attribution_journeys"] < journeys.height
     merged = read_merged_paths(small_store, ctx.filters(comparison=True), lookback_days=30)
     assert seen.get("read_merged_paths", 0) == merged.height

@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from connectors.cohorts import read_cohort_margin
-from connectors.sales_inputs import AttributionJourneys, read_attribution_journeys, read_merged_paths, read_touch_counts
+from connectors.sales_inputs import (
+    AttributionJourneys, read_attribution_journeys, read_merged_paths, read_time_decay_credit, read_touch_counts,
+)
 from dashboard.context import PageContext, cached_on_context
-from metrics.attribution import MODELS, attribute_all, attribute_paths
+from metrics.attribution import MODELS, attribute_all, attribute_paths, complete_credit
 from dashboard.filters import whole_number
 from metrics.journeys import (
     TouchCounts, channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months,
@@ -72,23 +74,26 @@ def _journey_context(ctx: PageContext) -> PageContext:
 
 @cached_on_context(max_entries=16)
 def _journeys(ctx: PageContext, lookback: int, comparison: bool) -> AttributionJourneys:
-    return read_attribution_journeys(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback)
+    return read_attribution_journeys(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback,
+                                     half_life_days=float(ctx.settings.half_life_days))
 
 
 @cached_on_context(max_entries=16)
 def _all_models(ctx: PageContext, lookback: int, comparison: bool) -> pl.DataFrame:
     journeys = _journeys(ctx, lookback, comparison)
-    return attribute_all(journeys.paths, half_life_days=float(ctx.settings.half_life_days))
+    return attribute_all(journeys.paths, credited={"time_decay": journeys.time_decay})
 
 
 @cached_on_context(max_entries=32)
 def _one_model(ctx: PageContext, lookback: int, comparison: bool, model: str) -> pl.DataFrame:
-    """One model's credit; every model but time decay on the paths merged by the database."""
+    """One model's credit: time decay's summed by the database, every other model's on the merged paths."""
+    filters = ctx.filters(comparison=comparison)
+    paths = read_merged_paths(ctx.store, filters, lookback_days=lookback)
     if model == "time_decay":
-        paths = _journeys(ctx, lookback, comparison).paths
-    else:
-        paths = read_merged_paths(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback)
-    return attribute_paths(paths, model, half_life_days=float(ctx.settings.half_life_days))
+        credit = read_time_decay_credit(ctx.store, filters, lookback_days=lookback,
+                                        half_life_days=float(ctx.settings.half_life_days))
+        return complete_credit(paths, credit)
+    return attribute_paths(paths, model)
 
 
 @cached_on_context(max_entries=16)
