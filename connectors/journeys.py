@@ -148,8 +148,8 @@ def _channels_in_order_duckdb(element: channels_in_order, compiler, **kw) -> str
     return f"list_transform(list_sort(list(struct_pack(ts := {ts}, c := {channel}))), lambda x: x.c)"
 
 
-def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:
-    """Non-converting journeys merged by path: ``path`` (channel ids in time order), ``nulls`` (journeys).
+def anonymous_touches(filters: Filters, lookback_days: int) -> sa.CTE:
+    """The touches of the period's non-converting journeys: ``journey_id``, ``ts``, ``channel_id``.
 
     One pass over the anonymous touches of [period start − window, period end): each
     journey's end is ``max(ts) over (partition by journey_id)``; a journey counts when
@@ -174,12 +174,15 @@ def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:
         .cte("anon")
     )
     kept = [anon.c.ts >= anon.c.ended_at - window, *_in_period(anon.c.ended_at, lo, None)]
+    return sa.select(anon.c.journey_id, anon.c.ts, anon.c.channel_id).where(*kept).cte("anon_touches")
+
+
+def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:
+    """Non-converting journeys merged by path: ``path`` (channel ids in time order), ``nulls`` (journeys);
+    the journeys of :func:`anonymous_touches`."""
+    anon = anonymous_touches(filters, lookback_days)
     per_journey = (
-        sa.select(
-            anon.c.journey_id,
-            channels_in_order(anon.c.channel_id, anon.c.ts).label("path"),
-        )
-        .where(*kept)
+        sa.select(anon.c.journey_id, channels_in_order(anon.c.channel_id, anon.c.ts).label("path"))
         .group_by(anon.c.journey_id)
         .cte("anon_paths")
     )

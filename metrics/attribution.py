@@ -46,6 +46,8 @@ MODELS: tuple[str, ...] = (
     "first_touch", "last_touch", "linear", "time_decay", "position_based", "markov", "shapley",
 )
 HEURISTIC_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
+# the chain's states besides the channels
+START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_SHAPLEY_CHANNELS = 18
 _DAY_S = 86_400.0
 
@@ -196,42 +198,18 @@ def attribute_paths(
     return _markov_family(paths, values, shapley=model == "shapley")
 
 
-def attribute_all(
-    paths: pl.DataFrame,
-    models: Sequence[str] = MODELS,
-    *,
-    credited: Mapping[str, pl.DataFrame] | None = None,
-    **options: float,
-) -> pl.DataFrame:
+def attribute_all(paths: pl.DataFrame, models: Sequence[str] = MODELS, **options: float) -> pl.DataFrame:
     """Every model side by side, long format: ``model``, ``channel``, ``conversions``, value columns.
 
     Heuristics other than time decay and the Markov models run on identical paths
-    merged (same result, less work). ``credited`` holds models whose credit per channel was
-    worked out elsewhere (the database sums time decay's weights; ``channel``,
-    ``conversions`` and the value columns): they are completed like the others, one row per
-    channel of the paths, and ``paths`` may then come without touch times.
+    merged (same result, less work).
     """
-    credited = dict(credited or {})
-    computed = [m for m in models if m not in credited]
-    merged = aggregate_paths(paths) if any(m != "time_decay" for m in computed) else None
+    merged = aggregate_paths(paths) if any(m != "time_decay" for m in models) else None
     frames = []
     for model in models:
-        if model in credited:
-            result = complete_credit(paths, credited[model])
-        else:
-            result = attribute_paths(paths if model == "time_decay" else merged, model, **options)
-        frames.append(result.select(pl.lit(model).alias("model"), pl.all()))
+        source = paths if model == "time_decay" else merged
+        frames.append(attribute_paths(source, model, **options).select(pl.lit(model).alias("model"), pl.all()))
     return pl.concat(frames)
-
-
-def complete_credit(paths: pl.DataFrame, credited: pl.DataFrame) -> pl.DataFrame:
-    """Credit per channel worked out elsewhere, in :func:`attribute_paths`'s shape: every channel
-    of the paths (zero where it earned nothing), the paths' value columns, sorted by channel."""
-    _check_paths(paths)
-    unknown = set(credited["channel"].drop_nulls()) - set(_all_channels(paths)["channel"]) if credited.height else set()
-    if unknown:
-        raise ValueError(f"credit for channels on no path: {', '.join(sorted(unknown))}")
-    return _complete(paths, credited, value_columns(paths))
 
 
 def _check_paths(paths: pl.DataFrame) -> None:
@@ -302,10 +280,15 @@ def _safe_share(part: float, whole: float) -> float:
 
 def _complete(paths: pl.DataFrame, credited: pl.DataFrame, values: list[str]) -> pl.DataFrame:
     """Every channel of the paths, zero where it earned nothing, sorted by channel."""
+    return _complete_on(_all_channels(paths), credited, values)
+
+
+def _complete_on(channels: pl.DataFrame, credited: pl.DataFrame, values: list[str]) -> pl.DataFrame:
+    """Every channel of ``channels`` (a ``channel`` column), zero where it earned nothing, sorted by channel."""
     schema = {"channel": pl.String, "conversions": pl.Float64, **{v: pl.Float64 for v in values}}
-    credited = credited.cast(schema) if credited.height else pl.DataFrame(schema=schema)
+    credited = credited.select(list(schema)).cast(schema) if credited.height else pl.DataFrame(schema=schema)
     return (
-        _all_channels(paths)
+        channels
         .join(credited, on="channel", how="left")
         .with_columns(pl.exclude("channel").fill_null(0.0))
         .select(list(schema))
@@ -329,7 +312,7 @@ def transition_counts(paths: pl.DataFrame) -> pl.DataFrame:
         paths.lazy()
         .filter((pl.col("conversions") + pl.col("nulls")) > 0)
         .select(
-            pl.concat_list(pl.lit(["(start)"]), pl.col("path")).alias("seq"),
+            pl.concat_list(pl.lit([START]), pl.col("path")).alias("seq"),
             "conversions", "nulls", *values,
         )
         .with_row_index("row")
@@ -346,10 +329,10 @@ def transition_counts(paths: pl.DataFrame) -> pl.DataFrame:
     last = base.filter(pl.col("target").is_null())
     ends = pl.concat([
         last.group_by(pl.col("seq").alias("source")).agg(
-            pl.lit("(conversion)").alias("target"), pl.col("conversions").sum().cast(pl.Float64).alias("journeys"),
+            pl.lit(CONVERSION).alias("target"), pl.col("conversions").sum().cast(pl.Float64).alias("journeys"),
             *[pl.col(v).sum().cast(pl.Float64) for v in values]),
         last.group_by(pl.col("seq").alias("source")).agg(
-            pl.lit("(null)").alias("target"), pl.col("nulls").sum().cast(pl.Float64).alias("journeys"),
+            pl.lit(NULL).alias("target"), pl.col("nulls").sum().cast(pl.Float64).alias("journeys"),
             *[pl.lit(0.0).alias(v) for v in values]),
     ])
     return (
@@ -364,9 +347,9 @@ class _Chain:
     """The absorbing chain in matrix form: state 0 is the start, 1..n the channels."""
 
     def __init__(self, counts: pl.DataFrame, values: list[str]) -> None:
-        channels = sorted(set(counts["source"].to_list()) - {"(start)"})
+        channels = sorted(set(counts["source"].to_list()) - {START})
         self.channels = channels
-        index = {"(start)": 0, **{c: i + 1 for i, c in enumerate(channels)}}
+        index = {START: 0, **{c: i + 1 for i, c in enumerate(channels)}}
         size = len(channels) + 1
         flow = np.zeros((size, size))
         conv = np.zeros(size)
@@ -375,10 +358,10 @@ class _Chain:
         for row in counts.iter_rows(named=True):
             s = index[row["source"]]
             out[s] += row["journeys"]
-            if row["target"] == "(conversion)":
+            if row["target"] == CONVERSION:
                 conv[s] += row["journeys"]
                 money[s] += [row[v] for v in values]
-            elif row["target"] != "(null)":
+            elif row["target"] != NULL:
                 flow[s, index[row["target"]]] += row["journeys"]
         safe = np.where(out > 0, out, 1.0)
         self.q = flow / safe[:, None]  # transient -> transient
@@ -401,10 +384,14 @@ class _Chain:
 
 def _markov_family(paths: pl.DataFrame, values: list[str], *, shapley: bool) -> pl.DataFrame:
     totals = np.array([float(paths["conversions"].sum())] + [float(paths[v].sum()) for v in values])
-    counts = transition_counts(paths)
+    return _markov_on_counts(transition_counts(paths), totals, _all_channels(paths), values, shapley=shapley)
+
+
+def _markov_on_counts(counts: pl.DataFrame, totals: np.ndarray, channels: pl.DataFrame, values: list[str], *,
+                      shapley: bool) -> pl.DataFrame:
     schema = {"channel": pl.String, "conversions": pl.Float64, **{v: pl.Float64 for v in values}}
     if counts.height == 0 or totals[0] == 0:
-        return _complete(paths, pl.DataFrame(schema=schema), values)
+        return _complete_on(channels, pl.DataFrame(schema=schema), values)
     chain = _Chain(counts, values)
     n = len(chain.channels)
     if shapley:
@@ -424,7 +411,39 @@ def _markov_family(paths: pl.DataFrame, values: list[str], *, shapley: bool) -> 
          **{v: attributed[:, k + 1] for k, v in enumerate(values)}},
         schema=schema,
     )
-    return _complete(paths, frame, values)
+    return _complete_on(channels, frame, values)
+
+
+def attribute_counted(transitions: pl.DataFrame, credited: Mapping[str, pl.DataFrame],
+                      models: Sequence[str] = MODELS) -> pl.DataFrame:
+    """Every model from counts instead of journeys, as :func:`attribute_all` gives it on those journeys.
+
+    ``transitions``: the chain's steps counted (:func:`transition_counts`' columns: ``source``,
+    ``target``, ``journeys`` and the value columns, which the conversion steps carry);
+    ``credited``: per heuristic model, its credit per channel (``channel``, ``conversions``, the value
+    columns), summed elsewhere — the database does it (``connectors.attribution_counts``). The Markov
+    models run on the transitions; every model lists every channel of the chain, sorted.
+    """
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"unknown attribution model {unknown[0]!r}; known: {', '.join(MODELS)}")
+    missing = [m for m in models if m in HEURISTIC_MODELS and m not in credited]
+    if missing:
+        raise ValueError(f"no credit given for {', '.join(missing)}")
+    values = [c for c in transitions.columns if c not in ("source", "target", "journeys")]
+    states = set(transitions["source"]) | set(transitions["target"])
+    channels = pl.DataFrame({"channel": sorted(states - {START, CONVERSION, NULL})}, schema={"channel": pl.String})
+    ends = transitions.filter(pl.col("target") == CONVERSION)
+    totals = np.array([float(ends["journeys"].sum())] + [float(ends[v].sum()) for v in values])
+    counts = transitions.filter(pl.col("journeys") > 0).sort("source", "target")
+    frames = []
+    for model in models:
+        if model in HEURISTIC_MODELS:
+            result = _complete_on(channels, credited[model], values)
+        else:
+            result = _markov_on_counts(counts, totals, channels, values, shapley=model == "shapley")
+        frames.append(result.select(pl.lit(model).alias("model"), pl.all()))
+    return pl.concat(frames)
 
 
 def removal_effects(paths: pl.DataFrame) -> pl.DataFrame:

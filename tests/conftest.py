@@ -67,6 +67,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(lane)
         if not lanes:
             item.add_marker("fast")
+        # under ``-n 2 --dist loadgroup`` (pytest-xdist) one worker runs every test of a lane that starts a
+        # costly server (one Chromium and app server, one Spark cluster); other tests spread over the workers
+        for lane in ("browser", "spark"):
+            if lane in lanes:
+                item.add_marker(pytest.mark.xdist_group(lane))
+                break
 
 
 @pytest.fixture(scope="session")

@@ -23,11 +23,12 @@ from connectors.cohorts import read_cohort_margin
 from connectors.journeys import read_conversion_touches, read_paths
 from connectors.measures import measure_frame
 from connectors.read import Filters, read_fact
-from connectors.sales_inputs import read_attribution_journeys, read_merged_paths, read_time_decay_credit, read_touch_counts
+from connectors.attribution_counts import read_attribution_counts
+from connectors.sales_inputs import read_touch_counts
 from dashboard.context import PageContext, base_context, build_context
 from dashboard.filters import ViewState
 from dashboard.sales.data import sales_results
-from metrics.attribution import aggregate_paths, attribute_all
+from metrics.attribution import attribute_all, attribute_counted, transition_counts
 from metrics.journeys import (
     channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months, touch_counts,
     touches_by_first_channel, touches_distribution,
@@ -201,24 +202,18 @@ def test_touch_counts_equal_the_per_customer_journeys(backend, filters: Filters)
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=FILTER_IDS)
-def test_merged_paths_equal_the_journeys_merged_in_polars(backend, filters: Filters) -> None:
+def test_counted_attribution_gives_every_model_the_credit_of_the_journeys(backend, filters: Filters) -> None:
     journeys = read_paths(backend, filters, lookback_days=30)
-    got = read_merged_paths(backend, filters, lookback_days=30)
-    assert_frame_equal(got, aggregate_paths(journeys.paths), **CLOSE)
-    assert got.height < journeys.paths.height
-
-
-@pytest.mark.parametrize("filters", FILTERS, ids=FILTER_IDS)
-def test_grouped_journeys_give_every_model_the_same_credit(backend, filters: Filters) -> None:
-    journeys = read_paths(backend, filters, lookback_days=30)
-    for half_life in (2.0, 7.0):
-        got = read_attribution_journeys(backend, filters, lookback_days=30, half_life_days=half_life)
+    for half_life, first, last in ((2.0, 0.4, 0.4), (7.0, 0.3, 0.5)):
+        got = read_attribution_counts(backend, filters, lookback_days=30, half_life_days=half_life,
+                                      first_weight=first, last_weight=last)
         assert (got.untracked, got.new_customers) == (journeys.untracked, journeys.new_customers)
-        assert_frame_equal(attribute_all(got.paths, credited={"time_decay": got.time_decay}),
-                           attribute_all(journeys.paths, half_life_days=half_life), **CLOSE)
-    assert got.paths.height < journeys.paths.height
-    assert int(got.paths["conversions"].sum()) == int(journeys.paths["conversions"].sum())
-    assert int(got.paths["nulls"].sum()) == int(journeys.paths["nulls"].sum())
+        assert_frame_equal(attribute_counted(got.transitions, got.credited()),
+                           attribute_all(journeys.paths, half_life_days=half_life, first_weight=first,
+                                         last_weight=last), **CLOSE)
+    assert_frame_equal(got.transitions, transition_counts(journeys.paths), **CLOSE)
+    channels = journeys.paths["path"].explode().n_unique()
+    assert got.transitions.height <= (channels + 1) * (channels + 2) and got.credit.height <= 5 * channels
 
 
 @pytest.fixture
@@ -254,21 +249,32 @@ def tiny_journeys(tmp_path):
     store.ensure_schema()
     store.write_frames({table.name: pl.DataFrame(values, schema_overrides={"campaign_id": pl.String})
                         if table is schema.touchpoints else pl.DataFrame(values) for table, values in rows.items()})
-    # customer 1: search ads 0 days before (weight 1), email 7 days (0.5), display outside the 30-day window;
-    # customer 2: one email touch, all the credit; customer 3: no touch
-    want = {"search_ads": (2 / 3, 2 / 3 * 1000), "email": (1 / 3 + 1, 1 / 3 * 1000 + 500)}
+    # customer 1: email 7 days before (time decay weight 0.5), then search ads at the order (weight 1); display
+    # lies outside the 30-day window. Customer 2: one email touch, all the credit. Customer 3: no touch.
+    want = {
+        "time_decay": {"search_ads": (2 / 3, 2 / 3 * 1000), "email": (1 / 3 + 1, 1 / 3 * 1000 + 500)},
+        "first_touch": {"search_ads": (0.0, 0.0), "email": (2.0, 1500.0)},
+        "last_touch": {"search_ads": (1.0, 1000.0), "email": (1.0, 500.0)},
+        "linear": {"search_ads": (0.5, 500.0), "email": (1.5, 1000.0)},
+        "position_based": {"search_ads": (0.5, 500.0), "email": (1.5, 1000.0)},  # two touches: 0.4 / 0.4 → halves
+    }
     return store, Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)), want
 
 
-def test_time_decay_credit_by_hand(tiny_journeys) -> None:
-    """Two customers, hand-made touches: the database's time-decay sums equal the hand formula."""
+def test_heuristic_credit_by_hand(tiny_journeys) -> None:
+    """Two customers, hand-made touches: the database's sums equal the hand formulas."""
     store, filters, want = tiny_journeys
-    got = read_time_decay_credit(store, filters, lookback_days=30, half_life_days=7.0)
-    assert got["channel"].to_list() == sorted(want)
-    for row in got.iter_rows(named=True):
-        conversions, value = want[row["channel"]]
-        assert row["conversions"] == pytest.approx(conversions, rel=1e-12)
-        assert row["value"] == pytest.approx(value, rel=1e-12)
+    got = read_attribution_counts(store, filters, lookback_days=30, half_life_days=7.0)
+    for model, credit in want.items():
+        rows = {r["channel"]: (r["conversions"], r["value"]) for r in got.credited()[model].iter_rows(named=True)}
+        assert rows.keys() == credit.keys(), model
+        for channel, (conversions, value) in credit.items():
+            assert rows[channel] == pytest.approx((conversions, value), rel=1e-12), (model, channel)
+    # (start) → email → search ads → conversion; (start) → email → conversion; customer 3 untracked
+    steps = {(r["source"], r["target"]): r["journeys"] for r in got.transitions.iter_rows(named=True)}
+    assert steps == {("(start)", "email"): 2, ("email", "search_ads"): 1, ("search_ads", "(conversion)"): 1,
+                     ("email", "(conversion)"): 1}
+    assert (got.untracked, got.new_customers) == (1, 3)
 
 
 # --- rows moved ---------------------------------------------------------------------------------------
@@ -291,7 +297,7 @@ def rows_by_caller(small_store, monkeypatch) -> Counter[str]:
     st.cache_resource.clear()
 
 
-JOURNEY_READERS = {"read_attribution_journeys", "read_merged_paths"}
+JOURNEY_READERS = {"read_attribution_counts"}
 
 
 @pytest.mark.parametrize("period", ["last_90_days", "last_12_months", "all"])
@@ -305,13 +311,8 @@ def test_a_cold_page_receives_rows_that_grow_with_the_answer(small_store, rows_b
     bound = 16 * weeks + 3_000
     assert 0 < counted < bound, seen
     assert "read_fact" not in seen  # no raw rows of any fact family
-    # the attribution journeys: one row per distinct path (this period's and the comparison period's), one per
-    # channel of time decay's credit and the count of new customers — not one per journey
+    # attribution: counts per channel and per step of the chain, and the count of new customers — not journeys
     flt = Filters(ctx.period[0], ctx.period[1])
     journeys = read_paths(small_store, flt, lookback_days=30).paths
-    distinct = journeys["path"].list.join(">").n_unique()
     channels = journeys["path"].explode().n_unique()
-    assert seen["read_attribution_journeys"] <= distinct + channels + 1
-    assert seen["read_attribution_journeys"] < journeys.height
-    merged = read_merged_paths(small_store, ctx.filters(comparison=True), lookback_days=30)
-    assert seen.get("read_merged_paths", 0) == merged.height
+    assert 0 < seen["read_attribution_counts"] <= 2 * (5 * channels + (channels + 1) * (channels + 2) + 1)  # + comparison

@@ -3,8 +3,8 @@
 Sums and counts (spend, leads, customers, orders, reach) come from :mod:`connectors.measures`
 at the grain the page shows; the journeys to a sale are counted in SQL
 (:mod:`connectors.sales_inputs`), and so is the cohort's margin (:mod:`connectors.cohorts`).
-The attribution journeys are built and grouped in SQL (:mod:`connectors.sales_inputs`); every model's result
-is cached, so a model change redraws without recomputing. Everything is cached on the page
+Attribution is counted in SQL (:mod:`connectors.attribution_counts`: heuristic credit per channel, the
+chain's transitions); every model's result is cached, so a model change redraws without recomputing. Everything is cached on the page
 context (:func:`dashboard.context.cached_on_context`); the journeys' entries on the context
 without the channel filter, which they do not read.
 """
@@ -16,11 +16,10 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from connectors.cohorts import read_cohort_margin
-from connectors.sales_inputs import (
-    AttributionJourneys, read_attribution_journeys, read_merged_paths, read_time_decay_credit, read_touch_counts,
-)
+from connectors.attribution_counts import AttributionCounts, read_attribution_counts
+from connectors.sales_inputs import read_touch_counts
 from dashboard.context import PageContext, cached_on_context
-from metrics.attribution import MODELS, attribute_all, attribute_paths, complete_credit
+from metrics.attribution import MODELS, attribute_counted
 from dashboard.filters import whole_number
 from metrics.journeys import (
     TouchCounts, channel_selection, cohort_margin_curve, days_distribution, funnel, payback_months,
@@ -73,27 +72,15 @@ def _journey_context(ctx: PageContext) -> PageContext:
 
 
 @cached_on_context(max_entries=16)
-def _journeys(ctx: PageContext, lookback: int, comparison: bool) -> AttributionJourneys:
-    return read_attribution_journeys(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback,
-                                     half_life_days=float(ctx.settings.half_life_days))
+def _counts(ctx: PageContext, lookback: int, comparison: bool) -> AttributionCounts:
+    return read_attribution_counts(ctx.store, ctx.filters(comparison=comparison), lookback_days=lookback,
+                                   half_life_days=float(ctx.settings.half_life_days))
 
 
 @cached_on_context(max_entries=16)
 def _all_models(ctx: PageContext, lookback: int, comparison: bool) -> pl.DataFrame:
-    journeys = _journeys(ctx, lookback, comparison)
-    return attribute_all(journeys.paths, credited={"time_decay": journeys.time_decay})
-
-
-@cached_on_context(max_entries=32)
-def _one_model(ctx: PageContext, lookback: int, comparison: bool, model: str) -> pl.DataFrame:
-    """One model's credit: time decay's summed by the database, every other model's on the merged paths."""
-    filters = ctx.filters(comparison=comparison)
-    paths = read_merged_paths(ctx.store, filters, lookback_days=lookback)
-    if model == "time_decay":
-        credit = read_time_decay_credit(ctx.store, filters, lookback_days=lookback,
-                                        half_life_days=float(ctx.settings.half_life_days))
-        return complete_credit(paths, credit)
-    return attribute_paths(paths, model)
+    counts = _counts(ctx, lookback, comparison)
+    return attribute_counted(counts.transitions, counts.credited())
 
 
 @cached_on_context(max_entries=16)
@@ -148,8 +135,14 @@ class SalesResults:
 
 
 def attribution(ctx: PageContext, lookback: int, *, comparison: bool = False) -> pl.DataFrame:
-    """Every model's credit per channel (see :func:`metrics.attribution.attribute_all`)."""
+    """Every model's credit per channel (see :func:`metrics.attribution.attribute_counted`)."""
     return _all_models(_journey_context(ctx), lookback, comparison)
+
+
+@cached_on_context(max_entries=32)
+def _one_model(ctx: PageContext, lookback: int, comparison: bool, model: str) -> pl.DataFrame:
+    counts = _counts(ctx, lookback, comparison)
+    return attribute_counted(counts.transitions, counts.credited(), models=[model]).drop("model")
 
 
 def model_credit(ctx: PageContext, model: str, lookback: int, *, comparison: bool = False) -> pl.DataFrame:
@@ -159,8 +152,9 @@ def model_credit(ctx: PageContext, model: str, lookback: int, *, comparison: boo
     return _one_model(_journey_context(ctx), lookback, comparison, model)
 
 
-def journeys(ctx: PageContext, lookback: int) -> AttributionJourneys:
-    return _journeys(_journey_context(ctx), lookback, False)
+def journeys(ctx: PageContext, lookback: int) -> AttributionCounts:
+    """The period's attribution counts (the new customers tracked and untracked among them)."""
+    return _counts(_journey_context(ctx), lookback, False)
 
 
 def _selected(frame: pl.DataFrame, ctx: PageContext, column: str = "channel_id") -> pl.DataFrame:
