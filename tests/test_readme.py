@@ -12,7 +12,7 @@ def readme() -> str:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     command = ci[-1].strip()
-    assert command.endswith("python -m pytest")
+    assert command.endswith("python -m pytest -n 2 --dist loadgroup")
     assert command in readme()
 
 
