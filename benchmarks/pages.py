@@ -4,8 +4,8 @@
     python -m benchmarks.pages --db /work/large.duckdb --small /tmp/small.duckdb --pages overview sales
     python -m benchmarks.pages --db /work/large.duckdb --periods last_90_days --repeat 3
 
-Each page runs in Streamlit's AppTest, in this process, the way a visitor opens a shared link
-(``?period=...``), with warm-up off. A cold view empties every cache first (the base context's
+Each page runs in Streamlit's AppTest the way a visitor opens a shared link (``?period=...``), with
+warm-up off, in one process per database. A cold view empties every cache first (the base context's
 too); the warm view is the same page run again. Rows moved are the rows every query of the page
 view returned to the app, read from the query log (the ring of :mod:`connectors.query_log`; set
 ``DASHBOARD_QUERY_LOG=FILE`` to also keep the lines). Printed per page and period: cold and warm
@@ -17,8 +17,11 @@ The machine is shared: seconds are medians and still noisy; row counts are exact
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -56,31 +59,33 @@ def view_rows() -> tuple[int, int]:
     return len(records), sum(r.rows for r in records)
 
 
-def run_page(page, period: str, *, cold: bool) -> tuple[float, int, int]:
-    """One view of a registered page: (seconds, queries, rows)."""
+def run_page(page, period: str, *, repeat: int) -> dict:
+    """A registered page opened by a link (``?period=...``): cold runs (every cache emptied first) and a warm rerun."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from connectors import query_log
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=900)
-    at.query_params["period"] = period
-    if page.key != "overview":
-        at.run()  # the shared link opens on the Overview first; the page below is what is measured
-    if cold:
+    cold = []
+    for _ in range(max(1, repeat)):
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=900)
+        at.query_params["period"] = period
+        if page.key != "overview":
+            at.switch_page(page.file)
         st.cache_resource.clear()
         st.cache_data.clear()
-    query_log.clear()
-    t0 = time.perf_counter()
-    if page.key == "overview":
+        query_log.clear()
+        t0 = time.perf_counter()
         at.run()
-    else:
-        at.switch_page(page.file).run()
-    seconds = time.perf_counter() - t0
-    if at.exception:
-        raise RuntimeError(f"{page.key} ({period}) failed: {at.exception[0].message}")
-    queries, rows = view_rows()
-    return seconds, queries, rows
+        cold.append(time.perf_counter() - t0)
+        if at.exception:
+            raise RuntimeError(f"{page.key} ({period}) failed: {at.exception[0].message}")
+        queries, rows = view_rows()
+    t0 = time.perf_counter()
+    at.run()
+    warm = time.perf_counter() - t0
+    return {"page": page.key, "period": period, "cold": statistics.median(cold), "warm": warm, "queries": queries,
+            "rows": rows, "rss_mb": memory_mb()[0], "peak_mb": memory_mb()[1]}
 
 
 def small_demo(path: Path | None) -> Path:
@@ -93,6 +98,17 @@ def small_demo(path: Path | None) -> Path:
     return target
 
 
+def measure(db: Path, pages: list[str], periods: list[str], repeat: int) -> list[dict]:
+    """Every page and period on one database, in a process of its own (the app's settings and caches are
+    per process); the child prints one JSON line per view."""
+    command = [sys.executable, "-m", "benchmarks.pages", "--child", str(db), "--pages", *pages, "--periods", *periods,
+               "--repeat", str(repeat)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"measuring {db} failed:\n{done.stderr[-3000:]}")
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
 def main(argv: list[str] | None = None) -> None:
     from dashboard.registry import PAGES
 
@@ -102,32 +118,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--small", type=Path, default=None, help="the small demo (built when missing)")
     parser.add_argument("--pages", nargs="+", default=keys, choices=keys)
     parser.add_argument("--periods", nargs="+", default=list(PERIODS), choices=PERIODS)
-    parser.add_argument("--repeat", type=int, default=1, help="cold runs per page and period on the large demo")
+    parser.add_argument("--repeat", type=int, default=1, help="cold runs per page and period")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    small = small_demo(args.small)
+    if args.child is not None:
+        use_database(args.child)
+        for p in PAGES:
+            if p.key in args.pages:
+                for period in args.periods:
+                    print(json.dumps(run_page(p, period, repeat=args.repeat)), flush=True)
+        return
+
     rows = truth_of(DuckDBStore(args.db))["rows"]
     print(f"Large demo: {rows['customers']:,} customers, {rows['orders']:,} orders, "
-          f"{rows['touchpoints']:,} touchpoints")
-    pages = [p for p in PAGES if p.key in args.pages]
-
-    use_database(small)
-    small_rows = {(p.key, period): run_page(p, period, cold=True)[2] for p in pages for period in args.periods}
-
-    use_database(args.db)
+          f"{rows['touchpoints']:,} touchpoints", flush=True)
+    small = {(r["page"], r["period"]): r for r in measure(small_demo(args.small), args.pages, args.periods, 1)}
+    large = measure(args.db, args.pages, args.periods, args.repeat)
     print(f"\n{'page':14s} {'period':15s} {'cold s':>7s} {'warm s':>7s} {'queries':>8s} {'rows large':>11s} "
           f"{'rows small':>11s} {'ratio':>6s} {'RSS MB':>7s}")
-    for p in pages:
-        for period in args.periods:
-            cold = [run_page(p, period, cold=True) for _ in range(max(1, args.repeat))]
-            warm, _, _ = run_page(p, period, cold=False)
-            seconds = statistics.median(c[0] for c in cold)
-            _, queries, large_rows = cold[-1]
-            ratio = large_rows / max(small_rows[(p.key, period)], 1)
-            rss, _ = memory_mb()
-            print(f"{p.key:14s} {period:15s} {seconds:7.2f} {warm:7.2f} {queries:8d} {large_rows:11,} "
-                  f"{small_rows[(p.key, period)]:11,} {ratio:6.2f} {rss:7.0f}", flush=True)
-    print(f"\npeak resident memory of the process: {memory_mb()[1]:,.0f} MB")
+    for r in large:
+        s_rows = small[(r["page"], r["period"])]["rows"]
+        print(f"{r['page']:14s} {r['period']:15s} {r['cold']:7.2f} {r['warm']:7.2f} {r['queries']:8d} {r['rows']:11,} "
+              f"{s_rows:11,} {r['rows'] / max(s_rows, 1):6.2f} {r['rss_mb']:7.0f}")
+    print(f"\npeak resident memory of the large demo's process: {max(r['peak_mb'] for r in large):,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -65,8 +65,9 @@ _INPUT = {"rating": pl.Int64, "sentiment": pl.String, "text": pl.String, "langua
 def label(reviews: pl.DataFrame, classifier: SentimentClassifier) -> pl.DataFrame:
     """Reviews with :data:`LABEL_COLUMNS` set from their ``rating``, ``sentiment``, ``text`` and ``language``
     (a column the frame lacks counts as empty), in their order."""
-    given = reviews.select(pl.col(c) if c in reviews.columns else pl.lit(None, kind).alias(c)
-                           for c, kind in _INPUT.items())
+    # with_columns, not select: a frame lacking every input column keeps its height
+    given = reviews.with_columns(pl.lit(None, kind).alias(c) for c, kind in _INPUT.items()
+                                 if c not in reviews.columns).select(list(_INPUT))
     resolved = review_sentiment(given, classifier=classifier)
     return reviews.with_columns(
         resolved["sentiment"].alias("resolved_sentiment"),

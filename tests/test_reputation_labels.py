@@ -197,3 +197,15 @@ def test_postgres_databases_are_upgraded_and_relabelled_alike(pg_reviews, small_
     assert count == want.filter(pl.col("sentiment_from") == "text").height
     assert stored(pg_reviews).equals(expected(read_fact(pg_reviews, "reviews"), KeywordClassifier()))
     assert review_labels.relabel(pg_reviews, KeywordClassifier()) == 0
+
+
+def test_reviews_without_any_input_column_keep_their_rows() -> None:
+    """A frame with none of rating, sentiment, text and language (a Parquet file of ids and dates) is labelled
+    row by row: nothing to go on, so no label, and the frame keeps its height."""
+    from connectors.review_labels import label
+    from metrics.sentiment import default_classifier
+
+    reviews = pl.DataFrame({"review_id": [1, 2], "source": ["maps", "site"]})
+    got = label(reviews, default_classifier())
+    assert got.height == 2 and got["review_id"].to_list() == [1, 2]
+    assert set(review_labels.LABEL_COLUMNS) <= set(got.columns)
