@@ -25,7 +25,7 @@ from metrics.mmm.objective import Priors, Problem
 from metrics.mmm.transforms import baseline_design, delayed, spend_scale
 
 BLOCK_WEEKS = 4
-BOOT_MAXITER = 40  # a refit starts at the point estimate, close to its own optimum
+BOOT_MAXITER = 80  # a refit starts at the point estimate, close to its own optimum
 INTERVAL = (0.05, 0.95)
 
 
@@ -69,7 +69,7 @@ class MMMFit:
         return self.data.channels
 
 
-def _baseline_columns(data: MMMInput, origin: np.datetime64, fourier: int, t_mean: float):
+def baseline_columns(data: MMMInput, origin: np.datetime64, fourier: int, t_mean: float):
     t = (data.weeks - origin).astype(int) / 7.0 - t_mean
     doy = (data.weeks - data.weeks.astype("datetime64[Y]")).astype(int) + 1
     design, names = baseline_design(t, fourier=fourier, day_of_year=doy, controls=data.controls)
@@ -152,7 +152,7 @@ def setup(data: MMMInput, *, lift_tests=(), priors: Priors | None = None, fourie
     y = data.outcome / ybar
     origin = data.weeks[0]
     t_mean = float(((data.weeks - origin).astype(int) / 7.0).mean())
-    design, names = _baseline_columns(data, origin, fourier, t_mean)
+    design, names = baseline_columns(data, origin, fourier, t_mean)
     basis, _ = np.linalg.qr(design)
     total_spend = x.sum(0)
     roi_scale = priors.roi_scale / ybar if priors.roi_scale else 3.0 * y.sum() / max(total_spend.sum(), 1e-12)
@@ -165,7 +165,7 @@ def setup(data: MMMInput, *, lift_tests=(), priors: Priors | None = None, fourie
 
 
 def fit_mmm(data: MMMInput, *, lift_tests: list[LiftTest] | tuple[LiftTest, ...] = (), priors: Priors | None = None,
-            fourier: int = 2, delays: dict[str, int] | None = None, n_boot: int = 40, seed: int = 0,
+            fourier: int = 2, delays: dict[str, int] | None = None, n_boot: int = 30, seed: int = 0,
             maxiter: int = 400) -> MMMFit:
     """Fit the model (module docstring) to weekly data; ``n_boot=0`` skips the intervals.
 

@@ -52,7 +52,7 @@ def default_channels(n: int = 6) -> list[SimChannel]:
     return base + extra
 
 
-def _flights(rng: np.random.Generator, n: int, levels: tuple[float, ...] = (0.3, 0.7, 1.0, 1.5, 2.0)) -> np.ndarray:
+def _flights(rng: np.random.Generator, n: int, levels: tuple[float, ...] = (0.0, 0.4, 0.8, 1.2, 1.8)) -> np.ndarray:
     out = np.empty(n)
     w = 0
     while w < n:
