@@ -104,3 +104,22 @@ def lift_tests(frame: pl.DataFrame | None) -> list[LiftTest]:
             raise MMMInputError(f"lift test of {row['channel']}: the standard error must be positive")
         out.append(LiftTest(str(row["channel"]), row["start"], row["end"], float(row["lift"]), float(row["se"])))
     return out
+
+
+def weekly_frame(spend: pl.DataFrame, outcome: pl.DataFrame, *, last_day: dt.date, outcome_name: str = "outcome",
+                 first_day: dt.date | None = None) -> pl.DataFrame:
+    """The model's weekly frame from two grouped frames: ``spend`` (``period`` = the week's Monday, ``channel_id``,
+    ``spend``) and ``outcome`` (``period``, ``<outcome_name>``). Returns ``week`` (date), ``<outcome_name>`` (f64)
+    and one spend column per channel (f64, 0 where a week had none), full weeks only (the week must end by
+    ``last_day`` and start on or after ``first_day``), oldest first."""
+    wide = (spend.with_columns(pl.col("spend").cast(pl.Float64))
+            .pivot(on="channel_id", index="period", values="spend", aggregate_function="sum", sort_columns=True))
+    frame = (outcome.select("period", pl.col(outcome_name).cast(pl.Float64))
+             .join(wide, on="period", how="left")
+             .with_columns(pl.exclude("period", outcome_name).fill_null(0.0))
+             .rename({"period": "week"})
+             .filter(pl.col("week") + pl.duration(days=6) <= pl.lit(last_day))
+             .sort("week"))
+    if first_day is not None:
+        frame = frame.filter(pl.col("week") >= pl.lit(first_day))
+    return frame

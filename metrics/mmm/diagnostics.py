@@ -67,6 +67,7 @@ def diagnose(fit: MMMFit, *, holdout_weeks: int = HOLDOUT_WEEKS, roi_table=None,
     if fit.data.n_weeks - holdout_weeks >= 52 and holdout_weeks > 0:
         forecast = holdout_forecast(fit.data, holdout_weeks=holdout_weeks, fourier=fit.fourier,
                                     delays=dict(zip(fit.channels, fit.delays)), lift_tests=fit.lift_tests,
+                                    carry_start=fit.carry_start,
                                     **fit_options)
         actual = y[-holdout_weeks:]
         h_mape = mape(actual, forecast)

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from metrics.mmm.data import LiftTest, MMMInput
 from metrics.mmm.objective import Priors, Problem
-from metrics.mmm.transforms import baseline_design, delayed, spend_scale
+from metrics.mmm.transforms import baseline_design, delayed, spend_before, spend_scale
 
 BLOCK_WEEKS = 4
 BOOT_MAXITER = 80  # a refit starts at the point estimate, close to its own optimum
@@ -63,6 +63,8 @@ class MMMFit:
     draws: Draws | None
     lift_tests: tuple[LiftTest, ...]
     fit_seconds: float
+    carry_start: str = "zero"
+    before: np.ndarray | None = None
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -139,7 +141,7 @@ class Setup:
 
 
 def setup(data: MMMInput, *, lift_tests=(), priors: Priors | None = None, fourier: int = 2,
-          delays: dict[str, int] | None = None) -> Setup:
+          delays: dict[str, int] | None = None, carry_start: str = "zero") -> Setup:
     priors = priors or Priors()
     delays = delays or {}
     c = len(data.channels)
@@ -155,29 +157,36 @@ def setup(data: MMMInput, *, lift_tests=(), priors: Priors | None = None, fourie
     design, names = baseline_columns(data, origin, fourier, t_mean)
     basis, _ = np.linalg.qr(design)
     total_spend = x.sum(0)
-    roi_scale = priors.roi_scale / ybar if priors.roi_scale else 3.0 * y.sum() / max(total_spend.sum(), 1e-12)
+    roi_scale = (priors.roi_scale / ybar if priors.roi_scale
+                 else priors.roi_multiple * y.sum() / max(total_spend.sum(), 1e-12))
     # beta * 0.5 * n weeks = contribution at a half-saturated channel; ROI = contribution / spend
     tau = np.maximum(roi_scale * np.maximum(total_spend, 0.25 * total_spend.mean()) / (0.5 * data.n_weeks), 1e-6)
     lift = _lift_arrays(data, list(lift_tests), ybar)
     sigma0 = float(np.std(basis @ (basis.T @ y) - y)) or 1.0
-    problem = Problem(y, x, scale, basis, tau, sigma0, priors, *lift)
+    if carry_start not in ("steady", "zero"):
+        raise ValueError("carry_start must be 'steady' or 'zero'")
+    before = spend_before(x) if carry_start == "steady" else None
+    problem = Problem(y, x, scale, basis, tau, sigma0, priors, *lift, before)
     return Setup(problem, design, tuple(names), scale, lags, ybar, t_mean)
 
 
 def fit_mmm(data: MMMInput, *, lift_tests: list[LiftTest] | tuple[LiftTest, ...] = (), priors: Priors | None = None,
             fourier: int = 2, delays: dict[str, int] | None = None, n_boot: int = 30, seed: int = 0,
-            maxiter: int = 400) -> MMMFit:
+            maxiter: int = 400, carry_start: str = "zero") -> MMMFit:
     """Fit the model (module docstring) to weekly data; ``n_boot=0`` skips the intervals.
+
+    ``carry_start``: ``"steady"`` assumes each channel spent before the data as in its first four weeks
+    (so a steady channel shows no artificial ramp-up), ``"zero"`` that nothing was spent before.
 
     Linear algebra runs on one thread: the matrices are small, and threads only add overhead."""
     with threadpool_limits(limits=1):
         return _fit(data, lift_tests=lift_tests, priors=priors, fourier=fourier, delays=delays, n_boot=n_boot,
-                    seed=seed, maxiter=maxiter)
+                    seed=seed, maxiter=maxiter, carry_start=carry_start)
 
 
-def _fit(data: MMMInput, *, lift_tests, priors, fourier, delays, n_boot, seed, maxiter) -> MMMFit:
+def _fit(data: MMMInput, *, lift_tests, priors, fourier, delays, n_boot, seed, maxiter, carry_start) -> MMMFit:
     started = time.perf_counter()
-    st = setup(data, lift_tests=lift_tests, priors=priors, fourier=fourier, delays=delays)
+    st = setup(data, lift_tests=lift_tests, priors=priors, fourier=fourier, delays=delays, carry_start=carry_start)
     problem, design, ybar, y = st.problem, st.design, st.ybar, st.problem.y
     c = len(data.channels)
     z = _coarse_start(problem)
@@ -199,7 +208,7 @@ def _fit(data: MMMInput, *, lift_tests, priors, fourier, delays, n_boot, seed, m
         scale=st.scale, delays=st.lags, base_coef=base_coef * ybar, base_names=st.names, fourier=fourier,
         t_mean=st.t_mean, fitted=fitted_s * ybar, baseline=design @ base_coef * ybar, contributions=h * beta * ybar,
         sigma=problem.sigma * ybar, draws=draws, lift_tests=tuple(lift_tests),
-        fit_seconds=time.perf_counter() - started,
+        fit_seconds=time.perf_counter() - started, carry_start=carry_start, before=problem.before,
     )
 
 

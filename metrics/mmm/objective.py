@@ -31,8 +31,8 @@ class Priors:
 
     theta / theta_max ~ Beta(theta_beta); log kappa ~ Normal(log_kappa); log s ~ Normal(log_s);
     ROI of a channel ~ HalfNormal(roi_scale) in outcome per unit of money (None: three times the
-    outcome's sum over the total spend's sum, i.e. spend could plausibly explain the whole outcome
-    three times over), turned into the prior scale of ``beta`` at a half-saturated channel.
+    outcome's sum over the total spend's sum times ``roi_multiple``, 3: spend could plausibly explain
+    the whole outcome three times over), turned into the prior scale of ``beta`` at a half-saturated channel.
     """
 
     theta_max: float = 0.9
@@ -42,6 +42,7 @@ class Priors:
     kappa_bounds: tuple[float, float] = (0.05, 20.0)
     s_bounds: tuple[float, float] = (0.5, 4.0)
     roi_scale: float | None = None
+    roi_multiple: float = 3.0
 
     def bounds(self, n_channels: int) -> list[tuple[float, float]]:
         eps = 1e-3 * self.theta_max
@@ -81,6 +82,7 @@ class Problem:
     lift_channel: np.ndarray  # (J,) channel index of test j
     lift_value: np.ndarray   # (J,) measured lift / ybar
     lift_se: np.ndarray      # (J,) se / ybar
+    before: np.ndarray | None = None  # steady weekly spend assumed before the first week, (C,)
 
     @property
     def n_channels(self) -> int:
@@ -88,7 +90,7 @@ class Problem:
 
     def with_outcome(self, y: np.ndarray) -> Problem:
         return Problem(y, self.x, self.m, self.basis, self.tau, self.sigma, self.priors, self.lift_weeks,
-                       self.lift_channel, self.lift_value, self.lift_se)
+                       self.lift_channel, self.lift_value, self.lift_se, self.before)
 
     def with_sigma(self, sigma: float) -> Problem:
         p = self.with_outcome(self.y)
@@ -100,7 +102,7 @@ class Problem:
 
     def features(self, z: np.ndarray, *, grad: bool = False):
         c = self.n_channels
-        return saturated_all(self.x, z[:c], z[c:2 * c], z[2 * c:], self.m, grad=grad)
+        return saturated_all(self.x, z[:c], z[c:2 * c], z[2 * c:], self.m, grad=grad, before=self.before)
 
     def solve(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Optimal ``beta >= 0`` for features ``h`` and the residual vector of the stacked system."""

@@ -12,7 +12,7 @@ from metrics.mmm.transforms import delayed, saturated_all
 def media_parts(fit: MMMFit, spend: np.ndarray) -> np.ndarray:
     """Weekly contribution of every channel (n, C) for a spend matrix in the fit's channel order."""
     x = np.column_stack([delayed(spend[:, j], fit.delays[j]) for j in range(spend.shape[1])])
-    h, _ = saturated_all(x, fit.theta, np.log(fit.kappa), np.log(fit.s), fit.scale, grad=False)
+    h, _ = saturated_all(x, fit.theta, np.log(fit.kappa), np.log(fit.s), fit.scale, grad=False, before=fit.before)
     return h * fit.beta
 
 

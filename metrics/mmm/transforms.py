@@ -70,8 +70,11 @@ def saturated_with_grad(x: np.ndarray, theta: float, log_kappa: float, log_s: fl
 CARRY_BLOCK = 26
 
 
-def carry_over(x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def carry_over(x: np.ndarray, theta: np.ndarray, before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Carry-over ``a`` of every column of ``x`` (n, C) with its own decay, and ``d a / d theta``.
+
+    ``before`` (C,) is a steady weekly spend assumed before the first week (its carry-over
+    ``before / (1 - theta)`` enters week 0); None starts from nothing.
 
     Computed in blocks of ``CARRY_BLOCK`` weeks: inside a block ``a[t0+i] = sum_j theta^(i-j) x[t0+j]
     + theta^(i+1) a[t0-1]`` is one small matrix product per block instead of one step per week."""
@@ -88,7 +91,10 @@ def carry_over(x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray
     xt = np.ascontiguousarray(x.T)  # (C, n)
     a = np.empty((n, c))
     da = np.empty((n, c))
-    prev, dprev = np.zeros(c), np.zeros(c)
+    if before is None:
+        prev, dprev = np.zeros(c), np.zeros(c)
+    else:
+        prev, dprev = before / (1.0 - theta), before / (1.0 - theta) ** 2
     for t0 in range(0, n, size):
         k = min(size, n - t0)
         xb = xt[:, t0:t0 + k, None]
@@ -99,9 +105,9 @@ def carry_over(x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def saturated_all(x: np.ndarray, theta: np.ndarray, log_kappa: np.ndarray, log_s: np.ndarray, m: np.ndarray,
-                  *, grad: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+                  *, grad: bool = True, before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """``h`` for every column of ``x`` (n, C) and, with ``grad``, d h / d (theta, log kappa, log s) as (3, n, C)."""
-    a, da = carry_over(x, theta)
+    a, da = carry_over(x, theta, before)
     an = (1.0 - theta) * a
     kappa, s = np.exp(log_kappa), np.exp(log_s)
     pos = an > 0
@@ -117,6 +123,11 @@ def saturated_all(x: np.ndarray, theta: np.ndarray, log_kappa: np.ndarray, log_s
     g[1] = -w
     g[2] = np.where(pos, -w * (log_kappa - np.log(u)), 0.0)
     return h, g
+
+
+def spend_before(x: np.ndarray, weeks: int = 4) -> np.ndarray:
+    """The weekly spend assumed before the data starts: the mean of the first ``weeks`` weeks, per column."""
+    return np.asarray(x[:weeks], dtype=float).mean(0)
 
 
 def steady_response(spend: np.ndarray, kappa: np.ndarray, s: np.ndarray, m: np.ndarray) -> np.ndarray:
