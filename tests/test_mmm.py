@@ -99,7 +99,7 @@ def test_input_sorts_weeks_and_reads_text_dates():
 
 @pytest.fixture(scope="module")
 def sim_fit(sim):
-    return fit_mmm(sim[2], n_boot=12, seed=1)
+    return fit_mmm(sim[2], n_draws=200, seed=1)
 
 
 def test_parts_sum_to_the_fit_and_contributions_follow_the_reported_curves(sim, sim_fit):
@@ -134,7 +134,7 @@ def test_rescaling_the_outcome_rescales_contributions_and_keeps_shares(sim, sim_
     frame, _, data = sim
     scaled = mmm_input(frame.with_columns(pl.col("outcome") * 1000), date="week", outcome="outcome",
                        spend=list(data.channels), controls=["holiday"])
-    fit = fit_mmm(scaled, n_boot=0)
+    fit = fit_mmm(scaled, n_draws=0)
     assert fit.contributions.sum(0) == pytest.approx(sim_fit.contributions.sum(0) * 1000, rel=1e-3, abs=1e-3)
     assert fit.theta == pytest.approx(sim_fit.theta, abs=1e-3)
 
@@ -144,18 +144,18 @@ def test_lift_tests_pull_the_channel_towards_the_measurement(sim):
     weeks = frame["week"].to_list()
     start, end = weeks[40], weeks[91]
     true_lift = float(np.sum(truth["channels"]["social"]["contribution"][40:92]))
-    plain = fit_mmm(data, n_boot=0)
+    plain = fit_mmm(data, n_draws=0)
     period = slice(40, 92)
     j = data.channels.index("social")
     plain_lift = float(plain.contributions[period, j].sum())
     # a (deliberately wrong) experiment saying the channel did half of what it truly did, measured precisely
     told = true_lift * 0.5
-    calibrated = fit_mmm(data, n_boot=0, lift_tests=[LiftTest("social", start, end, told, 0.02 * told)])
+    calibrated = fit_mmm(data, n_draws=0, lift_tests=[LiftTest("social", start, end, told, 0.02 * told)])
     calibrated_lift = float(calibrated.contributions[period, j].sum())
     assert abs(calibrated_lift - told) < abs(plain_lift - told)
     assert calibrated_lift == pytest.approx(told, rel=0.15)
     with pytest.raises(ValueError, match="unknown channel"):
-        fit_mmm(data, n_boot=0, lift_tests=[LiftTest("radio", start, end, 1.0, 1.0)])
+        fit_mmm(data, n_draws=0, lift_tests=[LiftTest("radio", start, end, 1.0, 1.0)])
 
 
 def test_optimiser_keeps_to_budget_and_observed_range_and_equalises_marginal_returns(sim_fit):
@@ -215,6 +215,16 @@ def test_a_channel_moving_with_another_gets_a_wider_interval_than_one_moving_alo
                 SimChannel("twin_b", 0.3, 1.0, 1.2, 300.0, 20_000, "correlated")]
     frame, _ = simulate_mmm(156, channels=channels, seed=5)
     data = mmm_input(frame, date="week", outcome="outcome", spend=["alone", "twin_a", "twin_b"])
-    table = channel_summary(fit_mmm(data, n_boot=16, seed=2))
+    table = channel_summary(fit_mmm(data, n_draws=200, seed=2))
     width = ((table["share_hi"] - table["share_lo"]) / table["contribution_share"]).to_list()
     assert min(width[1], width[2]) > width[0]
+
+
+def test_bootstrap_intervals_hold_the_point_and_are_reproducible(sim):
+    _, _, data = sim
+    first = channel_summary(fit_mmm(data, n_draws=6, seed=4, uncertainty="bootstrap"))
+    again = channel_summary(fit_mmm(data, n_draws=6, seed=4, uncertainty="bootstrap"))
+    assert first.equals(again)
+    assert (first["share_lo"] <= first["share_hi"]).all()
+    with pytest.raises(ValueError, match="uncertainty"):
+        fit_mmm(data, n_draws=2, uncertainty="guess")

@@ -29,7 +29,7 @@ def test_json_output_is_exactly_one_object_with_every_channel(weekly_csv):
     path, frame, truth = weekly_csv
     spend = "search,social,tv,display_a,display_b,email"
     done = _run(str(path), "--date", "week", "--outcome", "outcome", "--spend", spend, "--controls", "holiday",
-                "--json", "--boot", "8")
+                "--json", "--draws", "50")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)  # one object and nothing else (json.loads refuses trailing text)
     assert set(report) == {"channels", "r2", "fit_seconds"}
@@ -50,7 +50,7 @@ def test_json_output_is_exactly_one_object_with_every_channel(weekly_csv):
 
 def test_table_output_and_errors(weekly_csv):
     path, _, _ = weekly_csv
-    done = _run(str(path), "--date", "week", "--outcome", "outcome", "--spend", "search,social", "--boot", "2")
+    done = _run(str(path), "--date", "week", "--outcome", "outcome", "--spend", "search,social", "--draws", "2")
     assert done.returncode == 0, done.stderr
     assert "R²" in done.stdout and "search" in done.stdout and "social" in done.stdout
     bad = _run(str(path), "--date", "week", "--outcome", "outcome", "--spend", "radio")

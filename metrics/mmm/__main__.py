@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outcome", required=True, help="column with the weekly outcome (sales, leads ...)")
     parser.add_argument("--spend", required=True, help="comma-separated spend columns, one per channel")
     parser.add_argument("--controls", default="", help="comma-separated control columns (price, promotions, events)")
-    parser.add_argument("--boot", type=int, default=30, help="bootstrap refits for the intervals (default 30)")
+    parser.add_argument("--draws", type=int, default=200, help="posterior draws for the 90%% intervals (default 200)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, pl.exceptions.PolarsError, MMMInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    fit = fit_mmm(data, n_boot=args.boot, seed=args.seed)
+    fit = fit_mmm(data, n_draws=args.draws, seed=args.seed)
     r2 = r_squared(data.outcome, fit.fitted)
     if args.json:
         print(json.dumps(cli_report(fit, r2)))

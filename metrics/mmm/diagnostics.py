@@ -54,7 +54,7 @@ def lag1_autocorrelation(resid: np.ndarray) -> float | None:
 
 def holdout_forecast(data: MMMInput, *, holdout_weeks: int = HOLDOUT_WEEKS, **fit_options) -> np.ndarray:
     """Outcome of the last ``holdout_weeks`` weeks predicted by a model fitted on the weeks before them."""
-    train = fit_mmm(data.head(data.n_weeks - holdout_weeks), n_boot=0, **fit_options)
+    train = fit_mmm(data.head(data.n_weeks - holdout_weeks), n_draws=0, **fit_options)
     return predict(train, data)[-holdout_weeks:]
 
 

@@ -104,8 +104,8 @@ class Problem:
         c = self.n_channels
         return saturated_all(self.x, z[:c], z[c:2 * c], z[2 * c:], self.m, grad=grad, before=self.before)
 
-    def solve(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Optimal ``beta >= 0`` for features ``h`` and the residual vector of the stacked system."""
+    def system(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The stacked least-squares system ``(a, t)`` in ``beta``: weeks, lift tests, prior rows."""
         c = self.n_channels
         rows = [self.project(h) / self.sigma]
         target = [self.project(self.y) / self.sigma]
@@ -117,8 +117,12 @@ class Problem:
             target.append(self.lift_value / self.lift_se)
         rows.append(np.diag(1.0 / self.tau))
         target.append(np.zeros(c))
-        a, t = np.vstack(rows), np.concatenate(target)
-        beta, _ = nnls(a, t, maxiter=50 * c)
+        return np.vstack(rows), np.concatenate(target)
+
+    def solve(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Optimal ``beta >= 0`` for features ``h`` and the residual vector of the stacked system."""
+        a, t = self.system(h)
+        beta, _ = nnls(a, t, maxiter=50 * self.n_channels)
         return beta, a @ beta - t
 
     def value_and_grad(self, z: np.ndarray) -> tuple[float, np.ndarray]:
