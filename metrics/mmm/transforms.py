@@ -17,8 +17,6 @@ The derivatives are those the fit needs for the gradient of its objective with r
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
-
 from metrics.response import adstock, hill
 
 YEAR_WEEKS = 365.25 / 7
@@ -44,27 +42,6 @@ def saturated(x: np.ndarray, theta: float, kappa: float, s: float, m: float) -> 
     """``h[t]`` of the module docstring for one channel."""
     u = (1.0 - theta) * adstock(x, theta) / m
     return hill(u, kappa, s)
-
-
-def saturated_with_grad(x: np.ndarray, theta: float, log_kappa: float, log_s: float,
-                        m: float) -> tuple[np.ndarray, np.ndarray]:
-    """``h`` and its derivatives ``(dh/dtheta, dh/dlog kappa, dh/dlog s)`` as a (3, n) array."""
-    a = adstock(x, theta)
-    da = lfilter([0.0, 1.0], [1.0, -theta], a)  # d a[t] / d theta = a[t-1] + theta * d a[t-1] / d theta
-    an = (1.0 - theta) * a
-    dan = -a + (1.0 - theta) * da
-    kappa, s = np.exp(log_kappa), np.exp(log_s)
-    u = an / m
-    h = hill(u, kappa, s)
-    w = s * h * (1.0 - h)
-    pos = an > 0
-    safe = np.where(pos, an, 1.0)
-    grad = np.zeros((3, x.shape[0]))
-    grad[0] = np.where(pos, w * dan / safe, 0.0)
-    grad[1] = -w
-    with np.errstate(divide="ignore"):
-        grad[2] = np.where(pos, w * (np.log(np.where(pos, u, 1.0)) - log_kappa), 0.0)
-    return h, grad
 
 
 CARRY_BLOCK = 26
