@@ -228,3 +228,35 @@ def test_bootstrap_intervals_hold_the_point_and_are_reproducible(sim):
     assert (first["share_lo"] <= first["share_hi"]).all()
     with pytest.raises(ValueError, match="uncertainty"):
         fit_mmm(data, n_draws=2, uncertainty="guess")
+
+
+def test_weekly_frame_keeps_full_weeks_and_fills_weeks_without_spend():
+    spend = pl.DataFrame({"period": [dt.date(2024, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 1, 15)],
+                          "channel_id": ["tv", "radio", "tv"], "spend": [10, 5, 7]})
+    outcome = pl.DataFrame({"period": [dt.date(2024, 1, 1) + dt.timedelta(weeks=i) for i in range(4)],
+                            "leads": [3, 4, 5, 6]})
+    from metrics.mmm.data import weekly_frame
+    frame = weekly_frame(spend, outcome, last_day=dt.date(2024, 1, 27), outcome_name="leads")  # week 4 is partial
+    assert frame.columns == ["week", "leads", "radio", "tv"]
+    assert frame["week"].to_list() == [dt.date(2024, 1, 1), dt.date(2024, 1, 8), dt.date(2024, 1, 15)]
+    assert frame["tv"].to_list() == [10.0, 0.0, 7.0] and frame["radio"].to_list() == [5.0, 0.0, 0.0]
+    assert frame["leads"].to_list() == [3.0, 4.0, 5.0]
+
+
+def test_a_known_delay_is_used_and_fits_a_delayed_effect_better():
+    from metrics.mmm.transforms import saturated, spend_scale
+
+    frame, truth = simulate_mmm(156, channels=[SimChannel("radio", 0.3, 1.0, 1.2, 400.0, 20_000)], seed=8)
+    booked = frame["radio"].to_numpy()
+    arrives = np.r_[0.0, 0.0, booked[:-2]]  # the effect follows the spend two weeks late
+    effect = 400.0 * saturated(arrives, 0.3, 1.0, 1.2, spend_scale(arrives))
+    noise = np.random.default_rng(0).normal(0, 20, 156)
+    late = frame.with_columns(outcome=pl.Series(np.array(truth["baseline"]) + effect + noise))
+    data = mmm_input(late, date="week", outcome="outcome", spend=["radio"], controls=["holiday"])
+    plain = fit_mmm(data, n_draws=0)
+    told = fit_mmm(data, n_draws=0, delays={"radio": 2})
+    assert told.delays == (2,)
+    sse = lambda f: float(((data.outcome - f.fitted) ** 2).sum())  # noqa: E731
+    assert sse(told) < 0.5 * sse(plain)
+    assert told.theta[0] == pytest.approx(0.3, abs=0.07)
+    assert told.contributions[:, 0].sum() == pytest.approx(effect.sum(), rel=0.1)
