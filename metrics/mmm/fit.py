@@ -202,7 +202,7 @@ def _fit(data: MMMInput, *, lift_tests, priors, fourier, delays, n_draws, seed, 
         h, _ = problem.features(z)
         beta, _ = problem.solve(h)
         resid = problem.project(y - h @ beta)
-        dof = max(data.n_weeks - design.shape[1] - c, 1)
+        dof = max(data.n_weeks - design.shape[1] - 4 * c, 1)  # beta and three curve parameters per channel
         problem = problem.with_sigma(max(float(np.sqrt(resid @ resid / dof)), 1e-6))
         z = _optimise(problem, z, maxiter)
     h, _ = problem.features(z)
