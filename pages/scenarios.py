@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.scenarios import panels
+from dashboard.scenarios import mmm_panel, panels
 from dashboard.scenarios import view as views
 from dashboard.app import context
 from dashboard.components import show_link_notice
@@ -53,4 +53,5 @@ with compare:
     panels.compare_panel(ctx, data, inputs, total, base_total, saved)
 with fit:
     panels.model_fit(ctx, data, plan, inputs.horizon)
+    mmm_panel.section(ctx)
 write_link(current_inputs(data), data)

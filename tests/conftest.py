@@ -37,6 +37,9 @@ SLOW: dict[str, str] = {
 HEAVY_FIXTURES: dict[str, str] = {
     "demo_fit": "response curves fitted to the demo with 40 bootstrap refits (tests/test_response.py)",
     "demo_paths": "every journey of the demo built in SQL (tests/test_attribution.py)",
+    "simulated_fits": "the marketing-mix model fitted to four simulated data sets (tests/test_mmm_recovery.py)",
+    "pymc_fit": "the marketing-mix model on PyMC-Marketing's example data, Laplace and bootstrap (tests/test_mmm_recovery.py)",
+    "demo_mmm": "the marketing-mix model on the demo's weekly leads and 14 spend channels (tests/test_mmm_recovery.py)",
 }
 LANES = ("browser", "postgres", "spark", "app", "slow")
 

@@ -29,6 +29,7 @@ from connectors.scenarios import SavedScenario, get_scenario, list_scenarios, va
 from connectors.store import truth_of
 from dashboard.context import PageContext, store_id
 from dashboard.filters import escape_markdown, whole_number
+from dashboard.scenarios.mmm_panel import mmm_result
 from metrics.response import ResponseModel, fit_response, weekly_series
 from metrics.scenarios import (
     HORIZONS, OBJECTIVES, Planner, economics_from_counts, last_period_budgets, lead_cutoff, new_customer_value_from_sums,
@@ -406,5 +407,6 @@ def demo_truth_curves(ctx: PageContext) -> dict | None:
 
 
 def warm_up(ctx: PageContext) -> None:
-    """The fitted response curves into the cache (see ``dashboard/warmup.py``)."""
+    """The fitted response curves and the marketing-mix model into the cache (see ``dashboard/warmup.py``)."""
     scenario_data(ctx)
+    mmm_result(ctx)

@@ -313,4 +313,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'не учитывается — его не меняет никакое решение. Оптимизатор максимизирует сумму кривых каналов, поэтому '
         'его итог в точности равен тому, что дают кривые в его ответе.',
     ),
+    'scn.mmm.title': ('Marketing-mix model: all channels together', 'Маркетинг-микс модель: все каналы вместе'),
+    'scn.mmm.caption': (
+        'The weekly leads explained at once by every channel\'s spend (sales, reputation and communication) and '
+        'a baseline (trend, seasons). Unlike the curves above, a channel is not credited only with the leads '
+        'naming it as their source, so effects on other channels\' leads show up too. Ranges are 90% intervals; '
+        'read-only for now: the planner above still uses the per-channel curves.',
+        'Недельные лиды объясняются сразу затратами всех каналов (продажи, репутация и коммуникации) и базовым '
+        'уровнем (тренд, сезонность). В отличие от кривых выше, каналу засчитываются не только лиды, где он '
+        'указан источником, поэтому видно и влияние на лиды других каналов. Диапазоны — 90% интервалы; пока '
+        'только для просмотра: планировщик выше по-прежнему считает по кривым каналов.',
+    ),
+    'scn.mmm.fitting': ('Fitting the marketing-mix model…', 'Подбираем маркетинг-микс модель…'),
+    'scn.mmm.no_data': (
+        'Not enough history for the marketing-mix model: it needs at least 26 complete weeks of spend and leads.',
+        'Недостаточно истории для маркетинг-микс модели: нужно не меньше 26 полных недель затрат и лидов.',
+    ),
+    'scn.mmm.col.contribution': ('Leads from the channel', 'Лиды от канала'),
+    'scn.mmm.col.share': ('Share of leads', 'Доля лидов'),
+    'scn.mmm.col.share_range': ('Share, 90% range', 'Доля, 90% интервал'),
+    'scn.mmm.col.roi': ('Leads per {per} {currency}', 'Лидов на {per} {currency}'),
+    'scn.mmm.col.roi_range': ('Leads per 1,000, 90% range', 'Лидов на 1 000, 90% интервал'),
+    'scn.mmm.col.decay': ('Carry-over θ', 'Перенос θ'),
+    'scn.mmm.baseline': ('Baseline (without marketing)', 'Базовый уровень (без маркетинга)'),
+    'scn.mmm.chart_y': ('Leads per week', 'Лидов в неделю'),
+    'scn.mmm.fit_note': (
+        '{weeks} weeks, {channels} channels; R² {r2}; error on the last {holdout} weeks when fitted without them '
+        '(MAPE) {mape}; fitted in {seconds} s.',
+        '{weeks} нед., каналов: {channels}; R² {r2}; ошибка на последних {holdout} неделях при подборе без них '
+        '(MAPE) {mape}; подбор за {seconds} с.',
+    ),
+    'scn.mmm.diag.fit_strong': ('The model follows the weekly leads closely.', 'Модель хорошо повторяет недельные лиды.'),
+    'scn.mmm.diag.fit_moderate': (
+        'The model follows the weekly leads only in part: read the shares as rough.',
+        'Модель повторяет недельные лиды лишь отчасти: доли — грубая оценка.',
+    ),
+    'scn.mmm.diag.fit_weak': (
+        'The model explains little of the weekly leads: do not base decisions on it.',
+        'Модель мало объясняет в недельных лидах: решения на ней не стройте.',
+    ),
+    'scn.mmm.diag.holdout_good': (
+        'It predicts weeks it has not seen well (within 10%).', 'Недели, которых она не видела, предсказывает хорошо (в пределах 10%).'),
+    'scn.mmm.diag.holdout_fair': (
+        'It predicts weeks it has not seen within 20%.', 'Недели, которых она не видела, предсказывает с ошибкой до 20%.'),
+    'scn.mmm.diag.holdout_poor': (
+        'It predicts weeks it has not seen poorly (more than 20% off).',
+        'Недели, которых она не видела, предсказывает плохо (ошибка больше 20%).',
+    ),
+    'scn.mmm.diag.residuals_independent': (
+        'What it leaves unexplained looks like noise.', 'Необъяснённый остаток похож на шум.'),
+    'scn.mmm.diag.residuals_autocorrelated': (
+        'What it leaves unexplained follows a pattern from week to week: something it does not know about matters.',
+        'Необъяснённый остаток меняется от недели к неделе закономерно: влияет что-то, чего модель не знает.',
+    ),
+    'scn.mmm.diag.wide_intervals': (
+        'Some channels\' ranges are wider than their estimate: the data cannot tell their effect apart (steady '
+        'spend, or spend moving with another channel).',
+        'У некоторых каналов интервал шире самой оценки: по данным их эффект не отделить (ровные затраты или '
+        'затраты, меняющиеся вместе с другим каналом).',
+    ),
 }
