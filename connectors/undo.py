@@ -138,6 +138,8 @@ def undo_status(store: Any, import_ids: list[int] | None = None) -> pl.DataFrame
     ``undone_by``, ``blocked_by`` (later imports touching the same rows, not undone; empty list if none)."""
     empty = pl.DataFrame(schema={"import_id": pl.Int64, "recorded": pl.Int64, "undone_at": pl.Datetime("us"),
                                  "undone_by": pl.String, "blocked_by": pl.List(pl.Int64)})
+    if not hasattr(store, "reading"):  # only the embedded file is written by imports
+        return empty
     with store.reading() as con:
         if not _has_tables(con):
             return empty
