@@ -275,6 +275,11 @@ def import_wizard(ctx: PageContext) -> None:
         return
     auth.access_notice(ctx)
     if not auth.can(ctx, "import"):  # the import itself checks again on the server
+        if st.session_state.get(IMPORT):  # a click on an import button drawn before the role changed
+            try:
+                auth.require(ctx, "import")
+            except Forbidden as exc:
+                auth.show_forbidden(exc, lang)
         return
     max_mb = ctx.settings.max_upload_mb
     c1, c2 = st.columns(2)
