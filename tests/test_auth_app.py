@@ -135,3 +135,27 @@ def test_the_sign_in_screen_in_russian(app_env, tmp_path) -> None:
     at.query_params["lang"] = "ru"
     at.run()
     assert at.button[0].label == "Войти" and at.title[0].value == "Результаты маркетинга"
+
+
+def test_scenario_writes_of_a_viewer_are_refused_on_the_server(private_app) -> None:
+    from connectors.scenarios import get_scenario, list_scenarios, save_scenario
+
+    store = private_app
+    kept = save_scenario(store, name="Kept plan", author=None, note=None, payload={"budgets": {}, "weeks": 13})
+    at = app(EDITOR, page="pages/scenarios.py")
+    at.user = VIEWER  # the page was drawn for an editor; the clicks come from a viewer
+    at.text_input(key="scn_save_name").input("Viewer plan")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    assert any("Your role (viewer) may not save a scenario" in e.value for e in at.error)
+    assert next(b for b in at.button if b.label == "Save").disabled  # drawn for the viewer now: disabled
+    at.selectbox(key="scn_delete_choice").select(kept).run()
+    at.user = EDITOR
+    at.run()
+    next(b for b in at.button if b.label == "Delete…").click().run()
+    at.user = VIEWER
+    next(b for b in at.button if b.label == "Yes, delete").click().run()
+    assert not at.exception, at.exception
+    assert any("may not delete a scenario" in e.value for e in at.error)
+    assert get_scenario(store, kept) is not None
+    assert list_scenarios(store)["name"].to_list() == ["Kept plan"]

@@ -1,6 +1,6 @@
 """Sign-in in a real browser against a real OpenID Connect provider the test starts (tests/oidc_provider.py):
-before sign-in only the sign-in screen; a viewer signs in and sees no import or undo controls; an editor signs in,
-imports a file under their name and undoes it. Screenshots: tests/artifacts/auth-*.png."""
+before sign-in only the sign-in screen; a viewer signs in, sees no import or undo controls and signs out; an editor
+signs in, imports a file under their name and undoes it. Screenshots: tests/artifacts/auth-*.png."""
 
 from __future__ import annotations
 
@@ -84,6 +84,11 @@ def test_a_viewer_signs_in_and_gets_no_write_controls(signed_app, browser, artif
     assert not page.locator('[data-testid="stException"]').count()
     assert not watch.errors(), watch.errors()
     assert "vera" in signed_app["provider"].logins
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)  # signed out: the sign-in screen again
+    page.goto(f"{signed_app['base']}/data")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    assert not page.get_by_text("Signed in as").count()
     context.close()
 
 

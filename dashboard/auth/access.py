@@ -136,6 +136,7 @@ def access_notice(ctx: Any) -> None:
     who = identity(ctx.settings)
     lang = ctx.lang
     if not who.sign_in:
-        st.warning(t("auth.open", lang, role=role_label(who.role, lang)), icon=":material/lock_open:")
+        key = "auth.open" if who.may("import") else "auth.open_read_only"
+        st.warning(t(key, lang, role=role_label(who.role, lang)), icon=":material/lock_open:")
     elif not who.may("import"):
         st.info(t("auth.read_only", lang, role=role_label(who.role, lang)), icon=":material/visibility:")

@@ -36,6 +36,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "сохранять и удалять сценарии (у всех роль «{role}»). Чтобы требовать вход, настройте провайдера "
         "OpenID Connect в разделе [auth] файла .streamlit/secrets.toml.",
     ),
+    "auth.open_read_only": (
+        "Sign-in is off and everyone acts as {role}: nobody can import files or undo imports here. To give some "
+        "people more, configure an OpenID Connect provider in the [auth] section of .streamlit/secrets.toml.",
+        "Вход не настроен, и у всех роль «{role}»: загружать файлы и отменять загрузки здесь не может никто. "
+        "Чтобы дать кому-то больше прав, настройте провайдера OpenID Connect в разделе [auth] файла "
+        ".streamlit/secrets.toml.",
+    ),
     "auth.read_only": (
         "Your role ({role}) can look at the data and export it. Importing files and undoing imports need the "
         "editor role.",
