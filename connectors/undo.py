@@ -233,8 +233,17 @@ def undo_import(store: Any, import_id: int, *, user: str | None, now: dt.datetim
     key = schema.natural_key(table).columns
     own = changes.filter(pl.col("table_name") == table)
     with store.writing() as con:
+        # checked again inside the transaction: another session may have written since
         if con.execute("SELECT count(*) FROM import_undos WHERE import_id = $1", [import_id]).fetchall()[0][0]:
             raise UndoRefused("undone", f"Import {import_id} was undone already.", id=import_id, when="", by="")
+        later = [r[0] for r in con.execute(
+            "SELECT DISTINCT l.import_id FROM import_changes c JOIN import_changes l ON l.table_name = c.table_name "
+            "AND l.key = c.key AND l.import_id > c.import_id WHERE c.import_id = $1 "
+            "AND l.import_id NOT IN (SELECT import_id FROM import_undos) ORDER BY 1", [import_id]).fetchall()]
+        if later:
+            text = ", ".join(str(i) for i in later)
+            raise UndoRefused("later", f"Later imports changed the same rows: {text}. Undo those first.",
+                              id=import_id, later=text)
         added = _decoded(con, table, own.filter(pl.col("before").is_null()), "key", list(key))
         in_use = _references(con, table, added)
         if in_use:
