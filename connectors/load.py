@@ -2,7 +2,8 @@
 
     python -m connectors.load FILE --table spend [--preset yandex_direct] [--map day=Дата ...]
                               [--set channel_id=search_ads] [--create-channel podcasts=sales:paid]
-                              [--db data/dashboard.duckdb] [--dry-run] [--wait 600] [--by NAME]
+                              [--db data/dashboard.duckdb] [--dry-run] [--wait 600] [--user NAME]
+    python -m connectors.load --undo IMPORT_ID [--db data/dashboard.duckdb] [--wait 600] [--user NAME]
 
 Reads, maps (the mapping saved for files of this shape, else the preset, else
 suggestions), checks every row and prints all problems at once; writes only when
@@ -10,6 +11,8 @@ there are no errors, in one transaction. The embedded database file allows one
 writer: when the dashboard holds it, the command waits (``--wait`` seconds) and
 says so. Exit codes: 0 imported (or a clean dry run), 1 problems found, 2 the
 file cannot be read or the arguments are wrong, 3 the database stayed busy.
+The import log records who imported: ``--user``, else the login name. ``--undo`` rolls one
+import back (see ``connectors/undo.py``); exit code 1 when it is refused, with the reason.
 """
 
 from __future__ import annotations
@@ -56,12 +59,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--db", type=Path, help="DuckDB file (default: from the dashboard's settings)")
     p.add_argument("--max-mb", type=int, help="largest file accepted (default: the max_upload_mb setting)")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait while the database is busy")
-    p.add_argument("--by", default=None, help="who imports (default: the login name)")
+    p.add_argument("--user", "--by", dest="by", default=None, help="who imports (default: the login name)")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if any(a == "--undo" or a.startswith("--undo=") for a in argv):
+        return undo_main(argv)
     args = parse_args(argv)
     from connectors.settings import Settings  # plain settings object; no UI is imported
 
@@ -133,6 +139,41 @@ def main(argv: list[str] | None = None) -> int:
           + (f", {result.campaigns_created} campaigns created" if result.campaigns_created else "")
           + (f", {result.channels_created} channels created" if result.channels_created else "")
           + f" (import {result.import_id}, data version {result.data_version}).")
+    return 0
+
+
+def undo_main(argv: list[str]) -> int:
+    """``--undo IMPORT_ID``: roll one import back, in one transaction."""
+    from connectors.settings import Settings
+    from connectors.undo import UndoRefused, undo_import
+
+    p = argparse.ArgumentParser(prog="python -m connectors.load --undo", description="Undo one import.")
+    p.add_argument("--undo", type=int, required=True, metavar="IMPORT_ID", help="the import's id (import history)")
+    p.add_argument("--db", type=Path, help="DuckDB file (default: from the dashboard's settings)")
+    p.add_argument("--wait", type=float, default=600.0, help="seconds to wait while the database is busy")
+    p.add_argument("--user", "--by", dest="by", default=None, help="who undoes it (default: the login name)")
+    args = p.parse_args(argv)
+    db = args.db or Settings.from_env().duckdb_path
+    if not Path(db).exists():
+        print(f"error: no database at {db}", file=sys.stderr)
+        return 2
+    store = DuckDBStore(db, busy_timeout_s=args.wait)
+    try:
+        result = undo_import(store, args.undo, user=args.by or getpass.getuser())
+    except UndoRefused as exc:
+        print(f"Not undone: {exc}", file=sys.stderr)
+        return 1
+    except StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    parents = "".join(f", {n} {name} removed" for name, n in result.parents_removed.items() if n)
+    kept = "".join(f"; {name} kept (other rows refer to them): {', '.join(keys)}"
+                   for name, keys in result.parents_kept.items())
+    print(f"Import {result.import_id} undone in {result.table}: {result.rows_removed} added rows removed, "
+          f"{result.rows_restored} changed rows restored{parents}{kept} (data version {result.data_version}).")
     return 0
 
 

@@ -248,6 +248,28 @@ import_log = sa.Table(
     sa.Column("source", sa.String),  # e.g. "demo", "upload", "cli"
 )
 
+# What each import added or changed, written in the import's transaction, so it can be undone: per row, the
+# natural key (JSON) and the row as it was before (JSON; NULL: the import added the row).
+import_changes = sa.Table(
+    "import_changes",
+    metadata,
+    sa.Column("import_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("table_name", sa.String, primary_key=True),
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("key", sa.String, nullable=False),
+    sa.Column("before", sa.String),
+)
+
+import_undos = sa.Table(
+    "import_undos",
+    metadata,
+    sa.Column("import_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("undone_at", sa.DateTime, nullable=False),
+    sa.Column("undone_by", sa.String),
+    sa.Column("rows_removed", sa.BigInteger, nullable=False),
+    sa.Column("rows_restored", sa.BigInteger, nullable=False),
+)
+
 meta = sa.Table(
     "meta",
     metadata,

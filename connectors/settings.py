@@ -62,6 +62,14 @@ class Settings:
         "", "File to append every database query to, one JSON line each (page, label, engine, rows, ms, bytes, "
         "ts); moved to FILE.1 at 20 MB. Summarise it with python -m benchmarks.query_log FILE. Empty: the recent "
         "queries are kept in memory only (shown on the Data page).")
+    open_role: str = _setting("admin", "Role of everyone when sign-in is off (no [auth] section in secrets.toml): "
+                              "viewer, editor or admin.")
+    auth_role_claim: str = _setting("roles", "ID-token claim naming the signed-in user's role (a string or a list "
+                                    "holding viewer, editor or admin; e.g. roles or groups).")
+    auth_roles: str = _setting("", "Roles by user, e.g. alice@x.ru=admin,bob@x.ru=editor (e-mail or subject); "
+                               "wins over the claim.")
+    auth_default_role: str = _setting("viewer", "Role of a signed-in user whom neither auth_roles nor the claim "
+                                      "names.")
 
     @property
     def duckdb_path(self) -> Path:
@@ -98,6 +106,12 @@ class Settings:
             raise ValueError("DASHBOARD_LANGUAGE must be en or ru")
         if self.lost_months <= self.active_months:
             raise ValueError("DASHBOARD_LOST_MONTHS must be greater than DASHBOARD_ACTIVE_MONTHS")
+        from connectors.roles import ROLES, parse_role_map
+
+        for name in ("open_role", "auth_default_role"):
+            if getattr(self, name) not in ROLES:
+                raise ValueError(f"DASHBOARD_{name.upper()} must be one of {', '.join(ROLES)}")
+        parse_role_map(self.auth_roles)
 
 
 SPECS: tuple[SettingSpec, ...] = tuple(

@@ -285,13 +285,17 @@ class DuckDBStore:
 
     def write_import(self, table: str, frame: pl.DataFrame, *, parents: Mapping[str, pl.DataFrame],
                      log: Mapping[str, Any], meta: Mapping[str, str]) -> ImportWritten:
+        from connectors import undo
+
         with self.writing() as con:
+            changes = undo.before_import(con, table, frame, parents)  # kept so the import can be undone
             created = {name: duckdb_bulk.insert_missing(con, name, rows) for name, rows in parents.items()}
             added, updated = duckdb_bulk.upsert(con, table, frame)
             import_id = int(con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0])
             entry = schema.import_log.insert().values(**log, import_id=import_id, rows_added=added,
                                                       rows_updated=updated)
             con.execute(*compile_statement(entry, self._dialect))
+            undo.record(con, import_id, changes)
             for key, value in meta.items():
                 _set_meta_duckdb(con, key, value)
             _bump_version_duckdb(con)

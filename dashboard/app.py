@@ -16,6 +16,7 @@ import streamlit as st
 
 from connectors.store import StoreError
 from dashboard import registry, state
+from dashboard.auth import access as auth
 from dashboard.components import app_css, show_link_notice
 from dashboard.context import PageContext, base_context, build_context, ensure_data, settings
 from dashboard.filters import ViewState
@@ -37,6 +38,7 @@ def run() -> None:
     except ValueError as exc:
         st.error(t("error.settings", "en", message=str(exc)))
         st.stop()
+    who = auth.gate(cfg)  # with sign-in on, nothing below runs (and no data is read) before sign-in
     try:
         store = ensure_data()
         version, channels, campaigns, regions, bounds = base_context(store)
@@ -55,6 +57,8 @@ def run() -> None:
     ]
     page = st.navigation(pages, position="top")
     view = render_sidebar(default=default, channels=channels, regions=regions, bounds=bounds)
+    with st.sidebar:
+        auth.account(who, view.lang)
     st.session_state[state.CONTEXT] = build_context(store, view, version, channels, campaigns, regions, bounds,
                                                     page=page.url_path or "overview")
     show_link_notice(state.url_problems(view), view.lang)

@@ -39,12 +39,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(data_dir: Path, **env: str) -> Iterator[dict]:
-    """``streamlit run streamlit_app.py`` on a free port with the data in ``data_dir``; stopped afterwards.
+def app_server(data_dir: Path, *, port: int | None = None, **env: str) -> Iterator[dict]:
+    """``streamlit run streamlit_app.py`` on a free port (or ``port``) with the data in ``data_dir``; stopped afterwards.
 
     Yields ``base`` (URL) and ``healthy_s`` (seconds from start to a healthy server).
     """
-    port = free_port()
+    port = port or free_port()
     full_env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_DB_URL": "", **env}
     started = time.perf_counter()
     proc = subprocess.Popen(

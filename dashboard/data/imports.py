@@ -29,7 +29,9 @@ from dashboard.context import PageContext
 from dashboard.data.uploads import CheckResult, Preview, Upload, hold_upload_limit, preview
 from dashboard.filters import code_span, escape_markdown
 from dashboard.i18n import fmt_number, t
+from connectors.roles import Forbidden
 from dashboard import components
+from dashboard.auth import access as auth
 
 TABLE = "imp_table"
 PRESET = "imp_preset"
@@ -263,14 +265,6 @@ def _report_table(frame: pl.DataFrame, lang: str) -> None:
                        mime="text/csv", key=REPORT_DOWNLOAD, on_click="ignore", icon=":material/download:")
 
 
-def _user() -> str | None:
-    try:
-        email = st.user.get("email")
-    except Exception:  # no login configured
-        return None
-    return str(email) if email else None
-
-
 def import_wizard(ctx: PageContext) -> None:
     lang = ctx.lang
     flash = st.session_state.pop(FLASH, None)
@@ -278,6 +272,14 @@ def import_wizard(ctx: PageContext) -> None:
         st.success(flash, icon=":material/task_alt:")
     if not ctx.store.writable:
         st.info(t("imp.read_only", lang), icon=":material/lock:")
+        return
+    auth.access_notice(ctx)
+    if not auth.can(ctx, "import"):  # the import itself checks again on the server
+        if st.session_state.get(IMPORT):  # a click on an import button drawn before the role changed
+            try:
+                auth.require(ctx, "import")
+            except Forbidden as exc:
+                auth.show_forbidden(exc, lang)
         return
     max_mb = ctx.settings.max_upload_mb
     c1, c2 = st.columns(2)
@@ -354,11 +356,16 @@ def _rejected(exc: FileRejected, lang: str) -> None:
 def _import(ctx: PageContext, upload: Upload, request: ImportRequest, token: tuple, max_mb: int, lang: str) -> None:
     """Read and check the file again (no checked table was kept) and write it when it is still clean."""
     try:
+        who = auth.require(ctx, "import")
+    except Forbidden as exc:
+        auth.show_forbidden(exc, lang)
+        return
+    try:
         plan = plan_import(ctx.store, upload.data, upload.name, request, max_bytes=max_mb * 2**20)
         if not plan.ok:  # the data changed since the check: show the new report
             st.session_state[PLAN] = (token, CheckResult.of(plan))
             st.rerun()
-        result = apply_import(ctx.store, plan, imported_by=_user(), source="upload")
+        result = apply_import(ctx.store, plan, imported_by=who.user, source="upload")
     except FileRejected as exc:
         _rejected(exc, lang)
         return

@@ -300,6 +300,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'hist.by': ('By', 'Кто'),
     'hist.source': ('How', 'Как'),
     'hist.download': ('Download the history (CSV)', 'Скачать историю (CSV)'),
+    'hist.id': ('Import', 'Загрузка'),
+    'hist.status': ('Undo', 'Отмена'),
+    'undo.state.done': ('undone by {by}, {when}', 'отменена ({by}, {when})'),
+    'undo.state.open': ('can be undone', 'можно отменить'),
+    'undo.state.later': ('undo import {later} first', 'сначала отмените загрузку {later}'),
+    'undo.state.not_recorded': ('—', '—'),
+    'undo.pick': ('Import to undo', 'Какую загрузку отменить'),
+    'undo.option': ('{id}: {file} → {table}, {when}', '{id}: {file} → {table}, {when}'),
+    'undo.help': (
+        'Undoing removes the rows the import added and puts back the values of rows it changed, all at once. '
+        'An import can be undone while no later import changed the same rows; undo the later one first.',
+        'Отмена удаляет строки, добавленные загрузкой, и возвращает прежние значения изменённых строк — всё '
+        'сразу. Загрузку можно отменить, пока более поздние загрузки не меняли те же строки; иначе сначала '
+        'отмените их.',
+    ),
+    'undo.button': ('Undo import {id}', 'Отменить загрузку {id}'),
+    'undo.none': ('No import can be undone now.', 'Сейчас нечего отменить.'),
+    'undo.needs_editor': ('Undoing an import needs the editor role.', 'Отменять загрузки может роль «редактор».'),
+    'undo.done': (
+        'Import {id} undone: {removed} added rows removed and {restored} changed rows restored in {table}.',
+        'Загрузка {id} отменена: в {table} удалено добавленных строк — {removed}, восстановлено изменённых — '
+        '{restored}.',
+    ),
+    'undo.kept': (
+        'Kept, because other data refers to them: {keys}.',
+        'Оставлены, потому что на них ссылаются другие данные: {keys}.',
+    ),
+    'undo.refused.unknown': ('There is no import {id}.', 'Загрузки {id} нет.'),
+    'undo.refused.read_only': (
+        'This database is read-only for the dashboard; nothing can be undone.',
+        'Эта база для панели только для чтения; отменять нечего.',
+    ),
+    'undo.refused.not_recorded': (
+        'Import {id} cannot be undone: it was written before imports kept their changes.',
+        'Загрузку {id} нельзя отменить: она сделана до того, как загрузки начали сохранять изменения.',
+    ),
+    'undo.refused.undone': ('Import {id} was undone already.', 'Загрузка {id} уже отменена.'),
+    'undo.refused.later': (
+        'Import {id} cannot be undone: later imports ({later}) changed the same rows. Undo them first. '
+        'Nothing was changed.',
+        'Загрузку {id} нельзя отменить: более поздние загрузки ({later}) меняли те же строки. Сначала отмените '
+        'их. Ничего не изменено.',
+    ),
+    'undo.refused.in_use': (
+        'Import {id} cannot be undone: other data refers to rows it added ({keys}). Nothing was changed.',
+        'Загрузку {id} нельзя отменить: на добавленные ею строки ссылаются другие данные ({keys}). Ничего не '
+        'изменено.',
+    ),
 
     # templates
     'tpl.table': ('Template of', 'Шаблон таблицы'),

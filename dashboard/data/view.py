@@ -11,14 +11,22 @@ from connectors.imports import import_log
 from connectors.imports.rules import IMPORTABLE, column_guide
 from connectors.imports.templates import template
 from connectors.read import table_stats
+from connectors.roles import Forbidden
+from connectors.store import StoreError
+from connectors.undo import UndoRefused, undo_import, undo_status
 from dashboard.context import PageContext
 from dashboard.i18n import MESSAGES, fmt_number, t
 from dashboard.data.imports import table_label
 from dashboard import components
+from dashboard.auth import access as auth
+from dashboard.filters import escape_markdown
 
 TEMPLATE_TABLE = "tpl_table"
 TEMPLATE_DOWNLOAD = "tpl_download"
 HISTORY_DOWNLOAD = "hist_download"
+UNDO_PICK = "hist_undo_pick"
+UNDO = "hist_undo"
+UNDO_FLASH = "hist_undo_flash"  # the undo's result, shown once after the click
 
 
 def loaded_tables(ctx: PageContext) -> pl.DataFrame:
@@ -64,25 +72,107 @@ def show_connection(ctx: PageContext) -> None:
         st.caption(t("data.demo", lang, scale=scale, seed=seed))
 
 
+def history_frame(ctx: PageContext, limit: int = 50) -> pl.DataFrame:
+    """The latest imports with, per import, whether and how it can be undone (``undo_state``, ``undo_text``)."""
+    lang = ctx.lang
+    log = import_log(ctx.store, limit=limit)
+    status = undo_status(ctx.store, log["import_id"].to_list())
+    joined = log.join(status, on="import_id", how="left", maintain_order="left")
+    states, texts = [], []
+    for r in joined.iter_rows(named=True):
+        if r["undone_at"] is not None:
+            state = "done"
+            text = t("undo.state.done", lang, by=r["undone_by"] or "—", when=f"{r['undone_at']:%Y-%m-%d %H:%M}")
+        elif not r["recorded"]:
+            state, text = "not_recorded", t("undo.state.not_recorded", lang)
+        elif r["blocked_by"]:
+            state = "later"
+            text = t("undo.state.later", lang, later=", ".join(str(i) for i in r["blocked_by"]))
+        else:
+            state, text = "open", t("undo.state.open", lang)
+        states.append(state)
+        texts.append(text)
+    return joined.with_columns(pl.Series("undo_state", states, pl.String), pl.Series("undo_text", texts, pl.String))
+
+
 def show_history(ctx: PageContext) -> None:
     lang = ctx.lang
-    log = import_log(ctx.store, limit=50)
+    _undo_flash()
+    log = history_frame(ctx)
     if log.height == 0:
         st.caption(t("data.no_imports", lang))
         return
     components.table(
-        log.select("imported_at", "file_name", "table_name", "rows_added", "rows_updated", "imported_by", "source"),
+        log.select("import_id", "imported_at", "file_name", "table_name", "rows_added", "rows_updated", "imported_by",
+                   "source", "undo_text"),
         hide_index=True, height="content", placeholder="—",
         column_config={
+            "import_id": st.column_config.NumberColumn(t("hist.id", lang), format="%d"),
             "imported_at": st.column_config.DatetimeColumn(t("hist.when", lang), format="YYYY-MM-DD HH:mm"),
             "file_name": t("hist.file", lang), "table_name": t("data.table", lang),
             "rows_added": t("hist.added", lang), "rows_updated": t("hist.updated", lang),
-            "imported_by": t("hist.by", lang), "source": t("hist.source", lang),
+            "imported_by": t("hist.by", lang), "source": t("hist.source", lang), "undo_text": t("hist.status", lang),
         },
     )
     st.download_button(t("hist.download", lang), csv_bytes(import_log(ctx.store, limit=100_000)),
                        file_name="import_history.csv", mime="text/csv", key=HISTORY_DOWNLOAD, on_click="ignore",
                        icon=":material/download:")
+    _undo_controls(ctx, log)
+
+
+def _undo_controls(ctx: PageContext, log: pl.DataFrame) -> None:
+    lang = ctx.lang
+    if not ctx.store.writable:
+        return
+    if not auth.can(ctx, "undo"):  # the undo itself checks again on the server
+        st.caption(t("undo.needs_editor", lang))
+        return
+    open_ = log.filter(pl.col("undo_state") == "open")
+    if open_.height == 0:
+        st.caption(t("undo.none", lang))
+        return
+    labels = {r["import_id"]: t("undo.option", lang, id=r["import_id"], file=r["file_name"] or "—",
+                                table=r["table_name"], when=f"{r['imported_at']:%Y-%m-%d %H:%M}")
+              for r in open_.iter_rows(named=True)}
+    ids = list(labels)
+    if st.session_state.get(UNDO_PICK) not in ids:
+        st.session_state[UNDO_PICK] = ids[0]
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox(t("undo.pick", lang), ids, key=UNDO_PICK, format_func=labels.get,
+                          help=t("undo.help", lang))
+    c2.button(t("undo.button", lang, id=chosen), key=UNDO, icon=":material/undo:", on_click=undo_action,
+              args=(ctx, int(chosen)))
+
+
+def undo_action(ctx: PageContext, import_id: int) -> None:
+    """The undo button's server side: the role is checked here, whatever the page showed."""
+    lang = ctx.lang
+    try:
+        who = auth.require(ctx, "undo")
+        result = undo_import(ctx.store, import_id, user=who.user)
+    except Forbidden as exc:
+        st.session_state[UNDO_FLASH] = ("error", auth.forbidden_text(exc, lang))
+        return
+    except UndoRefused as exc:
+        params = {"id": import_id, "later": "", "keys": "", **exc.params}
+        st.session_state[UNDO_FLASH] = ("error", t(f"undo.refused.{exc.code}", lang, **params))
+        return
+    except StoreError as exc:  # busy, or the database failed: nothing was changed
+        st.session_state[UNDO_FLASH] = ("error", t("imp.failed", lang, message=escape_markdown(str(exc), 300)))
+        return
+    text = t("undo.done", lang, id=result.import_id, removed=fmt_number(result.rows_removed, lang),
+             restored=fmt_number(result.rows_restored, lang), table=result.table)
+    kept = [key for keys in result.parents_kept.values() for key in keys]
+    if kept:
+        text += " " + t("undo.kept", lang, keys=", ".join(kept[:10]))
+    st.session_state[UNDO_FLASH] = ("success", text)
+
+
+def _undo_flash() -> None:
+    note = st.session_state.pop(UNDO_FLASH, None)
+    if note:
+        kind, text = note
+        getattr(st, kind)(text, icon=":material/undo:" if kind == "success" else ":material/error:")
 
 
 def guide_frame(table: str, lang: str) -> pl.DataFrame:

@@ -9,11 +9,13 @@ import streamlit as st
 
 from connectors.export import neutralise_formulas
 from connectors.scenarios import MAX_AUTHOR, MAX_NAME, MAX_NOTE, delete_scenario, get_scenario, save_scenario
+from connectors.roles import Forbidden
 from connectors.store import StoreError
 from dashboard.scenarios import data as S
 from dashboard.context import PageContext
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from dashboard.scenarios.view import RESULTS, _label, flash, fmt_range, fmt_result
+from dashboard.auth import access as auth
 from dashboard.components import table
 from metrics.optimiser import InfeasibleBudget, optimise_budget, smallest_budget, whole_units
 from metrics.response import fit_summary
@@ -107,8 +109,22 @@ def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs,
 # --- saving, opening, comparing, deleting ---------------------------------------------------------------
 
 
+def _refused(ctx: PageContext, action: str) -> bool:
+    """True (and the refusal left for the next run) when the user's role may not do ``action``."""
+    try:
+        auth.require(ctx, action)
+    except Forbidden as exc:
+        st.session_state[S.FLASH] = ("error", "auth.forbidden", {
+            "action": t(f"auth.action.{exc.action}", ctx.lang), "role": auth.role_label(exc.role, ctx.lang),
+            "needed": auth.role_label(exc.needed, ctx.lang)}, "saved")
+        return True
+    return False
+
+
 def _save(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total: dict) -> None:
     ss = st.session_state
+    if _refused(ctx, "save_scenario"):
+        return
     name = (ss.get(S.SAVE_NAME) or "").strip()
     if not name:
         ss[S.FLASH] = ("error", "scn.save_no_name", {}, "saved")
@@ -147,6 +163,8 @@ def _ask_delete() -> None:
 def _delete(ctx: PageContext, sid: str) -> None:
     ss = st.session_state
     ss[S.CONFIRM_DELETE] = None
+    if _refused(ctx, "delete_scenario"):
+        return
     try:
         deleted = delete_scenario(ctx.store, sid)
     except StoreError as exc:
@@ -174,7 +192,7 @@ def saved_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total:
             st.text_input(t("scn.save_author", lang), key=S.SAVE_AUTHOR, max_chars=MAX_AUTHOR)
             st.text_area(t("scn.save_note", lang), key=S.SAVE_NOTE, max_chars=MAX_NOTE, height=80)
             st.form_submit_button(t("scn.save", lang), icon=":material/save:", on_click=_save,
-                                  args=(ctx, data, inputs, total))
+                                  args=(ctx, data, inputs, total), disabled=not auth.can(ctx, "save_scenario"))
         st.caption(t("scn.save_help", lang))
         flash(lang, "saved")
     with right:
@@ -197,7 +215,8 @@ def saved_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total:
         if st.session_state.get(S.DELETE_CHOICE) not in ids:
             st.session_state[S.DELETE_CHOICE] = ids[0]
         c1.selectbox(t("scn.delete_choice", lang), ids, key=S.DELETE_CHOICE, format_func=names.get)
-        c2.button(t("scn.delete", lang), on_click=_ask_delete, icon=":material/delete:")
+        c2.button(t("scn.delete", lang), on_click=_ask_delete, icon=":material/delete:",
+                  disabled=not auth.can(ctx, "delete_scenario"))
         pending = st.session_state.get(S.CONFIRM_DELETE)
         if pending in names:
             st.warning(t("scn.delete_confirm", lang, name=S.escape(names[pending])), icon=":material/warning:")
