@@ -200,8 +200,8 @@ def test_an_empty_period_says_so(app_env) -> None:
 
 def test_changing_a_filter_updates_the_link(app_env) -> None:
     at = run_app()
-    at.selectbox(key="flt_period").select("last_30_days").run()
-    at.multiselect(key="flt_regions").select("Тверь").run()
+    at.selectbox(key="flt_period.en").select("last_30_days").run()
+    at.multiselect(key="flt_regions.en").select("Тверь").run()
     assert not at.exception
     assert query(at) == {"period": "last_30_days", "region": "Тверь"}
 

@@ -59,7 +59,7 @@ def test_a_repeated_period_gets_a_notice_and_leaves_the_link(app_env) -> None:
     assert not at.exception, at.exception
     assert any("`period`" in w for w in link_notices(at)), link_notices(at)
     assert "period" not in query(at)
-    assert at.selectbox(key="flt_period").value == "last_90_days"
+    assert at.selectbox(key="flt_period.en").value == "last_90_days"
 
 
 @pytest.mark.parametrize("params,bad", [
