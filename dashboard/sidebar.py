@@ -34,8 +34,12 @@ def render_sidebar(*, default: ViewState, channels: pl.DataFrame, regions: tuple
         if period == "custom":
             st.date_input(t("dates", lang), **state.bind(state.DATES, **bound), min_value=dt.date(2000, 1, 1),
                           max_value=dt.date(2100, 12, 31), format="DD.MM.YYYY" if lang == "ru" else "YYYY-MM-DD")
-        st.selectbox(t("compare", lang), COMPARISONS, **state.bind(state.COMPARE, **bound),
-                     format_func=lambda c: t(f"compare.{c}", lang))
+        compare = st.selectbox(t("compare", lang), COMPARISONS, **state.bind(state.COMPARE, **bound),
+                               format_func=lambda c: t(f"compare.{c}", lang))
+        if compare == "custom":
+            st.date_input(t("compare.dates", lang), **state.bind(state.COMPARE_DATES, **bound),
+                          min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
+                          format="DD.MM.YYYY" if lang == "ru" else "YYYY-MM-DD")
         st.multiselect(t("channels", lang), list(names), **state.bind(state.CHANNELS, options=names, **bound),
                        format_func=lambda c: names.get(c, c), placeholder=t("channels.all", lang))
         st.multiselect(t("regions", lang), list(regions), **state.bind(state.REGIONS, options=regions, **bound),

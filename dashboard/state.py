@@ -26,8 +26,8 @@ import streamlit as st
 
 from dashboard import registry
 from dashboard.filters import (
-    GLOBAL_PARAMS, P_CHANNELS, P_COMPARE, P_FROM, P_LANG, P_PERIOD, P_REGIONS, P_TO, Bounds, ViewState, parse_query,
-    resolve_period, to_query,
+    GLOBAL_PARAMS, P_CFROM, P_CHANNELS, P_COMPARE, P_CTO, P_FROM, P_LANG, P_PERIOD, P_REGIONS, P_TO, Bounds, ViewState, parse_query,
+    resolve_comparison, resolve_period, to_query,
 )
 
 # the shared view (a ViewState)
@@ -36,6 +36,7 @@ VIEW = "view_state"
 PERIOD = "flt_period"
 DATES = "flt_dates"
 COMPARE = "flt_compare"
+COMPARE_DATES = "flt_compare_dates"
 CHANNELS = "flt_channels"
 REGIONS = "flt_regions"
 LANG = "flt_lang"  # its labels (English / Русский) never change: one key
@@ -96,6 +97,8 @@ def _widget_value(view: ViewState, name: str, bounds: Bounds) -> Any:
         return (view.start, view.end) if view.start and view.end else resolve_period(view, bounds)
     if name == COMPARE:
         return view.compare
+    if name == COMPARE_DATES:
+        return resolve_comparison(replace(view, compare="custom"), bounds)
     if name == CHANNELS:
         return list(view.channels)
     if name == REGIONS:
@@ -118,7 +121,16 @@ def _with_value(view: ViewState, name: str, value: Any, bounds: Bounds) -> ViewS
             return replace(view, period="custom", start=start, end=end)
         return view  # a range still being picked: the view stays as it was meanwhile
     if name == COMPARE and value:
-        return replace(view, compare=value)
+        if value == "custom":  # custom comparison dates start as the comparison shown so far
+            start, end = resolve_comparison(view, bounds) or resolve_comparison(replace(view, compare="previous"),
+                                                                                bounds)
+            return replace(view, compare=value, compare_start=start, compare_end=end)
+        return replace(view, compare=value, compare_start=None, compare_end=None)
+    if name == COMPARE_DATES:
+        if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(d, dt.date) for d in value):
+            start, end = sorted(value)
+            return replace(view, compare="custom", compare_start=start, compare_end=end)
+        return view
     if name == CHANNELS:
         return replace(view, channels=tuple(sorted(value or ())))
     if name == REGIONS:
@@ -165,8 +177,8 @@ def lang(default: str = "en") -> str:
 
 
 __all__ = [
-    "VIEW", "PERIOD", "DATES", "COMPARE", "CHANNELS", "REGIONS", "LANG", "all_page_params", "read_url_once",
-    "current_view", "widget_key", "bind", "write_url", "url_problems", "lang", "P_CHANNELS", "P_COMPARE", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
+    "VIEW", "PERIOD", "DATES", "COMPARE", "COMPARE_DATES", "CHANNELS", "REGIONS", "LANG", "all_page_params", "read_url_once",
+    "current_view", "widget_key", "bind", "write_url", "url_problems", "lang", "P_CFROM", "P_CHANNELS", "P_COMPARE", "P_CTO", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
 ]
 
 

@@ -53,9 +53,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Last 90 days',
         'Последние 90 дней',
     ),
+    'period.month_to_date': (
+        'Month to date',
+        'С начала месяца',
+    ),
     'period.last_month': (
         'Last full month',
-        'Прошлый месяц',
+        'Последний полный месяц',
+    ),
+    'period.previous_month': (
+        'Previous calendar month',
+        'Предыдущий календарный месяц',
     ),
     'period.last_quarter': (
         'Last full quarter',
@@ -92,6 +100,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'compare.year': (
         'Same period last year',
         'Тем же периодом год назад',
+    ),
+    'compare.custom': (
+        'Dates of my choice',
+        'Выбранными датами',
+    ),
+    'compare.dates': (
+        'Comparison dates',
+        'Даты для сравнения',
     ),
     'compare.none': (
         'No comparison',

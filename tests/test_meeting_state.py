@@ -125,3 +125,20 @@ def test_custom_dates_survive_a_language_switch(app_env) -> None:
     at.multiselect(key=state.widget_key(state.REGIONS, "ru")).select("Москва").run()
     assert query(at) == {"period": "custom", "from": "2026-02-01", "to": "2026-03-15", "region": "Москва",
                          "lang": "ru"}
+
+
+def test_comparison_dates_of_ones_choice_reach_the_link_and_the_period_line(app_env) -> None:
+    at = _app()
+    at.selectbox(key=state.widget_key(state.PERIOD, "en")).select("last_month").run()
+    at.selectbox(key=state.widget_key(state.COMPARE, "en")).select("custom").run()
+    assert not at.exception, at.exception
+    # the custom comparison starts as the one shown so far: the month before
+    assert query(at) == {"period": "last_month", "compare": "custom", "cfrom": "2026-09-01", "cto": "2026-09-30"}
+    dates = at.date_input(key=state.widget_key(state.COMPARE_DATES, "en"))
+    dates.set_value((dt.date(2025, 10, 1), dt.date(2025, 10, 31))).run()
+    assert query(at)["cfrom"] == "2025-10-01" and query(at)["cto"] == "2025-10-31"
+    assert any("1 Oct 2026 – 31 Oct 2026 · compared with 1 Oct 2025 – 31 Oct 2025" in md.value for md in at.markdown)
+    _switch_language(at, "ru")
+    assert at.date_input(key=state.widget_key(state.COMPARE_DATES, "ru")).value == (dt.date(2025, 10, 1),
+                                                                                      dt.date(2025, 10, 31))
+    assert query(at)["cfrom"] == "2025-10-01"
