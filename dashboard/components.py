@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 from connectors.export import neutralise_formulas
 from dashboard.filters import code_span, escape_markdown
-from dashboard.i18n import fmt_number, fmt_pct, t
+from dashboard.i18n import DASH, GROUPED_FROM, fmt_number, fmt_pct, number_formatter, t
 from metrics.periods import change
 from metrics.specs import spec
 
@@ -58,19 +58,81 @@ def share_link(lang: str) -> None:
         st.code(url, language=None, wrap_lines=True)
 
 
-def table(data, **kwargs):
-    """``st.dataframe`` with the app's defaults: no index, missing values shown as "—", and no formulas.
+def table(data, *, lang: str | None = None, **kwargs):
+    """``st.dataframe`` with the app's defaults: no index, missing values shown as "—", no formulas, and numbers
+    written in the view's language.
 
     The table's toolbar ("Download as CSV") and the clipboard copy write cells exactly as shown, so text
     that a spreadsheet would run as a formula (an imported campaign called ``=HYPERLINK(...)``) is shown
     with a leading apostrophe, as in the app's own downloads; signed numbers such as '-12.5%' stay as
-    they are.
+    they are. Number columns keep their numbers (they sort as numbers) and show Babel's text for
+    ``lang`` (the view's language by default), see :func:`localised_table`.
     """
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "—")
     if isinstance(data, pl.DataFrame):
         data = neutralise_formulas(data, keep_signed_numbers=True)
+        if data.height * max(data.width, 1) <= MAX_STYLED_CELLS:
+            from dashboard import state
+
+            data, kwargs["column_config"] = localised_table(data, kwargs.get("column_config"),
+                                                            lang or state.lang())
     return st.dataframe(data, **kwargs)
+
+
+MAX_STYLED_CELLS = 100_000  # larger tables are shown with Streamlit's own number formats
+
+
+def column_formatters(frame: pl.DataFrame, column_config: dict | None, lang: str) -> dict[str, Callable]:
+    """Column -> display text function for the frame's number columns (see ``dashboard.i18n.number_formatter``).
+
+    A column's format comes from its ``NumberColumn``; a column without one is written grouped, except an integer
+    column whose values all stay below 10 000 (years, counts of weeks), left as Streamlit shows it.
+    """
+    config = column_config or {}
+    out: dict[str, Callable] = {}
+    for name, dtype in frame.schema.items():
+        if not dtype.is_numeric() or (name in config and config[name] is None):
+            continue
+        entry = config.get(name)
+        type_config = entry.get("type_config", {}) if isinstance(entry, dict) else {}
+        if type_config and type_config.get("type") != "number":
+            continue  # a progress bar, a chart, …: Streamlit draws it
+        fmt = type_config.get("format")
+        if fmt is None and dtype.is_integer():
+            largest = frame[name].abs().max()
+            if largest is None or largest < GROUPED_FROM:
+                continue
+        formatter = number_formatter(fmt, lang, integer=dtype.is_integer())
+        if formatter is not None:
+            out[name] = formatter
+    return out
+
+
+def localised_table(frame: pl.DataFrame, column_config: dict | None, lang: str):
+    """The frame as a pandas Styler whose number columns show text in ``lang``, and the column config without
+    the formats it replaces (Streamlit would otherwise format those cells again in the browser's locale)."""
+    formatters = column_formatters(frame, column_config, lang)
+    if not formatters:
+        return frame, column_config
+    config = dict(column_config or {})
+    for name in formatters:
+        entry = config.get(name)
+        if isinstance(entry, dict) and "type_config" in entry:
+            config[name] = {**entry, "type_config": {k: v for k, v in entry["type_config"].items() if k != "format"}}
+    styled = frame.to_pandas().style.format(formatters, na_rep=DASH)
+    return styled, config
+
+
+def chart(fig, lang: str | None = None, *, config: dict | None = None, **kwargs) -> None:
+    """``st.plotly_chart`` in the view's language: its separators, month names and hover dates
+    (``dashboard.charts.localise_figure`` and ``chart_config``)."""
+    from dashboard import state
+    from dashboard.charts import chart_config, localise_figure
+
+    lang = lang or state.lang()
+    kwargs.setdefault("width", "stretch")
+    st.plotly_chart(localise_figure(fig, lang), config=chart_config(lang, config), **kwargs)
 
 
 def period_line(ctx) -> str:

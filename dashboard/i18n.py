@@ -11,6 +11,8 @@ import datetime as dt
 import importlib
 import math
 import pkgutil
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.dates import format_date
@@ -103,3 +105,48 @@ def fmt_date(d: dt.date | None, lang: str = "en") -> str:
     if d is None:
         return DASH
     return format_date(d, "d MMM yyyy", locale=_locale(lang))
+
+
+# --- number formats of table columns ---------------------------------------------------------------
+# ``st.column_config.NumberColumn(format="localized")`` formats in the *browser's* locale (the frontend
+# calls ``Intl.NumberFormat(navigator.languages)``), and its printf formats know no thousands separator,
+# so a Russian view in an English browser would show '322,100.5'. Tables therefore get their display text
+# from Babel in the view's language (``number_formatter``), while the cells keep their numbers for sorting.
+
+_PRINTF = re.compile(r"^(?P<prefix>[^%]*)%(?P<flags>[-+ 0,']*)[0-9]*(?:\.(?P<digits>[0-9]+))?(?P<kind>[dfiu])"
+                     r"(?P<suffix>.*)$")
+GROUPED_FROM = 10_000  # integer columns without an explicit format are grouped only from here (years stay 2026)
+
+
+def number_formatter(fmt: str | None, lang: str, *, integer: bool) -> Callable[[float], str] | None:
+    """The display text of one number column in the language, from a NumberColumn ``format``.
+
+    ``localized`` (and no format) gives grouped digits ('322 100' in Russian; floats with up to two decimals),
+    ``percent`` a percentage with one decimal, ``compact`` '1,2 млн', a printf format ('%.1f', '%.2f×',
+    '%d') its digits, grouped, with the language's separators and its prefix and suffix. Formats this cannot write the
+    same way (``dollar``, ``scientific``, …) give None: Streamlit formats those itself.
+    """
+    if fmt in (None, "", "localized"):
+        pattern = "#,##0" if integer else "#,##0.##"
+        return lambda x: _text(x, lambda v: format_decimal(v, format=pattern, locale=_locale(lang)))
+    if fmt == "percent":
+        return lambda x: fmt_pct(x, lang)
+    if fmt == "compact":
+        return lambda x: _text(x, lambda v: format_compact_decimal(v, locale=_locale(lang), fraction_digits=1))
+    found = _PRINTF.match(fmt)
+    if not found or "%" in found["suffix"].replace("%%", ""):
+        return None
+    digits = 0 if found["kind"] in "diu" else int(found["digits"] if found["digits"] is not None else 6)
+    prefix, suffix = found["prefix"].replace("%%", "%"), found["suffix"].replace("%%", "%")
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    sign = "+" in found["flags"]
+
+    def write(v: float) -> str:
+        text = format_decimal(abs(v), format=pattern, locale=_locale(lang))
+        return ("−" if v < 0 else "+" if sign and v > 0 else "") + text
+
+    return lambda x: _text(x, lambda v: prefix + write(v) + suffix)
+
+
+def _text(x: float | None, write: Callable[[float], str]) -> str:
+    return DASH if _missing(x) else write(x)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.scenarios import data as S
 from dashboard.components import delta_text
-from dashboard.components import kpi, metric_help, table
+from dashboard.components import chart, kpi, metric_help, table
 from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
@@ -239,7 +239,7 @@ def curves(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) ->
         point_names={"last": t("scn.point.last", lang), "scenario": t("scn.point.scenario", lang)},
     )
     st.markdown(f"**{t('scn.tab.curves', lang)}**")
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    chart(fig, width="stretch", config={"displayModeBar": False})
     st.caption(t("scn.curves_note", lang, weeks=inputs.weeks))
 
 
@@ -278,7 +278,7 @@ def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -
     )
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+        chart(fig, width="stretch", config={"displayModeBar": False})
     with right:
         changed = dict(inputs.budgets, **{ch: budget})
         before = plan.total_value(inputs.budgets, objective)
