@@ -185,4 +185,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'The configuration is invalid: {message}',
         'Ошибка в настройках: {message}',
     ),
+    'download.csv': (
+        'CSV',
+        'CSV',
+    ),
+    'download.xlsx': (
+        'Excel',
+        'Excel',
+    ),
+    'download.period': (
+        'Period: {start} – {end}',
+        'Период: {start} – {end}',
+    ),
+    'download.compared': (
+        'Compared with: {start} – {end}',
+        'Сравнение с: {start} – {end}',
+    ),
+    'download.no_comparison': (
+        'Compared with: nothing',
+        'Сравнение: нет',
+    ),
+    'download.channels': (
+        'Channels: {names}',
+        'Каналы: {names}',
+    ),
+    'download.regions': (
+        'Regions: {names}',
+        'Регионы: {names}',
+    ),
+    'download.all': (
+        'all',
+        'все',
+    ),
 }
