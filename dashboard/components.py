@@ -41,10 +41,27 @@ def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = 
     )
 
 
-def show_link_notice(problems: Sequence[str], lang: str) -> None:
+def show_link_notice(problems: Sequence[str | tuple[str, Sequence[str]]], lang: str) -> None:
+    """The parts of a link that could not be used, each named as the user knows it: the control's name and the
+    value the link gave it ('Period `forever`'), never a parameter code (an unknown parameter is shown as
+    written). Values are shown as inline code: literally, truncated, never as markdown or HTML."""
     if problems:
-        items = ", ".join(code_span(p) if p.isidentifier() else escape_markdown(p) for p in problems)
+        items = ", ".join(link_problem(p, lang) for p in problems)
         st.warning(t("notice.bad_link", lang, items=items), icon=":material/link_off:")
+
+
+def link_problem(problem: str | tuple[str, Sequence[str]], lang: str) -> str:
+    """One unusable part of a link, as the notice names it."""
+    param, values = (problem, ()) if isinstance(problem, str) else (problem[0], tuple(problem[1]))
+    from dashboard.i18n import MESSAGES
+
+    label = t(f"param.{param}", lang) if f"param.{param}" in MESSAGES else (
+        code_span(param) if param.isidentifier() else escape_markdown(param))
+    if len(values) > 1:
+        return t("notice.given_twice", lang, name=label)
+    if values and code_span(values[0]):
+        return f"{label} {code_span(values[0])}"
+    return label
 
 
 def share_link(lang: str) -> None:
@@ -84,8 +101,9 @@ def table(data, *, lang: str | None = None, export: str | None = "table", export
             data, kwargs["column_config"] = localised_table(data, kwargs.get("column_config"), lang)
     shown = st.dataframe(data, **kwargs)
     if export and isinstance(source, pl.DataFrame) and source.height:
-        download_buttons(export_frame(source, kwargs.get("column_config"), lang), export, lang,
-                         extra_lines=export_lines)
+        order = [c for c in kwargs.get("column_order") or () if c in source.columns]
+        download_buttons(export_frame(source.select(order) if order else source, kwargs.get("column_config"), lang),
+                         export, lang, extra_lines=export_lines)
     return shown
 
 

@@ -64,7 +64,8 @@ def read_url_once(default: ViewState, *, channels: Iterable[str], regions: Itera
                          extra_params=all_page_params())
     view = result.state
     st.session_state[VIEW] = view
-    st.session_state[URL_PROBLEMS] = list(result.problems)
+    raw = _query_dict()
+    st.session_state[URL_PROBLEMS] = [(key, tuple(raw.get(key, ()))) for key in result.problems]
     st.session_state[URL_FIRST_VIEW] = view
     for key in result.problems:  # drop what could not be used, so the link is clean again
         if key in st.query_params:
@@ -72,8 +73,9 @@ def read_url_once(default: ViewState, *, channels: Iterable[str], regions: Itera
     st.session_state[URL_READ] = True
 
 
-def url_problems(view: ViewState) -> list[str]:
-    """What the opening link could not use; forgotten once the user changes the view."""
+def url_problems(view: ViewState) -> list[tuple[str, tuple[str, ...]]]:
+    """What the opening link could not use (parameter, the values it had); forgotten once the user changes the
+    view."""
     if st.session_state.get(URL_FIRST_VIEW) != view:
         st.session_state[URL_PROBLEMS] = []
     return list(st.session_state.get(URL_PROBLEMS, []))
@@ -207,7 +209,7 @@ def page_param(param: str, widget_key: str, *, parse, default) -> None:
     if value is None:
         del st.query_params[param]
         st.session_state[widget_key] = default
-        show_link_notice([param], lang())
+        show_link_notice([(param, tuple(values))], lang())
     else:
         st.session_state[widget_key] = value
 

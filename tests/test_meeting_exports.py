@@ -97,3 +97,12 @@ def test_every_table_has_csv_and_excel_downloads(app_env, page) -> None:
     shown = len(at.dataframe)
     assert shown >= 2
     assert labels.count("CSV") >= shown and labels.count("Excel") >= shown
+
+
+def test_the_channel_table_puts_roas_and_romi_next_to_the_channel(app_env) -> None:
+    """At 1280 px the first four columns fit without scrolling sideways (checked on a screenshot in Chromium)."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/sales.py").run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].proto.column_order[:4]) == ["channel_id", "spend", "roas", "romi"]

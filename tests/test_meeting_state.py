@@ -142,3 +142,24 @@ def test_comparison_dates_of_ones_choice_reach_the_link_and_the_period_line(app_
     assert at.date_input(key=state.widget_key(state.COMPARE_DATES, "ru")).value == (dt.date(2025, 10, 1),
                                                                                       dt.date(2025, 10, 31))
     assert query(at)["cfrom"] == "2025-10-01"
+
+
+def test_a_bad_link_names_the_controls_and_their_values(app_env) -> None:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    for k, v in {"period": "forever", "compare": "x` <b>", "lang": "ru"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    [notice] = [w.value for w in at.warning]
+    assert "Период `forever`" in notice and "Сравнение `x' <b>`" in notice  # names in Russian, values as code
+    assert "`period`" not in notice and "`compare`" not in notice
+
+
+def test_every_link_parameter_has_a_name_in_both_languages() -> None:
+    from dashboard.filters import GLOBAL_PARAMS
+    from dashboard.i18n import MESSAGES
+    from dashboard.registry import all_page_params
+
+    for param in set(GLOBAL_PARAMS) | all_page_params():
+        en, ru = MESSAGES[f"param.{param}"]
+        assert en and ru and en != param

@@ -19,6 +19,9 @@ from metrics.specs import spec
 
 KPI_ROWS = (("sales_spend", "leads", "cpl", "conversion"), ("new_customers", "cac", "roas", "romi"),
             ("revenue", "gross_profit", "payback"))
+# the decision numbers next to the channel's name, so a 1280 px screen shows them without scrolling sideways
+CHANNEL_COLUMN_ORDER = ("channel_id", "spend", "roas", "romi", "revenue", "gross_profit", "new_customers", "cac",
+                        "leads", "converted_leads", "cpl", "conversion")
 MONEY_COLUMNS = ("spend", "cpl", "cac", "revenue", "gross_profit", "cost_per_customer", "cost_per_response")
 
 
@@ -124,6 +127,7 @@ def channel_table(frame: pl.DataFrame, ctx: PageContext, model: str, lookback: i
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
     table(
         shown, hide_index=True, width="stretch", export="sales_channels",
+        column_order=CHANNEL_COLUMN_ORDER,
         export_lines=[t("sales.model", lang) + ": " + t(f"model.{model}", lang),
                       t("sales.lookback", lang) + ": " + t("sales.lookback.days", lang, n=lookback)],
         column_config={
