@@ -57,14 +57,13 @@ def _query_dict() -> dict[str, list[str]]:
 
 
 def read_url_once(default: ViewState, *, channels: Iterable[str], regions: Iterable[str]) -> None:
-    """Seed the shared widgets from the URL on the first run of a browser session."""
+    """Set the shared view from the URL on the first run of a browser session (the widgets follow it)."""
     if st.session_state.get(URL_READ):
         return
-    result = parse_query(_query_dict(), channels=channels, regions=regions, default=default,
-                         extra_params=all_page_params())
+    raw = _query_dict()
+    result = parse_query(raw, channels=channels, regions=regions, default=default, extra_params=all_page_params())
     view = result.state
     st.session_state[VIEW] = view
-    raw = _query_dict()
     st.session_state[URL_PROBLEMS] = [(key, tuple(raw.get(key, ()))) for key in result.problems]
     st.session_state[URL_FIRST_VIEW] = view
     for key in result.problems:  # drop what could not be used, so the link is clean again
