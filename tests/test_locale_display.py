@@ -13,12 +13,15 @@ import plotly.graph_objects as go
 import polars as pl
 import pyarrow as pa
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
 from dashboard.charts import chart_config, localise_figure, plotly_locale
 from dashboard.components import column_formatters
-from dashboard.i18n import number_formatter
+from dashboard.i18n import grouped, number_formatter
 from tests.conftest import ROOT
 
 NBSP = ("\u00a0", "\u202f", " ")
@@ -54,12 +57,12 @@ def test_formats_streamlit_draws_itself_are_left_to_it() -> None:
 
 
 def test_which_columns_get_text() -> None:
-    import streamlit as st
+    import streamlit
 
     frame = pl.DataFrame({"name": ["a"], "spend": [322100.0], "orders": [322100], "year": [2026], "hidden": [5.0],
                           "bar": [0.5]})
-    config = {"spend": st.column_config.NumberColumn("Spend", format="localized"), "hidden": None,
-              "bar": st.column_config.ProgressColumn("Share")}
+    config = {"spend": streamlit.column_config.NumberColumn("Spend", format="localized"), "hidden": None,
+              "bar": streamlit.column_config.ProgressColumn("Share")}
     formatters = column_formatters(frame, config, "ru")
     assert set(formatters) == {"spend", "orders"}  # not text, not a year, not hidden, not a progress bar
     assert plain(formatters["orders"](322100)) == "322 100"
@@ -136,3 +139,17 @@ def test_a_russian_page_draws_its_charts_and_dates_the_russian_way(app_env) -> N
     assert dates.proto.format == "DD.MM.YYYY"
     shown, _ = _shown(at)  # the channel table
     assert any("\u00a0" in v for column in shown.values() for v in column if isinstance(v, str) and v[:1].isdigit())
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.sampled_from(["en", "ru"]),
+       st.sampled_from([0, 1, 2]))
+def test_grouped_digits_are_babels(x, lang, digits) -> None:
+    """The table's fast formatting writes what Babel writes (away from exact halves, where binary floats and
+    Babel's decimal rounding may part)."""
+    scaled = abs(x) * 10 ** digits
+    assume(abs(scaled - round(scaled)) < 0.49 and abs(scaled) < 1e14)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    expected = format_decimal(x, format=pattern, locale={"en": "en_GB", "ru": "ru_RU"}[lang])
+    if round(scaled) == 0:  # Babel writes '-0' for a small negative; a table shows a plain 0
+        expected = expected.lstrip("-")
+    assert grouped(x, lang, digits=digits) == expected
