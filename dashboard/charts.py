@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
+from babel.dates import get_day_names, get_month_names
 import plotly.io as pio
 import polars as pl
 
@@ -90,3 +92,50 @@ def escapes_labels(builder: F) -> F:
 
     build.escapes_labels = True  # type: ignore[attr-defined]
     return build  # type: ignore[return-value]
+
+
+# --- language ------------------------------------------------------------------------------------
+# Plotly's own texts (month names on date axes, separators) are English unless told otherwise. The
+# figure gets the language's separators (``layout.separators``: decimal then thousands); the chart's
+# ``config`` carries a plotly locale built from Babel's calendar data (plotly takes locale definitions
+# through ``config.locales``, no extra script needed), so date axes read 'окт. 2026'. Hover dates in
+# Russian are written day first as digits ('05.10.2026'), which needs no month name in any case.
+
+SEPARATORS = {"en": ".,", "ru": ", "}
+_HOVER_DATE = re.compile(r"%\{([^}|]+)\|%-?d %b %Y\}")
+
+
+@functools.cache
+def plotly_locale(lang: str) -> dict[str, Any]:
+    """A plotly locale definition (``{"format": {...}}``) of the language's months, days and separators."""
+    where = {"en": "en_GB", "ru": "ru_RU"}.get(lang, "en_GB")
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]
+    decimal, thousands = SEPARATORS.get(lang, SEPARATORS["en"])
+    return {"format": {
+        "days": [get_day_names("wide", "format", where)[d] for d in sunday_first],
+        "shortDays": [get_day_names("abbreviated", "format", where)[d] for d in sunday_first],
+        "months": [get_month_names("wide", "stand-alone", where)[m] for m in range(1, 13)],
+        "shortMonths": [get_month_names("abbreviated", "stand-alone", where)[m] for m in range(1, 13)],
+        "periods": ["AM", "PM"], "dateTime": "%a %b %e %X %Y", "date": "%d.%m.%Y" if lang == "ru" else "%d/%m/%Y",
+        "time": "%H:%M:%S", "decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", ""],
+        "year": "%Y", "month": "%b %Y", "dayMonth": "%-d %b", "dayMonthYear": "%-d %b %Y",
+    }}
+
+
+def chart_config(lang: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plotly ``config`` of a chart in the language (``config`` entries win)."""
+    return {"locale": lang, "locales": {lang: plotly_locale(lang)}, **(config or {})}
+
+
+def localise_figure(fig: go.Figure, lang: str) -> go.Figure:
+    """The figure with the language's separators and, in Russian, hover dates written as 05.10.2026 and axis
+    numbers written out in full ('2 000 000': plotly's short forms '2M' and '2k' are English)."""
+    fig.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
+    if lang == "ru":
+        fig.update_xaxes(exponentformat="none", separatethousands=True)
+        fig.update_yaxes(exponentformat="none", separatethousands=True)
+        for trace in fig.data:
+            template = trace["hovertemplate"] if "hovertemplate" in trace else None
+            if isinstance(template, str):
+                trace["hovertemplate"] = _HOVER_DATE.sub(r"%{\1|%d.%m.%Y}", template)
+    return fig

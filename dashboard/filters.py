@@ -13,19 +13,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from metrics.periods import comparison_period
+from metrics.periods import PRESETS, comparison_period, preset_period
 
-PRESETS = (
-    "last_30_days", "last_90_days", "last_month", "last_quarter", "year_to_date", "last_12_months", "all", "custom",
-)
-COMPARISONS = ("previous", "year", "none")
+COMPARISONS = ("previous", "year", "custom", "none")
 LANGUAGES = ("en", "ru")
 
 # URL parameter names of the shared state.
-P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CHANNELS, P_REGIONS, P_LANG = (
-    "period", "from", "to", "compare", "ch", "region", "lang",
+P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CFROM, P_CTO, P_CHANNELS, P_REGIONS, P_LANG = (
+    "period", "from", "to", "compare", "cfrom", "cto", "ch", "region", "lang",
 )
-GLOBAL_PARAMS = (P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CHANNELS, P_REGIONS, P_LANG)
+GLOBAL_PARAMS = (P_PERIOD, P_FROM, P_TO, P_COMPARE, P_CFROM, P_CTO, P_CHANNELS, P_REGIONS, P_LANG)
 LIST_PARAMS = (P_CHANNELS, P_REGIONS)  # may repeat in a link (their values are merged); the others may not
 MAX_VALUE_LENGTH = 2000
 MIN_DATE, MAX_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -40,6 +37,8 @@ class ViewState:
     channels: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     lang: str = "en"
+    compare_start: dt.date | None = None  # only with compare == "custom"
+    compare_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,45 +56,23 @@ class ParseResult:
 
 
 def resolve_period(state: ViewState, bounds: Bounds) -> tuple[dt.date, dt.date]:
-    """The inclusive (start, end) days a state's period covers."""
-    anchor = bounds.last
-    p = state.period
-    if p == "custom" and state.start and state.end:
+    """The inclusive (start, end) days a state's period covers (presets count back from ``bounds.last``)."""
+    if state.period == "custom" and state.start and state.end:
         return state.start, state.end
-    if p == "last_30_days":
-        return anchor - dt.timedelta(days=29), anchor
-    if p == "last_month":
-        month_end = anchor if (anchor + dt.timedelta(days=1)).day == 1 else anchor.replace(day=1) - dt.timedelta(days=1)
-        return month_end.replace(day=1), month_end
-    if p == "last_quarter":
-        q_end = _quarter_end_on_or_before(anchor)
-        return dt.date(q_end.year, q_end.month - 2, 1), q_end
-    if p == "year_to_date":
-        return anchor.replace(month=1, day=1), anchor
-    if p == "last_12_months":
-        try:
-            begin = anchor.replace(year=anchor.year - 1) + dt.timedelta(days=1)
-        except ValueError:
-            begin = anchor.replace(year=anchor.year - 1, day=28) + dt.timedelta(days=1)
-        return begin, anchor
-    if p == "all":
-        return bounds.first, anchor
-    return anchor - dt.timedelta(days=89), anchor  # last_90_days and fallback
-
-
-def _quarter_end_on_or_before(day: dt.date) -> dt.date:
-    next_day = day + dt.timedelta(days=1)
-    if next_day.day == 1 and next_day.month in (1, 4, 7, 10):
-        return day
-    q_start_month = 3 * ((day.month - 1) // 3) + 1
-    return day.replace(month=q_start_month, day=1) - dt.timedelta(days=1)
+    return preset_period(state.period, anchor=bounds.last, first=bounds.first)
 
 
 def resolve_comparison(state: ViewState, bounds: Bounds) -> tuple[dt.date, dt.date] | None:
+    """The days the period is compared with (None without a comparison); see ``metrics.periods``."""
     if state.compare == "none":
         return None
+    if state.compare == "custom":
+        if state.compare_start and state.compare_end:
+            return state.compare_start, state.compare_end
+        return resolve_comparison(replace(state, compare="previous"), bounds)
     start, end = resolve_period(state, bounds)
-    return comparison_period(start, end, state.compare)  # type: ignore[arg-type]
+    preset = state.period if state.period != "custom" else None
+    return comparison_period(start, end, state.compare, preset=preset)  # type: ignore[arg-type]
 
 
 def _first(values: Sequence[str]) -> str:
@@ -183,6 +160,16 @@ def parse_query(
             state = replace(state, compare=value)
         else:
             problems.append(P_COMPARE)
+    if state.compare == "custom":
+        start = _date(_first(clean.get(P_CFROM, [])))
+        end = _date(_first(clean.get(P_CTO, [])))
+        if start and end and start <= end:
+            state = replace(state, compare_start=start, compare_end=end)
+        else:
+            problems.extend(p for p in (P_CFROM, P_CTO) if p not in problems)
+            state = replace(state, compare=default.compare if default.compare != "custom" else "previous")
+    else:
+        problems.extend(p for p in (P_CFROM, P_CTO) if p in clean)
     for key, known, attr in ((P_CHANNELS, known_channels, "channels"), (P_REGIONS, known_regions, "regions")):
         if key in clean:
             values = _split(clean[key])
@@ -209,6 +196,9 @@ def to_query(state: ViewState, default: ViewState = ViewState()) -> dict[str, st
         out[P_TO] = state.end.isoformat()
     if state.compare != default.compare:
         out[P_COMPARE] = state.compare
+    if state.compare == "custom" and state.compare_start and state.compare_end:
+        out[P_CFROM] = state.compare_start.isoformat()
+        out[P_CTO] = state.compare_end.isoformat()
     if state.channels:
         out[P_CHANNELS] = ",".join(state.channels)
     if state.regions:

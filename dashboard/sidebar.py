@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.components import share_link
-from dashboard.filters import COMPARISONS, LANGUAGES, PRESETS, Bounds, ViewState, resolve_period
+from dashboard.filters import COMPARISONS, LANGUAGES, PRESETS, Bounds, ViewState
 from dashboard.i18n import fmt_date, t
 
 REGION_NAMES_EN = {"Москва": "Moscow", "Красногорск": "Krasnogorsk", "Тверь": "Tver"}
@@ -28,19 +28,23 @@ def render_sidebar(*, default: ViewState, channels: pl.DataFrame, regions: tuple
     }
     with st.sidebar:
         st.subheader(t("filters", lang))
-        period = st.selectbox(t("period", lang), PRESETS, key=state.PERIOD,
+        bound = dict(default=default, bounds=bounds)
+        period = st.selectbox(t("period", lang), PRESETS, **state.bind(state.PERIOD, **bound),
                               format_func=lambda p: t(f"period.{p}", lang))
         if period == "custom":
-            if state.DATES not in st.session_state:
-                st.session_state[state.DATES] = resolve_period(default, bounds)
-            st.date_input(t("dates", lang), key=state.DATES, min_value=dt.date(2000, 1, 1),
+            st.date_input(t("dates", lang), **state.bind(state.DATES, **bound), min_value=dt.date(2000, 1, 1),
                           max_value=dt.date(2100, 12, 31), format="DD.MM.YYYY" if lang == "ru" else "YYYY-MM-DD")
-        st.selectbox(t("compare", lang), COMPARISONS, key=state.COMPARE, format_func=lambda c: t(f"compare.{c}", lang))
-        st.multiselect(t("channels", lang), list(names), key=state.CHANNELS, format_func=lambda c: names.get(c, c),
-                       placeholder=t("channels.all", lang))
-        st.multiselect(t("regions", lang), list(regions), key=state.REGIONS,
+        compare = st.selectbox(t("compare", lang), COMPARISONS, **state.bind(state.COMPARE, **bound),
+                               format_func=lambda c: t(f"compare.{c}", lang))
+        if compare == "custom":
+            st.date_input(t("compare.dates", lang), **state.bind(state.COMPARE_DATES, **bound),
+                          min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
+                          format="DD.MM.YYYY" if lang == "ru" else "YYYY-MM-DD")
+        st.multiselect(t("channels", lang), list(names), **state.bind(state.CHANNELS, options=names, **bound),
+                       format_func=lambda c: names.get(c, c), placeholder=t("channels.all", lang))
+        st.multiselect(t("regions", lang), list(regions), **state.bind(state.REGIONS, options=regions, **bound),
                        format_func=lambda r: region_label(r, lang), placeholder=t("regions.all", lang))
-        st.segmented_control(t("language", lang), LANGUAGES, key=state.LANG, required=True,
+        st.segmented_control(t("language", lang), LANGUAGES, **state.bind(state.LANG, **bound), required=True,
                              format_func=lambda code: LANGUAGE_NAMES[code])
         view = state.current_view(default)
         state.write_url(view, default)

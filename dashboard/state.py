@@ -1,9 +1,18 @@
 """Named session-state keys with typed getters, and the URL <-> state sync.
 
-Every shared control keeps its value under a constant key here (pages never use
-string keys of their own for shared state). The URL is read once per browser
-session (a fresh page load is a fresh session) and written back on every run, so
-the address bar always reproduces the view.
+The shared view (period, comparison, channels, regions, language) is held once, as a
+:class:`ViewState` of language-independent codes under ``VIEW``; pages never use string
+keys of their own for shared state. The URL is read once per browser session (a fresh
+page load is a fresh session) and written back on every run, so the address bar always
+reproduces the view.
+
+The sidebar's widgets are views of that state, not its owners. The browser keeps a
+select box's or multiselect's choice as the *label* it shows, so a widget whose labels
+change with the language would come back after a language switch with labels that no
+longer match any option, and lose its value on the next click. Each shared widget
+therefore has one key per language (:func:`widget_key`), is seeded from ``VIEW`` on every
+run and writes its changes back through a callback (:func:`bind`): after a switch the
+widget is a new one, drawn in the new language with the same codes selected.
 """
 
 from __future__ import annotations
@@ -11,22 +20,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
 from dashboard import registry
 from dashboard.filters import (
-    GLOBAL_PARAMS, P_CHANNELS, P_COMPARE, P_FROM, P_LANG, P_PERIOD, P_REGIONS, P_TO, ViewState, parse_query,
-    to_query,
+    GLOBAL_PARAMS, P_CFROM, P_CHANNELS, P_COMPARE, P_CTO, P_FROM, P_LANG, P_PERIOD, P_REGIONS, P_TO, Bounds, ViewState, parse_query,
+    resolve_comparison, resolve_period, to_query,
 )
 
-# widget keys of the shared filters
+# the shared view (a ViewState)
+VIEW = "view_state"
+# the shared filters' widgets (their keys per language: ``widget_key``)
 PERIOD = "flt_period"
 DATES = "flt_dates"
 COMPARE = "flt_compare"
+COMPARE_DATES = "flt_compare_dates"
 CHANNELS = "flt_channels"
 REGIONS = "flt_regions"
-LANG = "flt_lang"
+LANG = "flt_lang"  # its labels (English / Русский) never change: one key
 # bookkeeping
 URL_READ = "url_read"
 URL_PROBLEMS = "url_problems"
@@ -44,20 +57,14 @@ def _query_dict() -> dict[str, list[str]]:
 
 
 def read_url_once(default: ViewState, *, channels: Iterable[str], regions: Iterable[str]) -> None:
-    """Seed the shared widgets from the URL on the first run of a browser session."""
+    """Set the shared view from the URL on the first run of a browser session (the widgets follow it)."""
     if st.session_state.get(URL_READ):
         return
-    result = parse_query(_query_dict(), channels=channels, regions=regions, default=default,
-                         extra_params=all_page_params())
+    raw = _query_dict()
+    result = parse_query(raw, channels=channels, regions=regions, default=default, extra_params=all_page_params())
     view = result.state
-    st.session_state[PERIOD] = view.period
-    if view.period == "custom" and view.start and view.end:
-        st.session_state[DATES] = (view.start, view.end)
-    st.session_state[COMPARE] = view.compare
-    st.session_state[CHANNELS] = list(view.channels)
-    st.session_state[REGIONS] = list(view.regions)
-    st.session_state[LANG] = view.lang
-    st.session_state[URL_PROBLEMS] = list(result.problems)
+    st.session_state[VIEW] = view
+    st.session_state[URL_PROBLEMS] = [(key, tuple(raw.get(key, ()))) for key in result.problems]
     st.session_state[URL_FIRST_VIEW] = view
     for key in result.problems:  # drop what could not be used, so the link is clean again
         if key in st.query_params:
@@ -65,33 +72,93 @@ def read_url_once(default: ViewState, *, channels: Iterable[str], regions: Itera
     st.session_state[URL_READ] = True
 
 
-def url_problems(view: ViewState) -> list[str]:
-    """What the opening link could not use; forgotten once the user changes the view."""
+def url_problems(view: ViewState) -> list[tuple[str, tuple[str, ...]]]:
+    """What the opening link could not use (parameter, the values it had); forgotten once the user changes the
+    view."""
     if st.session_state.get(URL_FIRST_VIEW) != view:
         st.session_state[URL_PROBLEMS] = []
     return list(st.session_state.get(URL_PROBLEMS, []))
 
 
 def current_view(default: ViewState) -> ViewState:
-    """The shared state as the widgets hold it now."""
-    period = st.session_state.get(PERIOD, default.period)
-    start = end = None
-    if period == "custom":
-        dates = st.session_state.get(DATES) or ()
-        if isinstance(dates, (tuple, list)) and len(dates) == 2 and all(isinstance(d, dt.date) for d in dates):
-            start, end = dates
-        else:  # a range still being picked: keep the default period meanwhile
-            period = default.period
-    return replace(
-        default,
-        period=period,
-        start=start,
-        end=end,
-        compare=st.session_state.get(COMPARE, default.compare),
-        channels=tuple(sorted(st.session_state.get(CHANNELS, []))),
-        regions=tuple(sorted(st.session_state.get(REGIONS, []))),
-        lang=st.session_state.get(LANG, default.lang),
-    )
+    """The shared view as it stands now (the default before the link was read)."""
+    view = st.session_state.get(VIEW)
+    return view if isinstance(view, ViewState) else default
+
+
+def widget_key(name: str, lang: str) -> str:
+    """The key of a shared filter's widget in one language (see the module docstring)."""
+    return name if name == LANG else f"{name}.{lang}"
+
+
+def _widget_value(view: ViewState, name: str, bounds: Bounds) -> Any:
+    if name == PERIOD:
+        return view.period
+    if name == DATES:
+        return (view.start, view.end) if view.start and view.end else resolve_period(view, bounds)
+    if name == COMPARE:
+        return view.compare
+    if name == COMPARE_DATES:
+        return resolve_comparison(replace(view, compare="custom"), bounds)
+    if name == CHANNELS:
+        return list(view.channels)
+    if name == REGIONS:
+        return list(view.regions)
+    if name == LANG:
+        return view.lang
+    raise KeyError(name)
+
+
+def _with_value(view: ViewState, name: str, value: Any, bounds: Bounds) -> ViewState:
+    """The view after its widget ``name`` was set to ``value``."""
+    if name == PERIOD and value:
+        if value == "custom":  # custom dates start as the days shown so far
+            start, end = (view.start, view.end) if view.start and view.end else resolve_period(view, bounds)
+            return replace(view, period=value, start=start, end=end)
+        return replace(view, period=value, start=None, end=None)
+    if name == DATES:
+        if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(d, dt.date) for d in value):
+            start, end = sorted(value)
+            return replace(view, period="custom", start=start, end=end)
+        return view  # a range still being picked: the view stays as it was meanwhile
+    if name == COMPARE and value:
+        if value == "custom":  # custom comparison dates start as the comparison shown so far
+            start, end = resolve_comparison(view, bounds) or resolve_comparison(replace(view, compare="previous"),
+                                                                                bounds)
+            return replace(view, compare=value, compare_start=start, compare_end=end)
+        return replace(view, compare=value, compare_start=None, compare_end=None)
+    if name == COMPARE_DATES:
+        if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(d, dt.date) for d in value):
+            start, end = sorted(value)
+            return replace(view, compare="custom", compare_start=start, compare_end=end)
+        return view
+    if name == CHANNELS:
+        return replace(view, channels=tuple(sorted(value or ())))
+    if name == REGIONS:
+        return replace(view, regions=tuple(sorted(value or ())))
+    if name == LANG and value:
+        return replace(view, lang=value)
+    return view
+
+
+def _take(name: str, key: str, default: ViewState, bounds: Bounds) -> None:
+    st.session_state[VIEW] = _with_value(current_view(default), name, st.session_state.get(key), bounds)
+
+
+def bind(name: str, *, default: ViewState, bounds: Bounds, options: Iterable[Any] | None = None) -> dict[str, Any]:
+    """The keyword arguments that tie a shared filter's widget to the view: its key in the view's language
+    (seeded with the view's value now) and the callback that writes a change back.
+
+    ``options``: the choices the widget offers now; a stored value outside them is left out of the widget.
+    """
+    view = current_view(default)
+    key = widget_key(name, view.lang)
+    value = _widget_value(view, name, bounds)
+    if options is not None:
+        allowed = set(options)
+        value = [v for v in value if v in allowed] if isinstance(value, list) else value
+    st.session_state[key] = value
+    return {"key": key, "on_change": _take, "args": (name, key, default, bounds)}
 
 
 def write_url(view: ViewState, default: ViewState) -> None:
@@ -106,12 +173,13 @@ def write_url(view: ViewState, default: ViewState) -> None:
 
 
 def lang(default: str = "en") -> str:
-    return st.session_state.get(LANG, default)
+    view = st.session_state.get(VIEW)
+    return view.lang if isinstance(view, ViewState) else default
 
 
 __all__ = [
-    "PERIOD", "DATES", "COMPARE", "CHANNELS", "REGIONS", "LANG", "all_page_params", "read_url_once", "current_view",
-    "write_url", "url_problems", "lang", "P_CHANNELS", "P_COMPARE", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
+    "VIEW", "PERIOD", "DATES", "COMPARE", "COMPARE_DATES", "CHANNELS", "REGIONS", "LANG", "all_page_params", "read_url_once",
+    "current_view", "widget_key", "bind", "write_url", "url_problems", "lang", "P_CFROM", "P_CHANNELS", "P_COMPARE", "P_CTO", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
 ]
 
 
@@ -140,7 +208,7 @@ def page_param(param: str, widget_key: str, *, parse, default) -> None:
     if value is None:
         del st.query_params[param]
         st.session_state[widget_key] = default
-        show_link_notice([param], lang())
+        show_link_notice([(param, tuple(values))], lang())
     else:
         st.session_state[widget_key] = value
 

@@ -53,9 +53,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Last 90 days',
         'Последние 90 дней',
     ),
+    'period.month_to_date': (
+        'Month to date',
+        'С начала месяца',
+    ),
     'period.last_month': (
         'Last full month',
-        'Прошлый месяц',
+        'Последний полный месяц',
+    ),
+    'period.previous_month': (
+        'Previous calendar month',
+        'Предыдущий календарный месяц',
     ),
     'period.last_quarter': (
         'Last full quarter',
@@ -92,6 +100,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'compare.year': (
         'Same period last year',
         'Тем же периодом год назад',
+    ),
+    'compare.custom': (
+        'Dates of my choice',
+        'Выбранными датами',
+    ),
+    'compare.dates': (
+        'Comparison dates',
+        'Даты для сравнения',
     ),
     'compare.none': (
         'No comparison',
@@ -169,4 +185,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'The configuration is invalid: {message}',
         'Ошибка в настройках: {message}',
     ),
+    'download.csv': (
+        'CSV',
+        'CSV',
+    ),
+    'download.xlsx': (
+        'Excel',
+        'Excel',
+    ),
+    'download.period': (
+        'Period: {start} – {end}',
+        'Период: {start} – {end}',
+    ),
+    'download.compared': (
+        'Compared with: {start} – {end}',
+        'Сравнение с: {start} – {end}',
+    ),
+    'download.no_comparison': (
+        'Compared with: nothing',
+        'Сравнение: нет',
+    ),
+    'download.channels': (
+        'Channels: {names}',
+        'Каналы: {names}',
+    ),
+    'download.regions': (
+        'Regions: {names}',
+        'Регионы: {names}',
+    ),
+    'download.all': (
+        'all',
+        'все',
+    ),
+    'notice.given_twice': (
+        '{name} (given more than once)',
+        '{name} (указан несколько раз)',
+    ),
+    'param.period': ('Period', 'Период'),
+    'param.from': ('Start date', 'Дата начала'),
+    'param.to': ('End date', 'Дата окончания'),
+    'param.compare': ('Compare with', 'Сравнение'),
+    'param.cfrom': ('Comparison start date', 'Начало периода сравнения'),
+    'param.cto': ('Comparison end date', 'Конец периода сравнения'),
+    'param.ch': ('Channels', 'Каналы'),
+    'param.region': ('Regions', 'Регионы'),
+    'param.lang': ('Language', 'Язык'),
+    'param.model': ('Attribution model', 'Модель атрибуции'),
+    'param.lookback': ('Lookback window', 'Окно атрибуции'),
+    'param.grain': ('Trend grain', 'Шаг графика'),
+    'param.score': ('Comment scores', 'Оценки в комментариях'),
+    'param.er': ('Engagement rate denominator', 'Знаменатель вовлечённости'),
+    'param.delta': ('Retention change', 'Изменение удержания'),
+    'param.scenario': ('Saved scenario', 'Сохранённый сценарий'),
+    'param.budget': ('Budgets', 'Бюджеты'),
+    'param.weeks': ('Weeks', 'Недели'),
+    'param.objective': ('Objective', 'Цель'),
+    'param.horizon': ('Value horizon', 'Горизонт ценности'),
+    'param.compare_ids': ('Compared scenarios', 'Сценарии для сравнения'),
 }

@@ -8,7 +8,7 @@ from dashboard.communication import tables
 from dashboard import state
 from dashboard.app import context
 from dashboard.communication.view import email_kpis, social_kpis, word_of_mouth_kpis
-from dashboard.components import period_line, table
+from dashboard.components import chart, period_line, table
 from dashboard.i18n import t
 from metrics.communication import DENOMINATORS
 from metrics.specs import spec
@@ -44,12 +44,12 @@ else:
     trend_col, flow_col = st.columns(2, gap="medium")
     with trend_col:
         st.subheader(t("comm.er_trend", lang, label=er_label))
-        st.plotly_chart(charts.er_trend(social.trend, names=network_names, y_title=er_label, locale=locale),
+        chart(charts.er_trend(social.trend, names=network_names, y_title=er_label, locale=locale),
                         width="stretch", theme=None)
     with flow_col:
         st.subheader(t("comm.follower_flow", lang))
         if social.growth_trend.height:
-            st.plotly_chart(charts.follower_flow(
+            chart(charts.follower_flow(
                 social.growth_trend, gained=spec("followers_gained").label_for(lang),
                 lost=spec("followers_lost").label_for(lang), net=spec("net_followers").label_for(lang),
                 y_title=t("comm.axis.followers", lang), locale=locale), width="stretch", theme=None)
@@ -65,7 +65,7 @@ else:
         for line in tables.promo_summary(social.penalty, social.unfollows, social.growth, lang):
             st.markdown(line)
     with chart_col:
-        st.plotly_chart(charts.post_type_rates(social.post_types, names=type_names,
+        chart(charts.post_type_rates(social.post_types, names=type_names,
                                                x_title=spec("er_reach").label_for(lang), locale=locale),
                         width="stretch", theme=None)
     table(tables.post_type_table(social.post_types, lang), hide_index=True)
@@ -85,13 +85,13 @@ else:
     funnel_col, rates_col = st.columns([2, 3], gap="medium")
     with funnel_col:
         st.subheader(t("comm.email_funnel", lang))
-        st.plotly_chart(charts.email_funnel_chart(email.funnel, stages={
+        chart(charts.email_funnel_chart(email.funnel, stages={
             "delivered": spec("email_delivered").label_for(lang), "unique_opens": spec("email_opens").label_for(lang),
             "unique_clicks": spec("email_clicks").label_for(lang)}, texts=tables.funnel_texts(email.funnel, lang)),
             width="stretch", theme=None)
     with rates_col:
         st.subheader(t("comm.email_trend", lang))
-        st.plotly_chart(charts.rate_lines(email.trend, series={
+        chart(charts.rate_lines(email.trend, series={
             "open_rate": spec("email_open_rate").label_for(lang) + " *",
             "click_rate": spec("email_click_rate").label_for(lang),
             "click_to_open": spec("email_click_to_open").label_for(lang) + " *",
@@ -111,7 +111,7 @@ else:
     share_col, class_col = st.columns([2, 3], gap="medium")
     with share_col:
         st.subheader(t("comm.referral_trend", lang))
-        st.plotly_chart(charts.rate_lines(wom.trend, series={"referral_share": spec("referral_share").label_for(lang)},
+        chart(charts.rate_lines(wom.trend, series={"referral_share": spec("referral_share").label_for(lang)},
                                           y_title=t("comm.axis.share_of_new", lang), locale=locale),
                         width="stretch", theme=None)
     with class_col:

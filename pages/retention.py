@@ -7,7 +7,7 @@ from dashboard.retention import charts
 from dashboard.retention import tables
 from dashboard import state
 from dashboard.app import context
-from dashboard.components import kpi, metric_help, table
+from dashboard.components import chart, kpi, metric_help, table
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from metrics.clv import clv_distribution
 from metrics.cohorts import historical_clv_curve
@@ -83,7 +83,7 @@ else:
             help=metric_help("retention_profit_impact", lang))
     st.markdown(t("impact.folklore", lang, pct="+" + fmt_pct(five["difference_pct"], lang),
                   money=fmt_money(five["difference"], lang, ctx.currency), years=years))
-    st.plotly_chart(charts.sensitivity_chart(
+    chart(charts.sensitivity_chart(
         sens, delta=delta, x_title=t("impact.chart.x", lang), y_title=t("impact.chart.y", lang),
         ours=t("impact.chart.ours", lang), folklore=t("impact.chart.folklore", lang)), width="stretch")
     st.markdown(f"**{t('impact.inputs', lang)}**")
@@ -100,12 +100,12 @@ st.caption(t("cohorts.churn.caption", lang, lost=fmt_number(churn["active_at_sta
 heat, curves = st.columns(2)
 with heat:
     st.markdown(f"**{t('cohorts.heatmap', lang)}**")
-    st.plotly_chart(charts.cohort_heatmap(model.cohorts, x_title=t("cohorts.x", lang), y_title=t("cohorts.y", lang),
+    chart(charts.cohort_heatmap(model.cohorts, x_title=t("cohorts.x", lang), y_title=t("cohorts.y", lang),
                                           value_title=t("cohorts.value", lang)), width="stretch")
 with curves:
     st.markdown(f"**{t('cohorts.curves', lang)}**")
     names = {c: ctx.channel_name(c) for c in model.curves["acquisition_channel_id"].unique().to_list()}
-    st.plotly_chart(charts.retention_curves(model.curves, names=names, x_title=t("cohorts.x", lang),
+    chart(charts.retention_curves(model.curves, names=names, x_title=t("cohorts.x", lang),
                                             y_title=t("cohorts.curve_y", lang)), width="stretch")
 
 # --- CLV ----------------------------------------------------------------------------------------------------------
@@ -113,14 +113,14 @@ st.subheader(t("clv.title", lang))
 hist, pred = st.columns(2)
 with hist:
     st.markdown(f"**{t('clv.historical', lang)}**", help=metric_help("historical_clv", lang))
-    st.plotly_chart(charts.historical_clv_chart(historical_clv_curve(model.clv_by_cohort), x_title=t("cohorts.x", lang),
+    chart(charts.historical_clv_chart(historical_clv_curve(model.clv_by_cohort), x_title=t("cohorts.x", lang),
                                                 y_title=t("clv.historical.y", lang)), width="stretch")
 with pred:
     st.markdown(f"**{t('clv.predicted', lang, years=years)}**", help=metric_help("predicted_clv", lang))
     if clv.predictions is None:
         st.info(t("clv.fit_failed", lang, reason=clv.error), icon=":material/info:")
     else:
-        st.plotly_chart(charts.clv_distribution_chart(clv_distribution(clv.predictions),
+        chart(charts.clv_distribution_chart(clv_distribution(clv.predictions),
                                                       x_title=t("clv.predicted.x", lang),
                                                       y_title=t("clv.predicted.y", lang)), width="stretch")
         bg, gg = clv.bgnbd, clv.gamma_gamma

@@ -6,7 +6,7 @@ from dashboard.sales import charts
 from dashboard.sales import view as ui
 from dashboard.app import context
 from dashboard.components import period_line
-from dashboard.components import empty_period, metric_help
+from dashboard.components import chart, empty_period, metric_help
 from dashboard.i18n import CURRENCY_SYMBOLS, t
 from dashboard.sales.data import sales_results
 from metrics.attribution import MODELS
@@ -34,7 +34,7 @@ st.caption(t("sales.kpi_note", lang, model=t(f"model.{model}", lang), lookback=l
 
 st.subheader(t("sales.trend", lang))
 st.caption(t("sales.trend.caption", lang))
-st.plotly_chart(charts.spend_vs_margin(
+chart(charts.spend_vs_margin(
     results.trend, money_title=t("sales.axis.margin", lang, currency=money),
     spend_title=t("sales.axis.spend", lang, currency=money),
     labels={"spend": spec("sales_spend").label_for(lang), "revenue": spec("revenue").label_for(lang),
@@ -55,7 +55,7 @@ if results.untracked:
 if ctx.view.channels or ctx.view.regions:
     st.caption(t("sales.attribution.scope", lang))
 if results.attribution.height:
-    st.plotly_chart(charts.attribution_comparison(
+    chart(charts.attribution_comparison(
         results.attribution, models=MODELS, model_labels={m: t(f"model.{m}", lang) for m in MODELS},
         channel_labels={c: ctx.channel_name(c) for c in results.attribution["channel"].unique().to_list()},
         chosen=model, y_title=t("sales.attribution.y", lang),
@@ -70,13 +70,13 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("sales.funnel", lang))
     st.caption(t("sales.funnel.caption", lang))
-    st.plotly_chart(charts.sales_funnel(results.funnel, stage_labels={
+    chart(charts.sales_funnel(results.funnel, stage_labels={
         s: t(f"sales.stage.{s}", lang) for s in ("journeys", "leads", "customers", "repeat")}), key="chart_funnel")
 with right:
     st.subheader(t("sales.payback", lang), help=metric_help("payback", lang))
     st.caption(t("sales.payback.caption", lang, observed=results.months_observed))
     if results.payback_curve.height:
-        st.plotly_chart(charts.payback_curve(
+        chart(charts.payback_curve(
             results.payback_curve, cac=results.cac, x_title=t("sales.months_since", lang),
             money_title=t("sales.axis.per_customer", lang, currency=money),
             labels={"cumulative": t("sales.payback.cumulative", lang), "cac": spec("cac").label_for(lang)},
@@ -88,11 +88,11 @@ st.subheader(t("sales.touches", lang))
 st.caption(t("sales.touches.caption", lang))
 left, right = st.columns(2, gap="large")
 with left:
-    st.plotly_chart(charts.distribution_bars(
+    chart(charts.distribution_bars(
         results.touches, x="touches", labels=ui.touch_labels(TOUCH_BUCKETS),
         x_title=t("sales.touches.x", lang), y_title=t("sales.share_y", lang)), key="chart_touches")
 with right:
-    st.plotly_chart(charts.distribution_bars(
+    chart(charts.distribution_bars(
         results.days, x="bucket", labels=ui.day_labels(DAY_EDGES),
         x_title=t("sales.days.x", lang), y_title=t("sales.share_y", lang)), key="chart_days")
 st.markdown(f"**{t('sales.by_first', lang)}**")

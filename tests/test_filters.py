@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -89,7 +90,7 @@ def test_page_level_parameters_are_known() -> None:
 text = st.text(max_size=60)
 
 
-@given(st.dictionaries(st.one_of(st.sampled_from(["period", "from", "to", "compare", "ch", "region", "lang"]), text),
+@given(st.dictionaries(st.one_of(st.sampled_from(["period", "from", "to", "compare", "cfrom", "cto", "ch", "region", "lang"]), text),
                        st.lists(text, min_size=1, max_size=3), max_size=8))
 def test_any_link_parses_without_error(params) -> None:
     r = parse(params)
@@ -97,6 +98,8 @@ def test_any_link_parses_without_error(params) -> None:
     assert r.state.period in PRESETS
     if r.state.period == "custom":
         assert r.state.start and r.state.end and r.state.start <= r.state.end
+    if r.state.compare == "custom":
+        assert r.state.compare_start and r.state.compare_end and r.state.compare_start <= r.state.compare_end
 
 
 @given(
@@ -114,6 +117,8 @@ def test_state_survives_the_url_round_trip(period, compare, channels, regions, l
         state = ViewState("custom", start, end, compare, tuple(sorted(channels)), tuple(sorted(regions)), lang)
     else:
         state = ViewState(period, None, None, compare, tuple(sorted(channels)), tuple(sorted(regions)), lang)
+    if compare == "custom":  # comparison dates of the user's choice travel in the link too
+        state = replace(state, compare_start=dt.date(2024, 2, 1), compare_end=dt.date(2024, 2, 29))
     query = {k: [v] for k, v in to_query(state).items()}
     r = parse(query)
     assert r.problems == ()

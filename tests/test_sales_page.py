@@ -93,7 +93,7 @@ def test_a_bad_model_in_the_link_falls_back_with_a_notice(app_env) -> None:
     assert at.selectbox(key="sales_model").value == "markov"
     assert at.selectbox(key="sales_lookback").value == 30
     notices = " ".join(w.value for w in at.warning)
-    assert "model" in notices and "lookback" in notices and "<b>" not in notices
+    assert "Attribution model `<b>last_click</b>`" in notices and "Lookback window `999`" in notices
 
 
 def test_sales_page_in_russian_with_filters(app_env) -> None:

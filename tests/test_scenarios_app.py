@@ -181,7 +181,7 @@ def test_changing_the_period_keeps_weekly_budgets_and_compare_shows_saved_ones(a
         weeks_row = table[table.iloc[:, 0] == "Weeks"].iloc[0]
         assert weeks_row["Lean quarter"] == "4"
         bad = run_app({"compare_ids": "nothere1,<x>"}, page=PAGE)
-        assert any("could not be used" in w.value and "compare" in w.value for w in bad.warning)
+        assert any("could not be used" in w.value and "Compared scenarios" in w.value for w in bad.warning)
     finally:
         delete_scenario(small_store, sid)
 

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.reputation import data as rep
 from dashboard.reputation import charts
 from dashboard.components import delta_text
-from dashboard.components import kpi, metric_help, table
+from dashboard.components import chart, kpi, metric_help, table
 from connectors.store import StoreError
 from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
@@ -28,7 +28,7 @@ def _label(metric: str, lang: str) -> str:
 
 
 def _plot(fig) -> None:
-    st.plotly_chart(fig, config=CHART_CONFIG, width="stretch")
+    chart(fig, config=CHART_CONFIG, width="stretch")
 
 
 def _value_label(prefix: str, value: str, lang: str) -> str:

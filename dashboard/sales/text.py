@@ -91,7 +91,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Campaign results by lead source: customers won from each campaign\'s leads.',
         'Результаты кампаний по источнику лида: клиенты из лидов каждой кампании.',
     ),
-    'sales.download': ('Download CSV', 'Скачать CSV'),
     'sales.col.channel': ('Channel', 'Канал'),
     'sales.col.campaign': ('Campaign', 'Кампания'),
     'sales.col.region': ('Region', 'Регион'),

@@ -9,7 +9,6 @@ from dashboard import state
 from dashboard.components import delta_text
 from dashboard.components import kpi, metric_help, table
 from dashboard.context import PageContext
-from connectors.export import csv_bytes
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct, t
 from dashboard.sales.data import (
     DEFAULT_MODEL, GRAIN, GRAIN_CHOICES, LOOKBACK, MAX_LOOKBACK, MODEL, Kpi, SalesResults, lookback_options,
@@ -20,6 +19,9 @@ from metrics.specs import spec
 
 KPI_ROWS = (("sales_spend", "leads", "cpl", "conversion"), ("new_customers", "cac", "roas", "romi"),
             ("revenue", "gross_profit", "payback"))
+# the decision numbers next to the channel's name, so a 1280 px screen shows them without scrolling sideways
+CHANNEL_COLUMN_ORDER = ("channel_id", "spend", "roas", "romi", "revenue", "gross_profit", "new_customers", "cac",
+                        "leads", "converted_leads", "cpl", "conversion")
 MONEY_COLUMNS = ("spend", "cpl", "cac", "revenue", "gross_profit", "cost_per_customer", "cost_per_response")
 
 
@@ -106,22 +108,6 @@ def _channel_names(frame: pl.DataFrame, ctx: PageContext, column: str = "channel
     return frame.with_columns(pl.col(column).replace_strict(names, default=pl.col(column)).alias(column))
 
 
-def _header(ctx: PageContext) -> list[str]:
-    start, end = ctx.period
-    lines = [f"period {start.isoformat()} .. {end.isoformat()}"]
-    if ctx.view.channels:
-        lines.append("channels " + ",".join(ctx.view.channels))
-    if ctx.view.regions:
-        lines.append("regions " + ",".join(ctx.view.regions))
-    return lines
-
-
-def download(frame: pl.DataFrame, name: str, ctx: PageContext, *, key: str, extra: list[str] = ()) -> None:
-    st.download_button(t("sales.download", ctx.lang), csv_bytes(frame, header_lines=[*_header(ctx), *extra]),
-                       file_name=f"{name}_{ctx.period[0].isoformat()}_{ctx.period[1].isoformat()}.csv",
-                       mime="text/csv", icon=":material/download:", key=key)
-
-
 def _money(label: str, ctx: PageContext, metric: str | None = None) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(_money_title(label, ctx), format="localized",
                                          help=metric_help(metric, ctx.lang) if metric else None)
@@ -140,7 +126,10 @@ def channel_table(frame: pl.DataFrame, ctx: PageContext, model: str, lookback: i
     shown = shown_frame(frame.drop("pillar"), ctx)
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
     table(
-        shown, hide_index=True, width="stretch",
+        shown, hide_index=True, width="stretch", export="sales_channels",
+        column_order=CHANNEL_COLUMN_ORDER,
+        export_lines=[t("sales.model", lang) + ": " + t(f"model.{model}", lang),
+                      t("sales.lookback", lang) + ": " + t("sales.lookback.days", lang, n=lookback)],
         column_config={
             "channel_id": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
             "spend": _money(spec("spend").label_for(lang), ctx, "spend"),
@@ -157,14 +146,13 @@ def channel_table(frame: pl.DataFrame, ctx: PageContext, model: str, lookback: i
         },
     )
     st.caption(t("sales.table.caption", lang, model=t(f"model.{model}", lang), lookback=lookback))
-    download(frame, "sales_channels", ctx, key="dl_channels", extra=[f"model {model}", f"lookback_days {lookback}"])
 
 
 def campaign_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     lang = ctx.lang
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
     table(
-        shown_frame(frame, ctx), hide_index=True, width="stretch",
+        shown_frame(frame, ctx), hide_index=True, width="stretch", export="sales_campaigns",
         column_config={
             "campaign_id": None,
             "name": st.column_config.TextColumn(t("sales.col.campaign", lang), pinned=True),
@@ -181,7 +169,6 @@ def campaign_table(frame: pl.DataFrame, ctx: PageContext) -> None:
         },
     )
     st.caption(t("sales.campaigns.caption", lang))
-    download(frame, "sales_campaigns", ctx, key="dl_campaigns")
 
 
 def attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) -> pl.DataFrame:
@@ -193,13 +180,12 @@ def attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) -> pl.D
 def show_attribution_table(frame: pl.DataFrame, ctx: PageContext, model: str) -> None:
     lang = ctx.lang
     wide = attribution_table(frame, ctx, model)
-    table(wide, hide_index=True, width="stretch", column_config={
+    table(wide, hide_index=True, width="stretch", export="attribution_by_model", column_config={
         "channel": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
         **{m: st.column_config.NumberColumn(t(f"model.{m}", lang), format="%.1f",
                                             help=t(f"model.{m}.help", lang, half_life=ctx.settings.half_life_days))
            for m in MODELS},
     })
-    download(frame, "attribution_by_model", ctx, key="dl_attribution")
 
 
 def first_channel_table(frame: pl.DataFrame, ctx: PageContext) -> None:
@@ -216,7 +202,7 @@ def first_channel_table(frame: pl.DataFrame, ctx: PageContext) -> None:
 def selection_table(frame: pl.DataFrame, ctx: PageContext) -> None:
     lang = ctx.lang
     label = lambda m: spec(m).label_for(lang)  # noqa: E731
-    table(shown_frame(frame, ctx), hide_index=True, width="stretch", column_config={
+    table(shown_frame(frame, ctx), hide_index=True, width="stretch", export="channel_selection", column_config={
         "channel_id": st.column_config.TextColumn(t("sales.col.channel", lang), pinned=True),
         "impressions": _count(t("sales.col.impressions", lang), ctx),
         "reach": _count(label("journey_reach"), ctx, "journey_reach"),
@@ -227,7 +213,6 @@ def selection_table(frame: pl.DataFrame, ctx: PageContext) -> None:
         "customers": _count(t("sales.col.customers", lang), ctx),
         "contact_stages": _count(label("contact_stages"), ctx, "contact_stages", "%.1f"),
     })
-    download(frame, "channel_selection", ctx, key="dl_selection")
 
 
 def touch_labels(edges) -> list[str]:

@@ -171,6 +171,19 @@ def baseline_budgets(data: ScenarioData, weeks: int) -> dict[str, int]:
     return {ch: int(round(v)) for ch, v in got.items()}
 
 
+BUDGET_HEADROOM = 10  # a budget box takes up to this many times the largest spend the data has seen
+MIN_BUDGET_LIMIT = 1_000_000
+
+
+def budget_limit(data: ScenarioData, weeks: int) -> int:
+    """The largest budget a box takes for ``weeks`` weeks: ``BUDGET_HEADROOM`` × the largest weekly spend any
+    channel had, over that many weeks (at least ``MIN_BUDGET_LIMIT``). Beyond it the response curves are
+    extrapolated so far that a projection would mean nothing."""
+    peak = data.weekly["spend"].max() if "spend" in data.weekly.columns and data.weekly.height else None
+    peak = float(peak) if peak is not None else 0.0
+    return max(int(round(BUDGET_HEADROOM * peak * weeks, -3)), MIN_BUDGET_LIMIT)
+
+
 def parse_budget(text: str, channels: list[str]) -> dict[str, int] | None:
     """``ch:amount,ch:amount`` → budgets; None when anything in it is unusable."""
     out: dict[str, int] = {}

@@ -73,6 +73,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.col.budget': ('Budget', 'Бюджет'),
     'scn.col.change': ('Change', 'Изм.'),
     'scn.budget_of': ('Budget of {channel}', 'Бюджет: {channel}'),
+    'scn.budget_help': (
+        'From 0 to {limit}: ten times the largest spend the data has seen over this many weeks.',
+        'От 0 до {limit}: в десять раз больше самых крупных затрат за столько же недель в данных.',
+    ),
+    'scn.budget_limit': (
+        'Each budget goes up to {limit} for {weeks} weeks (ten times the largest spend seen in the data); '
+        'beyond that the curves would be guessing.',
+        'Каждый бюджет — до {limit} за {weeks} нед. (в десять раз больше самых крупных затрат в данных); '
+        'дальше кривые ничего не знают.',
+    ),
+    'scn.budget_refused': (
+        'The budget of {channel}, {value}, was not taken: budgets go up to {limit} (ten times the largest spend '
+        'seen in the data). The box is back at {kept}.',
+        'Бюджет «{channel}» {value} не принят: бюджеты — до {limit} (в десять раз больше самых крупных затрат '
+        'в данных). В поле снова {kept}.',
+    ),
     'scn.constant_tag': ('no curve', 'без кривой'),
     'scn.reset': ('Back to the last period', 'Вернуть прошлый период'),
     'scn.projection': ('Projection for {weeks} weeks vs the last period continued',

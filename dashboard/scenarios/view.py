@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.scenarios import data as S
 from dashboard.components import delta_text
-from dashboard.components import kpi, metric_help, table
+from dashboard.components import chart, kpi, metric_help, table
 from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
@@ -122,23 +122,57 @@ def _reset_to_baseline(data: S.ScenarioData) -> None:
         st.session_state[S.budget_key(ch)] = value
 
 
+BUDGET_REFUSED = "scn_budget_refused"
+
+
+def _budget_ok_key(ch: str) -> str:
+    return S.budget_key(ch) + "_ok"
+
+
+def _check_budget(ch: str, limit: int, ctx_lang: str, currency: str, channel: str) -> None:
+    """A typed budget beyond the limit is not taken: the box goes back to its last value and the page says why."""
+    key = S.budget_key(ch)
+    value = st.session_state.get(key)
+    if value is not None and value > limit:
+        previous = st.session_state.get(_budget_ok_key(ch), 0)
+        st.session_state[key] = previous
+        st.session_state[BUDGET_REFUSED] = t(
+            "scn.budget_refused", ctx_lang, channel=escape_markdown(channel, limit=60),
+            value=fmt_money(value, ctx_lang, currency, compact=False),
+            limit=fmt_money(limit, ctx_lang, currency, compact=False),
+            kept=fmt_money(previous, ctx_lang, currency, compact=False))
+
+
 def budget_editor(ctx: PageContext, data: S.ScenarioData, base: S.Inputs) -> None:
-    """One row per channel: name, last period's spend, the editable budget, the change."""
+    """One row per channel: name, last period's spend, the editable budget (money, from 0 to the limit), the
+    change. A budget beyond the limit is refused with a message naming it (``_check_budget``)."""
     lang = ctx.lang
+    weeks = st.session_state.get(S.WEEKS, S.DEFAULT_WEEKS)
+    limit = S.budget_limit(data, weeks)
     st.markdown(f"**{t('scn.budgets', lang)}**")
+    refused = st.session_state.pop(BUDGET_REFUSED, None)
+    if refused:
+        st.error(refused, icon=":material/block:")
     head = st.columns([4, 3, 4, 3])
+    symbol = CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)
     for col, key in zip(head, ("scn.col.channel", "scn.col.last", "scn.col.budget", "scn.col.change")):
-        col.caption(t(key, lang))
+        col.caption(t(key, lang) + (f", {symbol}" if key == "scn.col.budget" else ""))
     for ch in data.model.spend_channels():
         fit = data.model.fits[ch]
         c1, c2, c3, c4 = st.columns([4, 3, 4, 3], vertical_alignment="center")
         c1.markdown(escape_markdown(ctx.channel_name(ch), limit=60) + (" ·  :gray[*" + t("scn.constant_tag", lang)
                                                                          + "*]" if fit.kind == "constant" else ""))
         c2.markdown(fmt_money(base.budgets[ch], lang, ctx.currency))
-        c3.number_input(t("scn.budget_of", lang, channel=ctx.channel_name(ch)), min_value=0, max_value=S.MAX_BUDGET,
-                        step=10_000, key=S.budget_key(ch), label_visibility="collapsed", format="%d")
+        c3.number_input(t("scn.budget_of", lang, channel=ctx.channel_name(ch)), min_value=0, step=10_000,
+                        key=S.budget_key(ch), label_visibility="collapsed", format="%d",
+                        help=t("scn.budget_help", lang, limit=fmt_money(limit, lang, ctx.currency, compact=False)),
+                        on_change=_check_budget, args=(ch, limit, lang, ctx.currency, ctx.channel_name(ch)))
         now = st.session_state.get(S.budget_key(ch), 0)
-        c4.markdown(delta_text(float(now), float(base.budgets[ch]), lang) or "—")
+        if now is not None and now <= limit:
+            st.session_state[_budget_ok_key(ch)] = now
+        c4.markdown((delta_text(float(now or 0), float(base.budgets[ch]), lang) or "—")  # the box's number as money
+                    + "  \n:gray[" + fmt_money(now or 0, lang, ctx.currency, compact=False) + "]")
+    st.caption(t("scn.budget_limit", lang, limit=fmt_money(limit, lang, ctx.currency, compact=False), weeks=weeks))
     st.button(t("scn.reset", lang), icon=":material/restart_alt:", on_click=_reset_to_baseline, args=(data,))
 
 
@@ -239,7 +273,7 @@ def curves(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) ->
         point_names={"last": t("scn.point.last", lang), "scenario": t("scn.point.scenario", lang)},
     )
     st.markdown(f"**{t('scn.tab.curves', lang)}**")
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    chart(fig, width="stretch", config={"displayModeBar": False})
     st.caption(t("scn.curves_note", lang, weeks=inputs.weeks))
 
 
@@ -278,7 +312,7 @@ def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -
     )
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+        chart(fig, width="stretch", config={"displayModeBar": False})
     with right:
         changed = dict(inputs.budgets, **{ch: budget})
         before = plan.total_value(inputs.budgets, objective)
