@@ -78,8 +78,11 @@ def simulated(repeat: int) -> None:
 
 def public() -> None:
     sys.path.insert(0, str(ROOT))
-    from tests.mmm_reference import PYMC_TRUE_DECAY, pymc_example, pymc_true_shares
+    from tests.mmm_reference import PYMC_EXAMPLE, PYMC_TRUE_DECAY, pymc_example, pymc_true_shares
 
+    if not PYMC_EXAMPLE.exists():
+        print(f"   PyMC-Marketing example: not measured, {PYMC_EXAMPLE} is missing (tests/data/README.md)")
+        return
     frame = pymc_example()
     data = mmm_input(frame, date="date_week", outcome="y", spend=["x1", "x2"], controls=["event_1", "event_2"])
     fit = fit_mmm(data, n_draws=200)

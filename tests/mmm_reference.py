@@ -3,12 +3,15 @@ computed from its data-generating formula with plain numpy (no model code)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-PYMC_EXAMPLE = Path(__file__).parent / "data" / "mmm_example.csv"
+# Not kept in the repository (third-party data): put PyMC-Marketing's data/mmm_example.csv here, or name it
+# with DASHBOARD_MMM_EXAMPLE; the tests that need it are skipped without it (tests/data/README.md).
+PYMC_EXAMPLE = Path(os.environ.get("DASHBOARD_MMM_EXAMPLE") or Path(__file__).parent / "data" / "mmm_example.csv")
 PYMC_TRUE_DECAY = {"x1": 0.4, "x2": 0.2}
 _LAM = {"x1": 4.0, "x2": 3.0}
 _BETA = {"x1": 3.0, "x2": 2.0}
