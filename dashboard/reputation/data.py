@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from connectors import reputation as queries
-from connectors import review_labels
+from connectors import review_labels, sentiment_adapt
 from connectors.read import Filters, read_fact
 from connectors.review_labels import ClassifierError, LabelStatus
-from dashboard.context import PageContext, cached_on_context
+from connectors.store import Store
+from dashboard.context import PageContext, cached_on_context, store_id
 from metrics.complaints import handling_shares, topic_shares
 from metrics.reputation import brand_trust, nps_by_handling, nps_change, nps_from_counts, nps_mix
 from metrics.reviews import mean_rating, rating_distribution_from_counts, review_response_rates, review_totals_from_counts
@@ -83,12 +85,28 @@ def _classifier(path: str) -> SentimentClassifier:
     return review_labels.load_classifier(path)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _adapted(_store: Store, sid: str, file: str) -> SentimentClassifier:
+    return sentiment_adapt.adapted_classifier(_store, Path(file))
+
+
 def classifier(ctx: PageContext) -> tuple[SentimentClassifier, str | None]:
-    """The configured classifier, or the built-in one with the reason the configured one failed."""
+    """The configured classifier (``review_labels.configured_classifier``), or the built-in one with the
+    reason the configured one failed."""
+    s = ctx.settings
     try:
-        return _classifier(ctx.settings.sentiment_classifier), None
+        if s.sentiment_adapt and not s.sentiment_classifier:
+            return _adapted(ctx.store, store_id(ctx.store), str(Path(s.data_dir) / sentiment_adapt.ADAPTED_FILE)), None
+        return _classifier(s.sentiment_classifier), None
     except ClassifierError as exc:
         return _classifier(""), str(exc)
+
+
+@cached_on_context(max_entries=4)
+def held_out_accuracy(ctx: PageContext) -> pl.DataFrame:
+    """The configured classifier's figures on the company's held-out rated texts (recomputed per data
+    version and settings)."""
+    return sentiment_adapt.held_out_figures(ctx.store, classifier(ctx)[0])
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -202,6 +220,7 @@ class ReputationPage:
     classifier_name: str
     classifier_problem: str | None
     labels: LabelStatus
+    classifier_accuracy: pl.DataFrame  # on the company's held-out rated texts, by kind and "all"
 
     @property
     def labelled_by(self) -> str:
@@ -273,4 +292,5 @@ def compute_page(ctx: PageContext, *, grain_choice: str = DEFAULT_GRAIN,
         classifier_name=clf.name,
         classifier_problem=problem,
         labels=labels(ctx),
+        classifier_accuracy=held_out_accuracy(ctx),
     )

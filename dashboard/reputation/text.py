@@ -64,6 +64,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Тональность — по оценке в звёздах ({rating}), по разметке площадки ({source}) или по тексту, '
         'классификатором «{classifier}» ({text}).',
     ),
+    'rep.sentiment.accuracy': (
+        'Checked on the company\'s own texts whose sentiment is known — reviews with stars and NPS comments with '
+        'their score, one in five kept apart from adapting: {classifier} gets {accuracy} of {n} right (it finds '
+        '{negative} of the negative ones, {neutral} of the neutral, {positive} of the positive).',
+        'Проверка на собственных текстах компании с известной тональностью — отзывах со звёздами и комментариях '
+        'NPS с оценкой, каждый пятый отложен от дообучения: {classifier} верно размечает {accuracy} из {n} '
+        '(находит {negative} отрицательных, {neutral} нейтральных, {positive} положительных).',
+    ),
+    'rep.sentiment.accuracy_none': (
+        'No reviews with stars or NPS comments to check the sentiment classifier on.',
+        'Нет отзывов со звёздами и комментариев NPS, чтобы проверить классификатор тональности.',
+    ),
     'rep.labels.stale': (
         'The stored review sentiment is not all from the configured classifier ({classifier}): {other} reviews '
         'were labelled from their text by {stored}, and {unlabelled} have no label. The counts above use the '
