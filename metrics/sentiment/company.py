@@ -2,11 +2,14 @@
 
 A review with stars says what its author felt (``metrics.reviews.sentiment_of_rating``: 4–5 positive,
 3 neutral, 1–2 negative), and so does an NPS comment with its score (``metrics.rules``: a promoter's
-comment positive, a detractor's negative, a passive's neutral). One text in :data:`HELD_OUT_EVERY`
-(by its id) is kept apart to measure the classifier on; the rest may be adapted on.
+comment positive, a detractor's negative, a passive's neutral). About one text in :data:`HELD_OUT_EVERY`
+is kept apart to measure the classifier on, chosen by a hash of the text itself, so a text written twice
+(a copied review, a stock phrase) is on the same side both times; the rest may be adapted on.
 """
 
 from __future__ import annotations
+
+import zlib
 
 import polars as pl
 
@@ -14,7 +17,7 @@ from metrics.reviews import sentiment_of_rating
 from metrics.rules import is_detractor, is_promoter
 from metrics.sentiment.evaluation import accuracy_by
 
-HELD_OUT_EVERY = 5  # one text in five, by id, is held out
+HELD_OUT_EVERY = 5  # about one text in five is held out
 MIN_CHARS = 3  # shorter texts carry no evidence
 
 
@@ -23,7 +26,8 @@ def rated_texts(reviews: pl.DataFrame, nps: pl.DataFrame) -> pl.DataFrame:
 
     ``reviews``: ``review_id``, ``rating``, ``text``, ``language``; ``nps``: ``response_id``, ``score``,
     ``comment``, ``language``. Returns ``kind`` (review / nps), ``id`` (Int64), ``text``, ``language``,
-    ``label`` (positive / neutral / negative) and ``held_out`` (Boolean: ``id % HELD_OUT_EVERY == 0``).
+    ``label`` (positive / neutral / negative) and ``held_out`` (Boolean: the CRC-32 of the text, stripped,
+    is a multiple of ``HELD_OUT_EVERY``).
     """
     rev = reviews.filter(pl.col("rating").is_not_null()).select(
         pl.lit("review").alias("kind"), pl.col("review_id").cast(pl.Int64).alias("id"), "text",
@@ -34,9 +38,14 @@ def rated_texts(reviews: pl.DataFrame, nps: pl.DataFrame) -> pl.DataFrame:
         pl.col("comment").alias("text"), pl.col("language").cast(pl.String),
         pl.when(is_promoter(score)).then(pl.lit("positive")).when(is_detractor(score)).then(pl.lit("negative"))
         .otherwise(pl.lit("neutral")).alias("label"))
-    return (pl.concat([rev, answers])
-            .filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars().str.len_chars() >= MIN_CHARS))
-            .with_columns(held_out=pl.col("id") % HELD_OUT_EVERY == 0))
+    texts = pl.concat([rev, answers]).filter(
+        pl.col("text").is_not_null() & (pl.col("text").str.strip_chars().str.len_chars() >= MIN_CHARS))
+    return texts.with_columns(held_out=pl.Series([is_held_out(t) for t in texts["text"]], dtype=pl.Boolean))
+
+
+def is_held_out(text: str) -> bool:
+    """Whether a rated text is kept apart from adapting (stable across runs and machines)."""
+    return zlib.crc32(text.strip().encode()) % HELD_OUT_EVERY == 0
 
 
 def held_out_accuracy(texts: pl.DataFrame, predicted: list[str]) -> pl.DataFrame:
