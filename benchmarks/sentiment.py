@@ -41,13 +41,8 @@ def _pct(frame: pl.DataFrame) -> pl.DataFrame:
 def evaluate(frame: pl.DataFrame, classifier) -> pl.DataFrame:
     """The evaluation rows of ``frame`` with the classifier's ``pred``."""
     rows = frame.filter(pl.col("split") != "train")
-    preds: list[str] = []
-    for lang in ("en", "ru"):
-        part = rows.filter(pl.col("language") == lang)
-        preds_lang = classifier.classify(part["text"].to_list(), [lang] * part.height)
-        preds += preds_lang
-    ordered = pl.concat([rows.filter(pl.col("language") == lang) for lang in ("en", "ru")])
-    return ordered.with_columns(pred=pl.Series(preds, dtype=pl.String))
+    preds = classifier.classify(rows["text"].to_list(), rows["language"].to_list())
+    return rows.with_columns(pred=pl.Series(preds, dtype=pl.String))
 
 
 def main(argv: list[str] | None = None) -> int:
