@@ -26,7 +26,7 @@ def test_the_page_states_the_accuracy_on_the_held_out_rated_texts(app_env, small
     assert not at.exception, at.exception
     row = sentiment_adapt.held_out_figures(small_store, default_classifier()).filter(
         pl.col("kind") == "all").row(0, named=True)
-    held = sentiment_adapt.company_texts(small_store).filter(pl.col("held_out"))
+    held = sentiment_adapt.company_texts(small_store, limit=sentiment_adapt.EVAL_LIMIT).filter(pl.col("held_out"))
     hand = sum(p == k for p, k in zip(default_classifier().classify(held["text"].to_list()), held["label"]))
     assert row["texts"] == held.height > 0 and row["accuracy"] == pytest.approx(hand / held.height)
     text = _accuracy_caption(at)

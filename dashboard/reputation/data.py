@@ -102,11 +102,17 @@ def classifier(ctx: PageContext) -> tuple[SentimentClassifier, str | None]:
         return _classifier(""), str(exc)
 
 
-@cached_on_context(max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _held_out(_store: Store, sid: str, version: str, _classifier: SentimentClassifier, name: str) -> pl.DataFrame:
+    return sentiment_adapt.held_out_figures(_store, _classifier)
+
+
 def held_out_accuracy(ctx: PageContext) -> pl.DataFrame:
-    """The configured classifier's figures on the company's held-out rated texts (recomputed per data
-    version and settings)."""
-    return sentiment_adapt.held_out_figures(ctx.store, classifier(ctx)[0])
+    """The configured classifier's figures on the company's held-out rated texts. Not part of the page's
+    per-view computation: it reads the newest rated texts (``sentiment_adapt.EVAL_LIMIT`` of each kind) and
+    classifies them once per data version and classifier, whatever the view."""
+    clf = classifier(ctx)[0]
+    return _held_out(ctx.store, store_id(ctx.store), ctx.version, clf, clf.name)
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -220,7 +226,6 @@ class ReputationPage:
     classifier_name: str
     classifier_problem: str | None
     labels: LabelStatus
-    classifier_accuracy: pl.DataFrame  # on the company's held-out rated texts, by kind and "all"
 
     @property
     def labelled_by(self) -> str:
@@ -292,5 +297,4 @@ def compute_page(ctx: PageContext, *, grain_choice: str = DEFAULT_GRAIN,
         classifier_name=clf.name,
         classifier_problem=problem,
         labels=labels(ctx),
-        classifier_accuracy=held_out_accuracy(ctx),
     )

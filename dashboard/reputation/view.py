@@ -158,7 +158,7 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     st.caption(t("rep.sentiment.from", lang, rating=fmt_number(src.get("rating", 0), lang),
                  source=fmt_number(src.get("source", 0), lang), text=fmt_number(src.get("text", 0), lang),
                  classifier=page.labelled_by))
-    classifier_accuracy(page, lang)
+    classifier_accuracy(page, ctx)
     if not page.labels_current:
         labels_notice(page, ctx)
     r, rp = page.responses, page.responses_previous
@@ -200,9 +200,10 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     latest_reviews(page.latest_reviews, lang)
 
 
-def classifier_accuracy(page: rep.ReputationPage, lang: str) -> None:
+def classifier_accuracy(page: rep.ReputationPage, ctx: PageContext) -> None:
     """How often the configured classifier is right on the company's own held-out rated texts."""
-    rows = page.classifier_accuracy.filter(pl.col("kind") == "all")
+    lang = ctx.lang
+    rows = rep.held_out_accuracy(ctx).filter(pl.col("kind") == "all")
     if not rows.height:
         st.caption(t("rep.sentiment.accuracy_none", lang))
         return
