@@ -86,8 +86,13 @@ def _classifier(path: str) -> SentimentClassifier:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _adapted(_store: Store, sid: str, file: str) -> SentimentClassifier:
+def _adapted(_store: Store, sid: str, file: str, written: int) -> SentimentClassifier:
     return sentiment_adapt.adapted_classifier(_store, Path(file))
+
+
+def _written(path: Path) -> int:
+    """When the adapted weights were written (0: not yet), so weights adapted again from a shell are picked up."""
+    return path.stat().st_mtime_ns if path.exists() else 0
 
 
 def classifier(ctx: PageContext) -> tuple[SentimentClassifier, str | None]:
@@ -96,7 +101,8 @@ def classifier(ctx: PageContext) -> tuple[SentimentClassifier, str | None]:
     s = ctx.settings
     try:
         if s.sentiment_adapt and not s.sentiment_classifier:
-            return _adapted(ctx.store, store_id(ctx.store), str(Path(s.data_dir) / sentiment_adapt.ADAPTED_FILE)), None
+            path = Path(s.data_dir) / sentiment_adapt.ADAPTED_FILE
+            return _adapted(ctx.store, store_id(ctx.store), str(path), _written(path)), None
         return _classifier(s.sentiment_classifier), None
     except ClassifierError as exc:
         return _classifier(""), str(exc)
