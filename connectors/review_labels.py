@@ -13,7 +13,12 @@ text; a classifier's name should carry its version).
   ``sentiment_classifier`` setting);
 - :func:`upgrade` adds the three columns to a database written before they existed, then labels.
 
-Run ``python -m connectors.review_labels [--url URL | --db FILE]`` to do it from a shell.
+The classifier in use (:func:`configured_classifier`): the one the ``sentiment_classifier`` setting
+names, else with ``sentiment_adapt`` on the built-in one adapted to the company's rated texts
+(:mod:`connectors.sentiment_adapt`), else the built-in one.
+
+Run ``python -m connectors.review_labels [--url URL | --db FILE] [--adapt]`` to do it from a shell
+(``--adapt``: adapt the built-in classifier on the stored rated texts again first).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import argparse
 import importlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
@@ -29,7 +35,7 @@ import sqlalchemy as sa
 from connectors import schema
 from connectors.store import Store, StoreError
 from metrics.reviews import NEGATIVE_STARS, POSITIVE_STARS, review_sentiment
-from metrics.sentiment import LABELS, SentimentClassifier, default_classifier
+from metrics.sentiment import BUILT_IN, LABELS, SentimentClassifier, default_classifier
 
 LABEL_COLUMNS = ("resolved_sentiment", "sentiment_from", "classifier")
 CHUNK = 10_000  # review ids per UPDATE statement (PostgreSQL allows 65,535 bound values)
@@ -41,13 +47,15 @@ class ClassifierError(ValueError):
 
 
 def load_classifier(path: str) -> SentimentClassifier:
-    """The classifier named by the ``sentiment_classifier`` setting ('package.module:name'; empty: built-in).
+    """The classifier named by the ``sentiment_classifier`` setting ('package.module:name', or a built-in
+    one's short name: ``linear``, ``lexicon``; empty: the built-in default).
 
     ``name`` may be an object with ``name`` and ``classify(texts, languages)``, or a class or factory
     making one. Raises :class:`ClassifierError` naming the problem.
     """
     if not path:
         return default_classifier()
+    path = BUILT_IN.get(path, path)
     module_name, _, attr = path.partition(":")
     try:
         target = getattr(importlib.import_module(module_name), attr or "classifier")
@@ -57,6 +65,19 @@ def load_classifier(path: str) -> SentimentClassifier:
     if not isinstance(obj, SentimentClassifier):
         raise ClassifierError(f"{path} has no 'name' and 'classify(texts, languages)'")
     return obj
+
+
+def configured_classifier(settings, store: Store) -> SentimentClassifier:
+    """The classifier the settings ask for: ``sentiment_classifier`` when set (:func:`load_classifier`),
+    else with ``sentiment_adapt`` the built-in one adapted on the stored rated texts (read from, or
+    written to, :data:`connectors.sentiment_adapt.ADAPTED_FILE` in the data folder), else the built-in one."""
+    if settings.sentiment_classifier:
+        return load_classifier(settings.sentiment_classifier)
+    if settings.sentiment_adapt:
+        from connectors import sentiment_adapt
+
+        return sentiment_adapt.adapted_classifier(store, Path(settings.data_dir) / sentiment_adapt.ADAPTED_FILE)
+    return default_classifier()
 
 
 _INPUT = {"rating": pl.Int64, "sentiment": pl.String, "text": pl.String, "language": pl.String}
@@ -190,10 +211,19 @@ def main(argv: list[str] | None = None) -> int:
                                                  "with the configured classifier.")
     parser.add_argument("--url", help="database URL (default: the configured one)")
     parser.add_argument("--db", help="DuckDB file (default: the configured one)")
+    parser.add_argument("--adapt", action="store_true",
+                        help="adapt the built-in classifier on the stored rated reviews and NPS comments first "
+                             "(as with DASHBOARD_SENTIMENT_ADAPT=1), then label with it")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     store = open_store(args.url or settings.db_url or None, default_path=args.db or settings.duckdb_path)
-    classifier = load_classifier(settings.sentiment_classifier)
+    if args.adapt:
+        from connectors import sentiment_adapt
+
+        classifier = sentiment_adapt.adapt(store, Path(settings.data_dir) / sentiment_adapt.ADAPTED_FILE)
+        print(f"adapted: {classifier.name}")
+    else:
+        classifier = configured_classifier(settings, store)
     added = upgrade(store, classifier)
     count = added or relabel(store, classifier)
     print(f"{count:,} reviews labelled (classifier: {classifier.name}).")

@@ -55,9 +55,16 @@ class Settings:
     warm_up: int = _setting(1, "1: after a start or an import, compute the default views of the heavy pages in the "
                                "background, so the first visitor does not wait; 0: off.")
     sentiment_classifier: str = _setting(
-        "", "Review sentiment classifier to use instead of the built-in lexicon: 'package.module:name', where "
-        "name is an object (or a class or factory making one) with a 'name' and 'classify(texts, languages)'. "
-        "Empty: the built-in offline classifier for Russian and English.")
+        "", "Review sentiment classifier to use instead of the built-in one: 'package.module:name', where "
+        "name is an object (or a class or factory making one) with a 'name' and 'classify(texts, languages)', or "
+        "'lexicon' for the earlier hand-made lexicon. Empty: the built-in offline classifier for Russian and "
+        "English (a linear model on word and character n-grams trained on labelled review corpora).")
+    sentiment_adapt: int = _setting(
+        0, "1: adapt the built-in sentiment classifier to the company's own rated texts (reviews with stars, NPS "
+           "comments with their score), keeping one in five apart to measure it; the adapted weights are written "
+           "to sentiment-adapted.npz in the data folder (delete the file, or run python -m "
+           "connectors.review_labels --adapt, to adapt again). 0: the shipped weights. Ignored when "
+           "DASHBOARD_SENTIMENT_CLASSIFIER is set.")
     query_log: str = _setting(
         "", "File to append every database query to, one JSON line each (page, label, engine, rows, ms, bytes, "
         "ts); moved to FILE.1 at 20 MB. Summarise it with python -m benchmarks.query_log FILE. Empty: the recent "

@@ -113,4 +113,4 @@ def test_a_bad_classifier_setting_is_reported_and_the_built_in_one_used(app_env,
     at = run_app(page=PAGE)
     assert not at.exception
     assert any("DASHBOARD_SENTIMENT_CLASSIFIER" in w.value for w in at.warning)
-    assert any("lexicon classifier" in c.value for c in at.caption)
+    assert any(f"{default_classifier().name} classifier" in c.value for c in at.caption)

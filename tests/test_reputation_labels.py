@@ -75,7 +75,7 @@ def test_reviews_written_without_a_label_get_one(small_store, tmp_path) -> None:
     store.execute([sa.update(r).where(r.c.review_id % 7 == 0).values(resolved_sentiment=None, sentiment_from=None,
                                                                     classifier=None)])
     status = review_labels.label_status(store)
-    assert status.unlabelled > 0 and not status.current_for("lexicon")
+    assert status.unlabelled > 0 and not status.current_for(default_classifier().name)
     assert review_labels.relabel(store) == status.unlabelled
     assert stored(store).equals(expected(read_fact(store, "reviews"), default_classifier()))
 
@@ -141,7 +141,7 @@ def test_the_page_offers_to_relabel_with_the_configured_classifier(app_with_keyw
     at = run_app(page="pages/reputation.py")
     assert not at.exception, at.exception
     assert any("not all from the configured classifier (keywords)" in i.value for i in at.info)
-    assert any("lexicon classifier" in c.value for c in at.caption)  # the counts are the stored labels
+    assert any(f"{default_classifier().name} classifier" in c.value for c in at.caption)  # the stored labels
     at.button(key="rep_relabel").click().run()
     assert not at.exception, at.exception
     assert not any("configured classifier" in i.value for i in at.info)

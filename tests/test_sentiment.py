@@ -1,7 +1,8 @@
-"""The offline sentiment classifier: measured accuracy on a labelled set written for this purpose
-(not the demo's phrase bank), its rules, and the plug-in interface.
+"""The hand-made lexicon classifier (available by name; the built-in default is the linear model, see
+tests/test_sentiment_linear.py): measured accuracy on a labelled set written for this purpose (not the
+demo's phrase bank), its rules, and the plug-in interface.
 
-Print the accuracy table the README quotes with:
+Print the lexicon's accuracy on that set with:
     .venv/bin/python -m pytest tests/test_sentiment.py -k accuracy -s
 """
 
@@ -42,9 +43,9 @@ def test_the_test_set_is_big_balanced_and_not_the_demo_phrase_bank(lang) -> None
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_accuracy_on_the_held_out_labelled_reviews(lang) -> None:
+def test_lexicon_accuracy_on_the_held_out_labelled_reviews(lang) -> None:
     frame = labelled(lang)
-    pred = default_classifier().classify(frame["text"].to_list(), [lang] * frame.height)
+    pred = LexiconClassifier().classify(frame["text"].to_list(), [lang] * frame.height)
     frame = frame.with_columns(pred=pl.Series(pred))
     accuracy = (frame["pred"] == frame["label"]).mean()
     recall = {r["label"]: r["recall"] for r in frame.group_by("label").agg(
@@ -131,7 +132,8 @@ def test_the_setting_loads_a_classifier_by_path() -> None:
     from dashboard.reputation.data import ClassifierError, _classifier
 
     assert _classifier("tests.test_sentiment:KeywordClassifier").name == "keywords"
-    assert _classifier("").name == "lexicon"
+    assert _classifier("").name == default_classifier().name == "linear-ngram-2026.12"
+    assert _classifier("lexicon").name == "lexicon" and _classifier("linear").name == "linear-ngram-2026.12"
     with pytest.raises(ClassifierError, match="no_such_module"):
         _classifier("no_such_module:thing")
     with pytest.raises(ClassifierError, match="classify"):

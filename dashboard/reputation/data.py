@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from connectors import reputation as queries
-from connectors import review_labels
+from connectors import review_labels, sentiment_adapt
 from connectors.read import Filters, read_fact
 from connectors.review_labels import ClassifierError, LabelStatus
-from dashboard.context import PageContext, cached_on_context
+from connectors.store import Store
+from dashboard.context import PageContext, cached_on_context, store_id
 from metrics.complaints import handling_shares, topic_shares
 from metrics.reputation import brand_trust, nps_by_handling, nps_change, nps_from_counts, nps_mix
 from metrics.reviews import mean_rating, rating_distribution_from_counts, review_response_rates, review_totals_from_counts
@@ -83,12 +85,40 @@ def _classifier(path: str) -> SentimentClassifier:
     return review_labels.load_classifier(path)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _adapted(_store: Store, sid: str, file: str, written: int) -> SentimentClassifier:
+    return sentiment_adapt.adapted_classifier(_store, Path(file))
+
+
+def _written(path: Path) -> int:
+    """When the adapted weights were written (0: not yet), so weights adapted again from a shell are picked up."""
+    return path.stat().st_mtime_ns if path.exists() else 0
+
+
 def classifier(ctx: PageContext) -> tuple[SentimentClassifier, str | None]:
-    """The configured classifier, or the built-in one with the reason the configured one failed."""
+    """The configured classifier (``review_labels.configured_classifier``), or the built-in one with the
+    reason the configured one failed."""
+    s = ctx.settings
     try:
-        return _classifier(ctx.settings.sentiment_classifier), None
+        if s.sentiment_adapt and not s.sentiment_classifier:
+            path = Path(s.data_dir) / sentiment_adapt.ADAPTED_FILE
+            return _adapted(ctx.store, store_id(ctx.store), str(path), _written(path)), None
+        return _classifier(s.sentiment_classifier), None
     except ClassifierError as exc:
         return _classifier(""), str(exc)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _held_out(_store: Store, sid: str, version: str, _classifier: SentimentClassifier, name: str) -> pl.DataFrame:
+    return sentiment_adapt.held_out_figures(_store, _classifier)
+
+
+def held_out_accuracy(ctx: PageContext) -> pl.DataFrame:
+    """The configured classifier's figures on the company's held-out rated texts. Not part of the page's
+    per-view computation: it reads the newest rated texts (``sentiment_adapt.EVAL_LIMIT`` of each kind) and
+    classifies them once per data version and classifier, whatever the view."""
+    clf = classifier(ctx)[0]
+    return _held_out(ctx.store, store_id(ctx.store), ctx.version, clf, clf.name)
 
 
 def _end_of(day: dt.date) -> dt.datetime:

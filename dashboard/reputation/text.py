@@ -60,9 +60,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'rep.sentiment.negative': ('Negative', 'Отрицательные'),
     'rep.sentiment.from': (
         'Sentiment comes from the star rating ({rating}), from the source ({source}), or from the text by the '
-        '{classifier} classifier ({text}).',
+        '{classifier} classifier ({text}). The built-in classifier is a model trained on labelled reviews; on '
+        'reviews it was not trained on it is right on 75% of Russian home-goods reviews, 71% of Russian '
+        'restaurant and car reviews and 81% of English product-review sentences; mixed, lukewarm texts are its '
+        'weak point.',
         'Тональность — по оценке в звёздах ({rating}), по разметке площадки ({source}) или по тексту, '
-        'классификатором «{classifier}» ({text}).',
+        'классификатором «{classifier}» ({text}). Встроенный классификатор — модель, обученная на размеченных '
+        'отзывах; на отзывах, которых не было в обучении, он прав в 75% русских отзывов о товарах для дома, 71% '
+        'русских отзывов о ресторанах и автомобилях и 81% английских предложений из отзывов о товарах; слабое '
+        'место — смешанные, сдержанные тексты.',
+    ),
+    'rep.sentiment.accuracy': (
+        'Checked on the company\'s own texts whose sentiment is known — reviews with stars and NPS comments with '
+        'their score, one in five kept apart from adapting: {classifier} gets {accuracy} of {n} right (it finds '
+        '{negative} of the negative ones, {neutral} of the neutral, {positive} of the positive).',
+        'Проверка на собственных текстах компании с известной тональностью — отзывах со звёздами и комментариях '
+        'NPS с оценкой, каждый пятый отложен от дообучения: {classifier} верно размечает {accuracy} из {n} '
+        '(находит {negative} отрицательных, {neutral} нейтральных, {positive} положительных).',
+    ),
+    'rep.sentiment.accuracy_none': (
+        'No reviews with stars or NPS comments to check the sentiment classifier on.',
+        'Нет отзывов со звёздами и комментариев NPS, чтобы проверить классификатор тональности.',
     ),
     'rep.labels.stale': (
         'The stored review sentiment is not all from the configured classifier ({classifier}): {other} reviews '

@@ -158,6 +158,7 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     st.caption(t("rep.sentiment.from", lang, rating=fmt_number(src.get("rating", 0), lang),
                  source=fmt_number(src.get("source", 0), lang), text=fmt_number(src.get("text", 0), lang),
                  classifier=page.labelled_by))
+    classifier_accuracy(page, ctx)
     if not page.labels_current:
         labels_notice(page, ctx)
     r, rp = page.responses, page.responses_previous
@@ -197,6 +198,19 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
             standard=s.review_answer_hours, standard_label=t("rep.standard", lang, hours=s.review_answer_hours),
             y_title=t("rep.hours.axis", lang)))
     latest_reviews(page.latest_reviews, lang)
+
+
+def classifier_accuracy(page: rep.ReputationPage, ctx: PageContext) -> None:
+    """How often the configured classifier is right on the company's own held-out rated texts."""
+    lang = ctx.lang
+    rows = rep.held_out_accuracy(ctx).filter(pl.col("kind") == "all")
+    if not rows.height:
+        st.caption(t("rep.sentiment.accuracy_none", lang))
+        return
+    row = rows.row(0, named=True)
+    st.caption(t("rep.sentiment.accuracy", lang, classifier=page.classifier_name, n=fmt_number(row["texts"], lang),
+                 accuracy=fmt_pct(row["accuracy"], lang),
+                 **{c: fmt_pct(row[f"recall_{c}"], lang) for c in ("positive", "neutral", "negative")}))
 
 
 def labels_notice(page: rep.ReputationPage, ctx: PageContext) -> None:

@@ -1,8 +1,11 @@
-"""Review sentiment from text: a small interface and an offline classifier for Russian and English.
+"""Review sentiment from text: a small interface and offline classifiers for Russian and English.
 
-Any object with ``classify(texts, languages) -> list[label]`` can stand in for the
-built-in :class:`LexiconClassifier` (a company's own model, for instance): labels
-are ``positive``, ``neutral`` or ``negative``. Nothing is downloaded at run time.
+The built-in classifier (:func:`default_classifier`) is :class:`LinearClassifier`, a logistic
+regression on hashed word and character n-grams trained on labelled review corpora
+(``metrics/sentiment/linear.py``, ``corpora/SOURCES.md``); the earlier hand-made
+:class:`LexiconClassifier` stays available by name. Any object with ``name`` and
+``classify(texts, languages) -> list[label]`` can stand in for them (a company's own model, for
+instance): labels are ``positive``, ``neutral`` or ``negative``. Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -47,12 +50,28 @@ def classify_texts(frame: pl.DataFrame, classifier: SentimentClassifier, *, text
     return keys.join(mapping, on=[text_col, language_col], how="left", maintain_order="left")["sentiment"]
 
 
-def __getattr__(name: str):  # the classifier pulls in its lexicons only when asked for
-    if name in ("LexiconClassifier", "default_classifier"):
+BUILT_IN = {"linear": "metrics.sentiment.linear:LinearClassifier",
+            "lexicon": "metrics.sentiment.lexicon:LexiconClassifier"}  # short names the setting accepts
+
+
+def default_classifier() -> SentimentClassifier:
+    """The built-in classifier: the linear n-gram model with its shipped weights."""
+    from metrics.sentiment.linear import LinearClassifier
+
+    return LinearClassifier()
+
+
+def __getattr__(name: str):  # the classifiers load their weights or lexicons only when asked for
+    if name == "LexiconClassifier":
         from metrics.sentiment import lexicon
 
-        return getattr(lexicon, name)
+        return lexicon.LexiconClassifier
+    if name == "LinearClassifier":
+        from metrics.sentiment import linear
+
+        return linear.LinearClassifier
     raise AttributeError(name)
 
 
-__all__ = ["LABELS", "SentimentClassifier", "classify_texts", "LexiconClassifier", "default_classifier"]
+__all__ = ["LABELS", "BUILT_IN", "SentimentClassifier", "classify_texts", "LexiconClassifier", "LinearClassifier",
+           "default_classifier"]

@@ -248,7 +248,3 @@ class LexiconClassifier:
 
     def classify(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str]:
         return [self.label(t, lang) for t, lang in zip(texts, languages, strict=True)]
-
-
-def default_classifier() -> LexiconClassifier:
-    return LexiconClassifier()
