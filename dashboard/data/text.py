@@ -181,10 +181,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'imp.failed': ('The import did not run: {message} Nothing was written.',
                    'Импорт не выполнен: {message} Ничего не записано.'),
     'imp.read_only': (
-        'This app reads an external database, read only. Load files into that database with its own tools, or use '
-        'the command line against the embedded DuckDB file: python -m connectors.load FILE --table TABLE.',
-        'Приложение читает внешнюю базу данных только для чтения. Загружайте файлы в неё её средствами или '
-        'используйте командную строку со встроенным файлом DuckDB: python -m connectors.load FILE --table TABLE.',
+        'The dashboard does not write to the database {db}: imports are off (the read_only setting, or a database '
+        'other than PostgreSQL or the embedded DuckDB file). Load files into it with its own tools.',
+        'Дашборд не записывает в базу данных {db}: импорт выключен (настройка read_only или база, отличная от '
+        'PostgreSQL и встроенного файла DuckDB). Загружайте файлы в неё её собственными средствами.',
     ),
 
     # files that cannot be read at all
