@@ -122,8 +122,8 @@ def _dimension(_store: Store, sid: str, version: str, name: str) -> pl.DataFrame
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _bounds(_store: Store, sid: str, version: str) -> tuple[dt.date, dt.date] | None:
-    return read.activity_bounds(_store)
+def _freshness(_store: Store, sid: str, version: str) -> pl.DataFrame:
+    return read.freshness(_store)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -217,9 +217,11 @@ def base_context(st_: Store) -> tuple[str, pl.DataFrame, pl.DataFrame, tuple[str
     channels = _dimension(st_, sid, version, "channels")
     campaigns = _dimension(st_, sid, version, "campaigns")
     regions = tuple(_regions(st_, sid, version))
-    b = _bounds(st_, sid, version)
+    fresh = _freshness(st_, sid, version)
+    sources = tuple((r["table"], r["first"], r["last"]) for r in fresh.iter_rows(named=True))
+    b = read.anchor_bounds(fresh)
     today = dt.date.today()
-    bounds = Bounds(*b) if b else Bounds(today, today)
+    bounds = Bounds(*b, sources=sources) if b else Bounds(today, today, sources=sources)
     return version, channels, campaigns, regions, bounds
 
 
