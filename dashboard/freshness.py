@@ -8,13 +8,19 @@ comparison period starts before its source's first day instead of showing a chan
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
+from functools import cache
 
+import metrics
 from dashboard.filters import Bounds
-from metrics.specs import REGISTRY
+from metrics.specs import REGISTRY, MetricSpec
 
 BASE_SOURCES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("revenue", "cost_of_goods", "orders", "gross_profit", "customer_status", "attributed_revenue",
-                     "attributed_gross_profit", "historical_clv"), ("orders",)),
+                     "attributed_gross_profit", "historical_clv", "referred_revenue", "cohort_retention",
+                     "predicted_clv", "probability_alive"), ("orders",)),
+    **dict.fromkeys(("touches_to_sale", "journey_reach", "contact_stages"), ("touchpoints",)),
     **dict.fromkeys(("spend", "sales_spend"), ("spend",)),
     **dict.fromkeys(("leads", "lead_conversion", "days_to_sale"), ("leads",)),
     "new_customers": ("customers",),
@@ -31,11 +37,19 @@ BASE_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+@cache
+def _registry() -> dict[str, MetricSpec]:
+    """Every registered metric (each ``metrics`` module registers its own when imported)."""
+    for module in pkgutil.walk_packages(metrics.__path__, "metrics."):
+        importlib.import_module(module.name)
+    return REGISTRY
+
+
 def metric_sources(name: str) -> tuple[str, ...]:
     """The fact tables a metric is computed from (empty when unknown)."""
     if name in BASE_SOURCES:
         return BASE_SOURCES[name]
-    spec = REGISTRY.get(name)
+    spec = _registry().get(name)
     if spec is None:
         return ()
     found: list[str] = []
