@@ -20,6 +20,7 @@ from connectors.store import SQLAlchemyStore, StoreError
 from tests import pg
 from tests.conftest import ROOT
 from tests.importing import YANDEX_CP1251, copy_store
+from tests.test_data_page import app_settings, data_page, upload
 
 pytestmark = pytest.mark.postgres
 MB = 2**20
@@ -144,6 +145,23 @@ def test_app_tables_are_created_where_missing_and_never_dropped(pg_server) -> No
     store.close()
 
 
+def test_the_wizard_imports_into_postgres(app_env, own_pg) -> None:
+    before = own_pg.execute_sql("SELECT count(*) AS n FROM spend")["n"][0]
+    with app_settings(db_url=own_pg.url, read_only="0"):
+        at = data_page()
+        at.selectbox(key="imp_preset").select("yandex_direct").run()
+        upload(at, "direct_august.csv", OVERLAP.replace(".10.2026", ".08.2026").encode("cp1251"))
+        at.button(key="imp_check").click().run()
+        assert not at.exception and not at.error
+        assert [m.value for m in at.metric[:4]] == ["3", "3", "0", "0"]  # rows, new, changed, already loaded
+        at.button(key="imp_import").click().run()
+        assert not at.exception
+        assert any("3 rows added, 0 updated" in s.value for s in at.success)
+    assert own_pg.execute_sql("SELECT count(*) AS n FROM spend")["n"][0] == before + 3
+    last = own_pg.execute_sql("SELECT file_name, source, rows_added FROM import_log ORDER BY import_id DESC LIMIT 1")
+    assert last.row(0) == ("direct_august.csv", "upload", 3)
+
+
 def run_load(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     full = {**os.environ, "DASHBOARD_READ_ONLY": "0", **env}
     return subprocess.run([sys.executable, "-m", "connectors.load", *args], cwd=ROOT, capture_output=True,
@@ -172,3 +190,18 @@ def test_the_command_line_writes_to_dashboard_db_url_and_names_it_masked(own_pg,
     sqlite = run_load(str(f), "--table", "spend", "--url", f"sqlite:///{tmp_path / 'x.sqlite'}", env=env)
     assert sqlite.returncode == 2 and "read-only" in sqlite.stderr
     assert own_pg.execute_sql("SELECT count(*) AS n FROM spend")["n"][0] == before + 3
+
+
+def test_removing_the_data_of_postgres_backs_up_and_restores(own_pg, tmp_path) -> None:
+    from connectors.backup import backup_rows, backup_tables, remove_all_data, restore_tables
+
+    before = counts(own_pg)
+    folder = backup_tables(own_pg, tmp_path / "backups")
+    assert backup_rows(folder) == before
+    remove_all_data(own_pg)
+    assert {k: v for k, v in counts(own_pg).items() if k != "meta"} == dict.fromkeys(
+        (k for k in before if k != "meta"), 0)
+    assert own_pg.get_meta("demo_truth") is None and own_pg.get_meta("schema_version") == "1"
+    restore_tables(own_pg, folder)
+    assert {k: v for k, v in counts(own_pg).items() if k != "meta"} == {k: v for k, v in before.items() if k != "meta"}
+    assert own_pg.get_meta("demo_scale") == "small"
