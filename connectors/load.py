@@ -15,7 +15,8 @@ suggestions), checks every row and prints all problems at once; writes only when
 there are no errors, in one transaction. The embedded database file allows one
 writer: when the dashboard holds it, the command waits (``--wait`` seconds) and
 says so. Exit codes: 0 imported (or a clean dry run), 1 problems found, 2 the
-file cannot be read or the arguments are wrong, 3 the database stayed busy.
+file cannot be read, the arguments are wrong or the database takes no imports,
+3 the database stayed busy.
 """
 
 from __future__ import annotations
@@ -178,6 +179,12 @@ def _ready(store: Store, *, dry_run: bool) -> bool:
         print(f"error: no dashboard tables in {store.display_url}; create them with "
               f"python -m connectors.init --empty {where}", file=sys.stderr)
         return False
+    if not dry_run:
+        try:
+            store.ensure_app_tables()  # the import log and saved mappings live in this database too
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return False
     return True
 
 
