@@ -26,7 +26,7 @@ BASE_SOURCES: dict[str, tuple[str, ...]] = {
     "new_customers": ("customers",),
     "nps_answers": ("nps_responses",),
     **dict.fromkeys(("reviews", "positive_reviews", "negative_reviews", "average_rating", "review_response_rate",
-                     "review_response_hours"), ("reviews",)),
+                     "review_response_hours", "review_sla_share"), ("reviews",)),
     **dict.fromkeys(("complaints", "complaint_resolution_hours", "complaint_backlog"), ("complaints",)),
     "brand_trust": ("brand_surveys",),
     **dict.fromkeys(("posts", "impressions", "reach", "engagements", "social_clicks"), ("social_posts",)),
@@ -64,3 +64,8 @@ def comparison_covered(bounds: Bounds, comparison: tuple[dt.date, dt.date] | Non
     if comparison is None:
         return True
     return all(bounds.covers(table, comparison[0]) for table in metric_sources(metric))
+
+
+def covered(ctx, metric: str) -> bool:
+    """:func:`comparison_covered` for a page's context."""
+    return comparison_covered(ctx.bounds, ctx.comparison, metric)

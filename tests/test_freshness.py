@@ -122,3 +122,13 @@ def test_presets_end_on_the_last_day_of_both_and_the_banner_names_the_sources(ne
     nps, revenue = ("NPS", "Выручка") if lang == "ru" else ("NPS", "Revenue")
     assert cards[nps] == t("fresh.no_comparison", lang)  # the comparison starts before the first NPS answer
     assert cards[revenue][:1] in "+-" and cards[revenue] != t("fresh.no_comparison", lang)
+
+
+def test_reputation_cards_say_when_the_comparison_lacks_their_source(newer_spend) -> None:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/reputation.py").run()
+    assert not at.exception, at.exception
+    cards = {m.label: m.delta for m in at.metric}
+    assert cards["NPS"] == t("fresh.no_comparison", "en")  # NPS answers start after the comparison's first day
+    assert cards["Positive reviews"] not in (None, t("fresh.no_comparison", "en"))  # reviews go back years
