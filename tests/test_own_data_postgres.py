@@ -205,3 +205,18 @@ def test_removing_the_data_of_postgres_backs_up_and_restores(own_pg, tmp_path) -
     restore_tables(own_pg, folder)
     assert {k: v for k, v in counts(own_pg).items() if k != "meta"} == {k: v for k, v in before.items() if k != "meta"}
     assert own_pg.get_meta("demo_scale") == "small"
+
+
+def test_init_empty_creates_the_tables_in_postgres_and_names_it_masked(pg_server) -> None:
+    url = new_database(pg_server, "own_init")
+    run = subprocess.run([sys.executable, "-m", "connectors.init", "--empty", "--url", url], cwd=ROOT,
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    store = SQLAlchemyStore(url)
+    assert run.stdout.splitlines()[0] == f"database: {store.display_url}" and "***" in run.stdout
+    assert pg.PASSWORD not in run.stdout + run.stderr
+    assert set(sa.inspect(store.engine).get_table_names()) == set(schema.metadata.tables)
+    assert {k: v for k, v in counts(store).items() if k != "meta"} == dict.fromkeys(
+        (tb.name for tb in schema.metadata.sorted_tables if tb.name != "meta"), 0)
+    assert store.writable and store.get_meta("schema_version") == "1"
+    store.close()
