@@ -2,15 +2,22 @@
 
     python -m connectors.load FILE --table spend [--preset yandex_direct] [--map day=Дата ...]
                               [--set channel_id=search_ads] [--create-channel podcasts=sales:paid]
-                              [--db data/dashboard.duckdb] [--dry-run] [--wait 600] [--user NAME]
+                              [--url URL | --db data/dashboard.duckdb] [--dry-run] [--wait 600] [--user NAME]
     python -m connectors.load --undo IMPORT_ID [--db data/dashboard.duckdb] [--wait 600] [--user NAME]
+
+The database is ``--url`` (PostgreSQL), else ``--db`` (a DuckDB file), else the
+dashboard's own setting (``DASHBOARD_DB_URL``, else the embedded DuckDB file); the
+first line printed names it, password masked. A database the dashboard does not
+write to (the ``read_only`` setting, a dialect other than PostgreSQL, Spark) is
+refused with exit code 2.
 
 Reads, maps (the mapping saved for files of this shape, else the preset, else
 suggestions), checks every row and prints all problems at once; writes only when
 there are no errors, in one transaction. The embedded database file allows one
 writer: when the dashboard holds it, the command waits (``--wait`` seconds) and
 says so. Exit codes: 0 imported (or a clean dry run), 1 problems found, 2 the
-file cannot be read or the arguments are wrong, 3 the database stayed busy.
+file cannot be read, the arguments are wrong or the database takes no imports,
+3 the database stayed busy.
 The import log records who imported: ``--user``, else the login name. ``--undo`` rolls one
 import back (see ``connectors/undo.py``); exit code 1 when it is refused, with the reason.
 """
@@ -20,14 +27,16 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from connectors.imports import (
     PRESETS, FileRejected, FormatOptions, ImportRequest, NewChannel, apply_import, plan_import, report,
 )
 from connectors.imports.rules import IMPORTABLE
 from connectors.review_labels import ClassifierError, load_classifier
-from connectors.store import DuckDBStore, StoreBusy, StoreError
+from connectors.store import DuckDBStore, Store, StoreBusy, StoreError, open_store
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -56,7 +65,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--decimal", choices=[".", ","], help="override the detected decimal mark")
     p.add_argument("--header-row", type=int, help="row number of the header (1 = first line)")
     p.add_argument("--sheet", help="sheet of an Excel file (default: the first)")
-    p.add_argument("--db", type=Path, help="DuckDB file (default: from the dashboard's settings)")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--url", help="database URL to write to (default: DASHBOARD_DB_URL, else the DuckDB file)")
+    target.add_argument("--db", type=Path, help="DuckDB file (default: from the dashboard's settings)")
     p.add_argument("--max-mb", type=int, help="largest file accepted (default: the max_upload_mb setting)")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait while the database is busy")
     p.add_argument("--user", "--by", dest="by", default=None, help="who imports (default: the login name)")
@@ -72,10 +83,19 @@ def main(argv: list[str] | None = None) -> int:
     from connectors.settings import Settings  # plain settings object; no UI is imported
 
     settings = Settings.from_env()
-    db = args.db or settings.duckdb_path
     max_mb = args.max_mb or settings.max_upload_mb
-    if not Path(db).exists():
-        print(f"error: no database at {db}", file=sys.stderr)
+
+    def waiting() -> None:
+        print(f"The database is in use by another program (the dashboard or another import); "
+              f"waiting up to {args.wait:.0f} s...", file=sys.stderr, flush=True)
+
+    try:
+        store = target_store(args, settings, on_wait=waiting)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"database: {store.display_url}")
+    if not _ready(store, dry_run=args.dry_run):
         return 2
     try:
         data = args.file.read_bytes()
@@ -93,11 +113,6 @@ def main(argv: list[str] | None = None) -> int:
         options=FormatOptions(args.encoding, separator, args.decimal, args.header_row, args.sheet),
     )
 
-    def waiting() -> None:
-        print(f"The database is in use by another program (the dashboard or another import); "
-              f"waiting up to {args.wait:.0f} s...", file=sys.stderr, flush=True)
-
-    store = DuckDBStore(db, busy_timeout_s=args.wait, on_wait=waiting)
     try:
         plan = plan_import(store, data, args.file.name, request, max_bytes=max_mb * 2**20,
                            classifier=load_classifier(settings.sentiment_classifier))
@@ -139,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
           + (f", {result.campaigns_created} campaigns created" if result.campaigns_created else "")
           + (f", {result.channels_created} channels created" if result.channels_created else "")
           + f" (import {result.import_id}, data version {result.data_version}).")
+    print(f"Written to {store.display_url}.")
     return 0
 
 
@@ -175,6 +191,42 @@ def undo_main(argv: list[str]) -> int:
     print(f"Import {result.import_id} undone in {result.table}: {result.rows_removed} added rows removed, "
           f"{result.rows_restored} changed rows restored{parents}{kept} (data version {result.data_version}).")
     return 0
+
+
+def target_store(args: argparse.Namespace, settings: Any, *, on_wait: Callable[[], None]) -> Store:
+    """The database the command writes to: --url, else --db, else the dashboard's settings."""
+    read_only = bool(settings.read_only)
+    url = args.url or ("" if args.db else settings.db_url)
+    if url and not url.startswith("duckdb:///"):
+        return open_store(url, default_path=settings.duckdb_path, read_only=read_only)
+    path = Path(url.removeprefix("duckdb:///")) if url else (args.db or settings.duckdb_path)
+    return DuckDBStore(path, busy_timeout_s=args.wait, on_wait=on_wait, read_only=read_only)
+
+
+def _ready(store: Store, *, dry_run: bool) -> bool:
+    """The database holds the dashboard's tables and takes imports (else one line on stderr)."""
+    if not getattr(store, "writable", False) and not dry_run:
+        print(f"error: the database {store.display_url} is read-only for the dashboard "
+              "(the read_only setting, or a database other than PostgreSQL or DuckDB); nothing was written.",
+              file=sys.stderr)
+        return False
+    try:
+        exists = store.exists()
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    if not exists:
+        where = f"--db {store.display_url.removeprefix('duckdb:///')}" if store.kind == "duckdb" else "--url URL"
+        print(f"error: no dashboard tables in {store.display_url}; create them with "
+              f"python -m connectors.init --empty {where}", file=sys.stderr)
+        return False
+    if not dry_run:
+        try:
+            store.ensure_app_tables()  # the import log and saved mappings live in this database too
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return False
+    return True
 
 
 if __name__ == "__main__":

@@ -233,20 +233,45 @@ def read_dimension(store: Store, name: Literal["channels", "campaigns"]) -> pl.D
     return _normalise(store.query(sa.select(table).order_by(*pk)), name, None)
 
 
-def activity_bounds(store: Store) -> tuple[dt.date, dt.date] | None:
-    """First and last day with orders or spend: the span the period presets work in."""
-    o, s = schema.orders, schema.spend
-    stmt = sa.select(
-        sa.func.min(sa.cast(o.c.ordered_at, sa.Date)).label("first"),
-        sa.func.max(sa.cast(o.c.ordered_at, sa.Date)).label("last"),
-    )
-    orders = store.query(stmt)
-    spend_b = store.query(sa.select(sa.func.min(s.c.day).label("first"), sa.func.max(s.c.day).label("last")))
-    firsts = [v for v in (orders["first"][0], spend_b["first"][0]) if v is not None]
-    lasts = [v for v in (orders["last"][0], spend_b["last"][0]) if v is not None]
-    if not firsts:
+CORE_TABLES = ("orders", "spend")  # periods end on the last day both cover
+
+
+def freshness(store: Store) -> pl.DataFrame:
+    """Per fact table with days: ``table``, ``first`` and ``last`` day of its rows (null: no rows).
+
+    One query (``UNION ALL`` of ``min`` / ``max`` of each table's time column), so the database answers at once.
+    """
+    parts = []
+    for name in schema.FACT_TABLES:
+        spec = next((s for s in FACTS.values() if s.table == name), None)
+        if spec is None:
+            continue
+        col = schema.metadata.tables[name].c[spec.time_column]
+        parts.append(sa.select(sa.literal(name).label("table"), sa.cast(sa.func.min(col), sa.Date).label("first"),
+                               sa.cast(sa.func.max(col), sa.Date).label("last")))
+    frame = store.query(sa.union_all(*parts))
+    order = {name: i for i, name in enumerate(schema.FACT_TABLES)}
+    return frame.with_columns(pl.col("first").cast(pl.Date), pl.col("last").cast(pl.Date)).sort(
+        pl.col("table").replace_strict(order, return_dtype=pl.Int64))
+
+
+def anchor_bounds(fresh: pl.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """The span period presets work in: from the first day with orders or spend to the last day BOTH cover
+    (a source loaded further than the other does not move the periods' end). With only one of them loaded, its
+    days; with neither, the days of whatever is loaded; None for an empty store."""
+    days = {r["table"]: (r["first"], r["last"]) for r in fresh.iter_rows(named=True) if r["last"] is not None}
+    core = [days[t] for t in CORE_TABLES if t in days]
+    spans = core or list(days.values())
+    if not spans:
         return None
-    return min(firsts), max(lasts)
+    first = min(f for f, _ in spans)
+    last = min(last for _, last in spans) if core else max(last for _, last in spans)
+    return first, max(last, first)
+
+
+def activity_bounds(store: Store) -> tuple[dt.date, dt.date] | None:
+    """First day with orders or spend, and the last day both cover: the span the period presets work in."""
+    return anchor_bounds(freshness(store))
 
 
 def regions(store: Store) -> list[str]:

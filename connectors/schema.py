@@ -277,6 +277,9 @@ meta = sa.Table(
     sa.Column("value", sa.String, nullable=False),
 )
 
+# the app's own tables: created in whatever database the app is configured with, where missing
+APP_TABLES = (scenarios, import_log, meta)
+
 FACT_TABLES = (
     "channels", "campaigns", "spend", "touchpoints", "leads", "customers", "orders",
     "nps_responses", "reviews", "complaints", "brand_surveys", "social_posts",

@@ -32,8 +32,13 @@ def _setting(default: Any, help: str) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    db_url: str = _setting("", "SQLAlchemy URL of the database to read (PostgreSQL, a warehouse). "
-                           "Empty: the embedded DuckDB file, built with the demo company on first start.")
+    db_url: str = _setting("", "SQLAlchemy URL of the database (PostgreSQL, a warehouse). Imports are written to "
+                           "PostgreSQL; other databases are only read. Empty: the embedded DuckDB file, built with "
+                           "the demo company on first start.")
+    read_only: int = _setting(0, "1: the dashboard never writes imports to the database (the company's own pipelines "
+                                 "load it); the Data page says so instead of offering the import.")
+    start_empty: int = _setting(0, "1: a new database starts with the tables and no data (no demo company); load "
+                                   "the company's files on the Data page.")
     data_dir: str = _setting("data", "Folder of the embedded DuckDB file.")
     duckdb_file: str = _setting("dashboard.duckdb", "File name of the embedded DuckDB database inside data_dir.")
     demo_scale: str = _setting("small", "Size of the demo company built on first start: small or large.")

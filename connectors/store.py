@@ -12,9 +12,11 @@ One small interface (:class:`Store`) with two backends:
   all the way; ``connectors/postgres_adbc.py``), else SQLAlchemy's cursor path.
 
 What a store can do beyond reading is said by its capabilities, never by its class:
-``writable`` (the app writes file imports to it), ``can_build_demo`` (an empty store
-is filled with the demo company on first start), and ``count_changes`` /
-``write_import`` (an import compared and written by key in bulk).
+``writable`` (the app writes file imports to it: the DuckDB file and PostgreSQL, unless
+the ``read_only`` setting says otherwise), ``can_build_demo`` (an empty store is filled
+with the demo company on first start), and ``count_changes`` / ``write_import`` (an import
+compared and written by key in bulk, in one transaction: ``connectors/duckdb_bulk.py``,
+``connectors/sql_bulk.py``). The interface itself is in ``connectors/protocol.py``.
 
 Queries are SQLAlchemy Core statements compiled per dialect with bound
 parameters (``connectors/sql.py``): no value is ever formatted into SQL text.
@@ -29,19 +31,18 @@ import logging
 import os
 import queue
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import urlencode
+from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateTable
 
-from connectors import duckdb_bulk, query_log, schema
+from connectors import duckdb_bulk, query_log, schema, sql_bulk
 from connectors.duckdb_file import FileBusy, FileUnusable, duckdb_file
 from connectors.postgres_adbc import adbc_query, adbc_uri, adbc_write
+from connectors.protocol import ImportWritten, Store, StoreBusy, StoreError
+from connectors.urls import safe_url, url_secrets
 from connectors.sql import (
     clean_error, compile_statement, duckdb_dialect, empty_frame, is_database_error, text_statement,
 )
@@ -55,91 +56,6 @@ SCHEMA_VERSION = "1"
 _BUSY_TIMEOUT_S = 30.0
 
 
-class StoreError(RuntimeError):
-    """A problem with the data store that the user can act on."""
-
-
-class StoreBusy(StoreError):
-    """The database file is locked by another process for longer than we wait."""
-
-
-# query parameters of a database URL whose values are secrets (libpq's password, sslpassword, tokens, keys)
-_SECRET_QUERY = ("password", "passwd", "pwd", "secret", "token", "key", "credential", "auth")
-
-
-def _is_secret_query(name: str) -> bool:
-    lower = name.lower()
-    return any(part in lower for part in _SECRET_QUERY)
-
-
-def safe_url(url: str) -> str:
-    """The URL with every password masked (in the user part and in the query), fit for logs and the UI."""
-    try:
-        parsed = make_url(url)
-        pairs = [(k, "***" if _is_secret_query(k) else v) for k, values in parsed.query.items()
-                 for v in ([values] if isinstance(values, str) else values)]
-        base = parsed.set(query={}).render_as_string(hide_password=True)
-        return base + ("?" + urlencode(pairs, safe="/*:,") if pairs else "")
-    except Exception:  # an unparsable URL: show nothing of it
-        return "<invalid database URL>"
-
-
-def url_secrets(url: sa.URL) -> list[str]:
-    """Every secret a URL holds: its password and the values of secret query parameters."""
-    found = [url.password] if url.password else []
-    for name, value in url.query.items():
-        if _is_secret_query(name):
-            found.extend([value] if isinstance(value, str) else list(value))
-    return [v for v in found if v]
-
-
-@dataclass(frozen=True)
-class ImportWritten:
-    """What :meth:`Store.write_import` did: rows added and updated, parent rows created, the log entry."""
-
-    added: int
-    updated: int
-    created: dict[str, int]  # parent table -> rows added
-    import_id: int
-    data_version: str
-
-
-class Store(Protocol):
-    """What the rest of the app needs from a data store."""
-
-    kind: str  # "duckdb" or the SQLAlchemy dialect name
-    display_url: str  # credentials masked
-    writable: bool  # the app writes file imports here; False: read-only, loaded by the company's own pipelines
-    can_build_demo: bool  # an empty store is filled with the demo company on first start
-
-    def exists(self) -> bool: ...
-    def ensure_schema(self) -> None: ...
-    def query(self, stmt: sa.sql.Executable) -> pl.DataFrame: ...
-
-    def execute_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
-        """A literal SQL text with ``:name`` placeholders and their values (:func:`connectors.sql.text_statement`)."""
-        ...
-
-    def write_frames(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
-    def replace_all(self, frames: Mapping[str, pl.DataFrame], *, meta: Mapping[str, str] | None = None) -> None: ...
-    def execute(self, statements: Sequence[sa.sql.Executable], *, bump_version: bool = True) -> list[int]: ...
-    def get_meta(self, key: str) -> str | None: ...
-    def data_version(self) -> str: ...
-
-    def count_changes(self, table: str, frame: pl.DataFrame) -> tuple[int, int] | None:
-        """Rows of ``frame`` (unique by the table's natural key) that are new, and that differ from the stored
-        row with their key; None when the store cannot tell (an import plan then shows no counts)."""
-        ...
-
-    def write_import(self, table: str, frame: pl.DataFrame, *, parents: Mapping[str, pl.DataFrame],
-                     log: Mapping[str, Any], meta: Mapping[str, str]) -> ImportWritten:
-        """One transaction: rows of the ``parents`` tables (in that order) whose key is missing are added;
-        rows of ``table`` whose key is stored are updated where their values differ, the others added; one
-        ``import_log`` row (``log``, under the next free ``import_id``) and the ``meta`` items are written
-        and the data version bumped. All or nothing; :class:`StoreError` when the store is not writable."""
-        ...
-
-
 # --- DuckDB -------------------------------------------------------------------
 
 
@@ -147,12 +63,12 @@ class DuckDBStore:
     """The embedded default: one DuckDB file."""
 
     kind = "duckdb"
-    writable = True
     can_build_demo = True
 
     def __init__(self, path: str | Path, *, busy_timeout_s: float = _BUSY_TIMEOUT_S,
-                 on_wait: Callable[[], None] | None = None) -> None:
+                 on_wait: Callable[[], None] | None = None, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.writable = not read_only
         self.display_url = f"duckdb:///{self.path}"
         self.busy_timeout_s = busy_timeout_s
         self.on_wait = on_wait  # told once when the file is locked by another process and we wait
@@ -199,6 +115,13 @@ class DuckDBStore:
                 "INSERT INTO meta VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING",
                 [SCHEMA_VERSION],
             )
+
+    def ensure_app_tables(self) -> None:
+        """When one of the app's own tables is missing: every missing table (``IF NOT EXISTS``; none dropped)."""
+        with self.reading() as con:
+            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if any(t.name not in present for t in schema.APP_TABLES):
+            self.ensure_schema()
 
     @query_log.recorded
     def query(self, stmt: sa.sql.Executable) -> pl.DataFrame:
@@ -346,7 +269,9 @@ def _bump_version_duckdb(con: Any) -> None:
 
 
 class SQLAlchemyStore:
-    """Any database SQLAlchemy can reach. Used read-only by the app.
+    """Any database SQLAlchemy can reach; the app writes imports to PostgreSQL (unless ``read_only``).
+
+    Other dialects (a warehouse, SQLite) are read only: the company's own pipelines load them.
 
     Every failure to reach or query the database becomes a :class:`StoreError` whose
     message never holds the password (see :func:`connectors.sql.clean_error`). On PostgreSQL, reads
@@ -354,7 +279,7 @@ class SQLAlchemyStore:
     (Arrow end to end; loads use COPY), one connection per thread kept open.
     """
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, read_only: bool = False, **engine_kwargs: Any) -> None:
         self.url = url
         self.display_url = safe_url(url)
         try:
@@ -362,7 +287,8 @@ class SQLAlchemyStore:
         except Exception as exc:  # never echo the URL: it may hold a password
             raise StoreError(f"Cannot use the database URL {self.display_url}: {type(exc).__name__}") from None
         self.kind = self._engine.dialect.name
-        self.writable = False  # the app only reads an external database
+        # imports are written in one transaction with PostgreSQL's ON CONFLICT; other dialects are only read
+        self.writable = self.kind == "postgresql" and not read_only
         self.can_build_demo = False  # it is loaded from outside: python -m connectors.demo --url <URL>
         self._secrets = url_secrets(self._engine.url)
         self._adbc_pool: queue.LifoQueue[Any] = queue.LifoQueue(maxsize=4)
@@ -443,13 +369,14 @@ class SQLAlchemyStore:
                 conn.execute(table.insert(), chunk.to_dicts())
 
     @staticmethod
-    def _bump(conn: sa.Connection, meta: Mapping[str, str] | None) -> None:
+    def _bump(conn: sa.Connection, meta: Mapping[str, str] | None) -> str:
         row = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).first()
         items = dict(meta or {})
         items["data_version"] = str(int(row[0]) + 1) if row else "1"
         for key, value in items.items():
             conn.execute(schema.meta.delete().where(schema.meta.c.key == key))
             conn.execute(schema.meta.insert().values(key=key, value=value))
+        return items["data_version"]
 
     def execute(self, statements: Sequence[sa.sql.Executable], *, bump_version: bool = True) -> list[int]:
         """Run DML statements in one transaction; rows affected by each."""
@@ -471,12 +398,37 @@ class SQLAlchemyStore:
     def data_version(self) -> str:
         return self.get_meta("data_version") or "0"
 
+    def ensure_app_tables(self) -> None:
+        """Create the app's own tables (saved scenarios, import log, meta) where missing; never drops any."""
+        with self._guard():
+            schema.metadata.create_all(self._engine, tables=list(schema.APP_TABLES), checkfirst=True)
+
     def count_changes(self, table: str, frame: pl.DataFrame) -> tuple[int, int] | None:
-        return None  # no bulk comparison on a read-only database
+        if not self.writable:
+            return None  # no bulk comparison on a database the app does not write
+        with self._guard(), self._engine.connect() as conn:
+            try:
+                return sql_bulk.count_changes(conn, table, frame)
+            finally:
+                conn.rollback()  # the temporary table goes with it
 
     def write_import(self, table: str, frame: pl.DataFrame, *, parents: Mapping[str, pl.DataFrame],
                      log: Mapping[str, Any], meta: Mapping[str, str]) -> ImportWritten:
-        raise StoreError(f"The database {self.display_url} is read-only for the dashboard; imports are not written.")
+        if not self.writable:
+            raise StoreError(f"The database {self.display_url} is read-only for the dashboard; "
+                             "imports are not written.")
+        with self._guard(), self._engine.begin() as conn:
+            # one import at a time: the next import id and the data version are read, then written
+            conn.execute(sa.text("LOCK TABLE import_log IN SHARE ROW EXCLUSIVE MODE"))
+            created = {name: sql_bulk.insert_missing(conn, name, rows) for name, rows in parents.items()}
+            added, updated = sql_bulk.upsert(conn, table, frame)
+            ids = schema.import_log.c.import_id
+            import_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(ids), 0) + 1)).scalar_one())
+            conn.execute(schema.import_log.insert().values(**log, import_id=import_id, rows_added=added,
+                                                           rows_updated=updated))
+            sql_bulk.set_meta(conn, dict(meta))
+            version = self._bump(conn, None)
+        return ImportWritten(added, updated, created, import_id, version)
 
     @contextlib.contextmanager
     def adbc_connection(self) -> Iterator[tuple[Any, bool]]:
@@ -513,17 +465,20 @@ class SQLAlchemyStore:
         self._engine.dispose()
 
 
-def open_store(url: str | None, *, default_path: str | Path) -> DuckDBStore | SQLAlchemyStore:
-    """The store for a URL setting: the embedded DuckDB file when no URL is given."""
+def open_store(url: str | None, *, default_path: str | Path, read_only: bool = False) -> DuckDBStore | SQLAlchemyStore:
+    """The store for a URL setting: the embedded DuckDB file when no URL is given.
+
+    ``read_only``: the app never writes imports to it (the ``read_only`` setting).
+    """
     if not url:
-        return DuckDBStore(default_path)
+        return DuckDBStore(default_path, read_only=read_only)
     if url.startswith("duckdb:///"):
-        return DuckDBStore(url.removeprefix("duckdb:///"))
-    if url.startswith("sc://"):  # Spark Connect: connectors/spark.py
+        return DuckDBStore(url.removeprefix("duckdb:///"), read_only=read_only)
+    if url.startswith("sc://"):  # Spark Connect: connectors/spark.py (read only for the app)
         from connectors.spark import SparkStore
 
         return SparkStore(url)  # type: ignore[return-value]
-    return SQLAlchemyStore(url)
+    return SQLAlchemyStore(url, read_only=read_only)
 
 
 def truth_of(store: Store) -> dict[str, Any] | None:

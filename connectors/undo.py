@@ -165,8 +165,11 @@ def undo_status(store: Any, import_ids: list[int] | None = None) -> pl.DataFrame
 
 def _refusal(store: Any, import_id: int) -> tuple[str, pl.DataFrame]:
     """The import's table and its recorded changes, or :class:`UndoRefused` saying why it cannot be undone."""
-    if not getattr(store, "writable", False) or not hasattr(store, "writing"):
+    if not getattr(store, "writable", False):
         raise UndoRefused("read_only", "This database is read-only for the dashboard; nothing can be undone.")
+    if not hasattr(store, "writing"):  # imports into PostgreSQL keep no record of their changes
+        raise UndoRefused("engine", "Undoing an import works on the embedded DuckDB database; on this database, "
+                          "import the previous file again instead.")
     with store.reading() as con:
         entry = con.execute("SELECT table_name FROM import_log WHERE import_id = $1", [import_id]).fetchall()
         if not entry:

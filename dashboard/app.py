@@ -17,7 +17,7 @@ import streamlit as st
 from connectors.store import StoreError
 from dashboard import registry, state
 from dashboard.auth import access as auth
-from dashboard.components import app_css, show_link_notice
+from dashboard.components import app_css, freshness_banner, no_data_notice, show_link_notice
 from dashboard.context import PageContext, base_context, build_context, ensure_data, settings
 from dashboard.filters import ViewState
 from dashboard.i18n import t
@@ -62,6 +62,12 @@ def run() -> None:
     st.session_state[state.CONTEXT] = build_context(store, view, version, channels, campaigns, regions, bounds,
                                                     page=page.url_path or "overview")
     show_link_notice(state.url_problems(view), view.lang)
+    freshness_banner(bounds, view.lang)
+    entry = next((p for p in registry.PAGES if (p.url_path or "") == (page.url_path or "")), None)
+    if entry is not None and entry.needs and bounds.sources and not bounds.has_rows(entry.needs):
+        st.title(t(entry.heading, view.lang))  # the page's own content would show zeros that look like results
+        no_data_notice(st.session_state[state.CONTEXT], entry.needs)
+        return
     st.session_state[ROUTED] = True
     page.run()
 

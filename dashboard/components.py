@@ -270,11 +270,15 @@ def empty_period(lang: str) -> None:
 
 
 def delta_text(current: float | None, previous: float | None, lang: str, *, points: bool = False,
-               scale: float = 1.0) -> str | None:
+               scale: float = 1.0, covered: bool = True) -> str | None:
     """The change shown under a KPI; ASCII sign first so the colour follows it.
 
     ``points``: an absolute difference in points (NPS, or a share × ``scale`` = 100 for p.p.).
+    ``covered``: False when the comparison period starts before the KPI's source has data
+    (:func:`dashboard.freshness.comparison_covered`): "no comparison data" instead of a change.
     """
+    if not covered and current is not None:
+        return t("fresh.no_comparison", lang)
     diff, rel = change(current, previous)
     if diff is None:
         return None
@@ -289,3 +293,39 @@ def delta_text(current: float | None, previous: float | None, lang: str, *, poin
     if round(rel, 3) == 0:  # shown as 0.0%: no sign, no colour
         return fmt_pct(0.0, lang)
     return f"{'-' if rel < 0 else '+'}{fmt_pct(abs(rel), lang)}"
+
+
+def no_data_notice(ctx, tables: Sequence[str]) -> bool:
+    """When none of ``tables`` holds a row: say what to load, link the Data page and offer each table's
+    template; True when shown (the page then shows nothing else, rather than zeros that look like results)."""
+    if ctx.bounds.has_rows(tables) or not ctx.bounds.sources:
+        return False
+    from connectors.export import csv_bytes
+    from connectors.imports.rules import IMPORTABLE
+    from connectors.imports.templates import template
+
+    lang = ctx.lang
+    names = ", ".join(t(f"table.{name}", lang) for name in tables)
+    with st.container(border=True):
+        st.markdown(f"#### :material/inventory_2: {t('nodata.title', lang)}")
+        st.info(t("nodata.body", lang, tables=names), icon=":material/upload_file:")
+        st.page_link("pages/data.py", label=t("nodata.link", lang), icon=":material/database:")
+        cols = st.columns(min(len(tables), 4) or 1)
+        for i, name in enumerate(n for n in tables if n in IMPORTABLE):
+            cols[i % len(cols)].download_button(
+                t("nodata.template", lang, table=t(f"table.{name}", lang)), csv_bytes(template(name)),
+                file_name=f"{name}_template.csv", mime="text/csv", key=f"nodata_tpl_{name}", on_click="ignore",
+                icon=":material/download:")
+    return True
+
+
+def freshness_banner(bounds, lang: str) -> None:
+    """'Sources end on different days: orders up to 31 Oct · spend up to 4 Nov ...' when they do."""
+    from dashboard.i18n import fmt_date
+
+    off = bounds.off_sources()
+    if not off:
+        return
+    parts = " · ".join(t("fresh.source", lang, table=t(f"table.{name}", lang), date=fmt_date(last, lang))
+                       for name, last in off)
+    st.info(t("fresh.lag", lang, sources=parts, date=fmt_date(bounds.last, lang)), icon=":material/update:")

@@ -47,13 +47,13 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _open(url: str, path: str) -> Store:
-    return open_store(url or None, default_path=path)
+def _open(url: str, path: str, read_only: bool = False) -> Store:
+    return open_store(url or None, default_path=path, read_only=read_only)
 
 
 def store() -> Store:
     s = settings()
-    return _open(s.db_url, str(s.duckdb_path))
+    return _open(s.db_url, str(s.duckdb_path), bool(s.read_only))
 
 
 def store_id(st_: Store) -> str:
@@ -66,12 +66,18 @@ def ensure_data() -> Store:
     query_log.end_view()  # a run starts: its queries belong to no page until the page is known
     st_ = store()
     if st_.exists():
+        if getattr(st_, "writable", False):
+            _app_tables(st_, store_id(st_))
         _review_labels(st_, store_id(st_))
+        return st_
+    if s.start_empty and getattr(st_, "writable", False):
+        with _BUILD_LOCK:
+            st_.ensure_schema()  # the tables, no rows: the company loads its own files
         return st_
     if not st_.can_build_demo:
         raise StoreError(
-            f"The database {st_.display_url} has no dashboard tables yet. Load data into it first, "
-            "for example: python -m connectors.demo --url <URL>"
+            f"The database {st_.display_url} has no dashboard tables yet. Create them with "
+            "python -m connectors.init --empty --url <URL> (or load the demo: python -m connectors.demo --url <URL>)"
         )
     with _BUILD_LOCK:
         if st_.exists():  # another session built it meanwhile
@@ -92,6 +98,13 @@ def ensure_data() -> Store:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def _app_tables(_store: Store, sid: str) -> bool:
+    """The app's own tables (saved scenarios, import log) in the configured database, once per process."""
+    _store.ensure_app_tables()
+    return True
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _review_labels(_store: Store, sid: str) -> int:
     """A database written before review sentiment was stored gets its label columns, once per process."""
     from connectors import review_labels
@@ -109,8 +122,8 @@ def _dimension(_store: Store, sid: str, version: str, name: str) -> pl.DataFrame
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _bounds(_store: Store, sid: str, version: str) -> tuple[dt.date, dt.date] | None:
-    return read.activity_bounds(_store)
+def _freshness(_store: Store, sid: str, version: str) -> pl.DataFrame:
+    return read.freshness(_store)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -204,9 +217,11 @@ def base_context(st_: Store) -> tuple[str, pl.DataFrame, pl.DataFrame, tuple[str
     channels = _dimension(st_, sid, version, "channels")
     campaigns = _dimension(st_, sid, version, "campaigns")
     regions = tuple(_regions(st_, sid, version))
-    b = _bounds(st_, sid, version)
+    fresh = _freshness(st_, sid, version)
+    sources = tuple((r["table"], r["first"], r["last"]) for r in fresh.iter_rows(named=True))
+    b = read.anchor_bounds(fresh)
     today = dt.date.today()
-    bounds = Bounds(*b) if b else Bounds(today, today)
+    bounds = Bounds(*b, sources=sources) if b else Bounds(today, today, sources=sources)
     return version, channels, campaigns, regions, bounds
 
 

@@ -41,12 +41,53 @@ class ViewState:
     compare_end: dt.date | None = None
 
 
+# days a source's last day may lag the periods' end before it is named (brand surveys come in monthly waves)
+LAG_TOLERANCE_DAYS = {"brand_surveys": 62}
+DEFAULT_LAG_TOLERANCE_DAYS = 7
+CORE_SOURCES = ("orders", "spend")
+
+
 @dataclass(frozen=True)
 class Bounds:
-    """The span of days that hold data; period presets count back from ``last``."""
+    """The span of days that hold data; period presets count back from ``last`` (the last day both orders and
+    spend cover). ``sources``: each fact table's (name, first day, last day), days None when it has no rows."""
 
     first: dt.date
     last: dt.date
+    sources: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+
+    def days_of(self, table: str) -> tuple[dt.date | None, dt.date | None]:
+        for name, first, last in self.sources:
+            if name == table:
+                return first, last
+        return None, None
+
+    @property
+    def empty(self) -> bool:
+        """No fact table holds a row (only meaningful when ``sources`` are known)."""
+        return bool(self.sources) and all(last is None for _, _, last in self.sources)
+
+    def has_rows(self, tables: Iterable[str]) -> bool:
+        return any(self.days_of(t)[1] is not None for t in tables)
+
+    def covers(self, table: str, day: dt.date) -> bool:
+        """The source holds data from ``day`` on (True for a source without rows: it has nothing to compare)."""
+        first, _ = self.days_of(table)
+        return first is None or first <= day
+
+    def off_sources(self) -> list[tuple[str, dt.date]]:
+        """The sources whose last day lags or leads the periods' end (both core sources when they differ)."""
+        out = []
+        core = {t: self.days_of(t)[1] for t in CORE_SOURCES}
+        core_differ = None not in core.values() and len(set(core.values())) > 1
+        for name, _, last in self.sources:
+            if last is None:
+                continue
+            tolerance = LAG_TOLERANCE_DAYS.get(name, DEFAULT_LAG_TOLERANCE_DAYS)
+            if (name in CORE_SOURCES and core_differ) or last > self.last \
+                    or last < self.last - dt.timedelta(days=tolerance):
+                out.append((name, last))
+        return out
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ class Page:
     ``url_path`` is the page's address (empty for the default page); ``params`` are the URL
     parameters the page reads from a shared link; ``warm_up`` is ``"module:function"`` of a
     function taking a :class:`dashboard.context.PageContext` that computes the page's default view
-    into the caches, or None for a page that is quick without it.
+    into the caches, or None for a page that is quick without it. ``needs`` are the fact tables the
+    page shows: when none of them holds a row, the page says what to load instead (with templates).
     """
 
     key: str
@@ -34,6 +35,7 @@ class Page:
     heading: str
     params: tuple[str, ...] = ()
     warm_up: str | None = None
+    needs: tuple[str, ...] = ()
 
     @property
     def default(self) -> bool:
@@ -49,17 +51,19 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("overview", "pages/overview.py", "page.overview", ":material/dashboard:", "", "overview.title",
-         warm_up="dashboard.overview.data:warm_up"),
+         warm_up="dashboard.overview.data:warm_up",
+         needs=("orders", "spend", "nps_responses", "reviews", "social_posts")),
     Page("sales", "pages/sales.py", "page.sales", ":material/shopping_cart:", "sales", "page.sales",
-         ("model", "lookback", "grain"), "dashboard.sales.data:warm_up"),
+         ("model", "lookback", "grain"), "dashboard.sales.data:warm_up", needs=("spend", "leads", "orders")),
     Page("reputation", "pages/reputation.py", "page.reputation", ":material/star:", "reputation", "page.reputation",
-         ("grain", "score")),
+         ("grain", "score"), needs=("nps_responses", "reviews", "complaints", "brand_surveys")),
     Page("communication", "pages/communication.py", "page.communication", ":material/forum:", "communication",
-         "page.communication", ("er", "grain")),
+         "page.communication", ("er", "grain"), needs=("social_posts", "social_followers", "email_sends", "referrals")),
     Page("retention", "pages/retention.py", "nav.retention", ":material/savings:", "retention", "page.retention",
-         ("delta",), "dashboard.retention.data:warm_up"),
+         ("delta",), "dashboard.retention.data:warm_up", needs=("orders",)),
     Page("scenarios", "pages/scenarios.py", "nav.scenarios", ":material/tune:", "scenarios", "page.scenarios",
-         ("scenario", "budget", "weeks", "objective", "horizon", "compare_ids"), "dashboard.scenarios.data:warm_up"),
+         ("scenario", "budget", "weeks", "objective", "horizon", "compare_ids"), "dashboard.scenarios.data:warm_up",
+         needs=("spend", "leads")),
     Page("data", "pages/data.py", "page.data", ":material/database:", "data", "data.title"),
 )
 

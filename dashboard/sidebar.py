@@ -48,6 +48,9 @@ def render_sidebar(*, default: ViewState, channels: pl.DataFrame, regions: tuple
                              format_func=lambda code: LANGUAGE_NAMES[code])
         view = state.current_view(default)
         state.write_url(view, default)
-        st.caption(t("data.as_of", view.lang, date=fmt_date(bounds.last, view.lang)))
+        if bounds.empty:
+            st.caption(t("nodata.sidebar", view.lang))
+        else:
+            st.caption(t("data.as_of", view.lang, date=fmt_date(bounds.last, view.lang)))
         share_link(view.lang)
     return view

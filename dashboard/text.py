@@ -177,6 +177,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Nothing was recorded in this period. Choose another period in the sidebar.',
         'За этот период данных нет. Выберите другой период на боковой панели.',
     ),
+    'nodata.title': (
+        'No data yet',
+        'Данных пока нет',
+    ),
+    'nodata.body': (
+        "This page is built from {tables}, and none of them holds data yet. Load the company's files on the Data "
+        "page (each table has a template there), or download a template here, fill it in and import it.",
+        'Эта страница строится по таблицам: {tables} — ни в одной пока нет данных. Загрузите файлы компании на '
+        'странице «Данные» (для каждой таблицы там есть шаблон) или скачайте шаблон здесь, заполните и импортируйте.',
+    ),
+    'nodata.link': (
+        'Go to the Data page',
+        'Перейти на страницу «Данные»',
+    ),
+    'nodata.template': (
+        'Template: {table}',
+        'Шаблон: {table}',
+    ),
+    'nodata.sidebar': (
+        'No data loaded yet',
+        'Данные ещё не загружены',
+    ),
+    'fresh.lag': (
+        'Sources end on different days: {sources}. Periods end on {date}, the last day both orders and spend cover.',
+        'Источники заканчиваются в разные дни: {sources}. Периоды заканчиваются {date} — последним днём, за '
+        'который есть и заказы, и затраты.',
+    ),
+    'fresh.source': (
+        '{table} up to {date}',
+        '{table} по {date}',
+    ),
+    'fresh.no_comparison': (
+        'no comparison data',
+        'нет данных для сравнения',
+    ),
     'error.store': (
         'The data store cannot be read: {message}',
         'Не удаётся прочитать данные: {message}',

@@ -154,7 +154,7 @@ def apply_import(store: Store, plan: ImportPlan, *, imported_by: str | None = No
                  now: dt.datetime | None = None) -> ImportResult:
     """Write a plan without errors in one transaction (see the module docstring)."""
     if not store.writable:
-        raise ImportBlocked("Imports write to the embedded DuckDB database; this connection is read-only.")
+        raise ImportBlocked(f"The database {store.display_url} is read-only for the dashboard; nothing was written.")
     if not plan.ok:
         raise ImportBlocked("The file has problems; nothing was written.")
     checked = plan.checked

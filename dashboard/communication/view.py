@@ -8,6 +8,7 @@ from dashboard.components import delta_text
 from dashboard.communication.data import Email, Social, WordOfMouth, row, value
 from dashboard.components import kpi, metric_help
 from dashboard.context import PageContext
+from dashboard.freshness import comparison_covered
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, t
 from metrics.specs import spec
 
@@ -25,7 +26,8 @@ def show_kpi(ctx: PageContext, metric: str, text: str, now: float | None, previo
     s = spec(metric)
     is_ratio = s.unit == "ratio"
     kpi(s.label_for(lang), text,
-        delta=delta_text(now, previous, lang, points=is_ratio, scale=100.0) if ctx.comparison else None,
+        delta=delta_text(now, previous, lang, points=is_ratio, scale=100.0,
+                         covered=comparison_covered(ctx.bounds, ctx.comparison, metric)) if ctx.comparison else None,
         delta_color="normal" if s.higher_is_better else "inverse",
         help=metric_help(metric, lang, help_extra or (s.caveat_for(lang) or None)))
     if caption:

@@ -68,6 +68,12 @@ def create_key(sha: str, channel: str, part: str) -> str:
     return f"imp_new_{sha[:12]}_{digest}_{part}"
 
 
+def database_label(store) -> str:
+    """The database as the page names it: the embedded file by its name only (the server's folders do not belong
+    on the page), any other by its URL with the password masked."""
+    return store.display_url.rsplit("/", 1)[-1] if store.kind == "duckdb" else store.display_url
+
+
 def table_label(table: str, lang: str) -> str:
     return f"{t(f'table.{table}', lang)} ({table})"
 
@@ -270,8 +276,8 @@ def import_wizard(ctx: PageContext) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(flash, icon=":material/task_alt:")
-    if not ctx.store.writable:
-        st.info(t("imp.read_only", lang), icon=":material/lock:")
+    if not getattr(ctx.store, "writable", False):
+        st.info(t("imp.read_only", lang, db=code_span(database_label(ctx.store), 200)), icon=":material/lock:")
         return
     auth.access_notice(ctx)
     if not auth.can(ctx, "import"):  # the import itself checks again on the server

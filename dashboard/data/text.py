@@ -20,6 +20,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'data.kind.external': ('external database ({dialect})', 'внешняя база данных ({dialect})'),
     'data.mode.write': ('imports allowed', 'импорт разрешён'),
     'data.mode.read': ('read only', 'только чтение'),
+    'demo.remove': ('Remove the demo company', 'Удалить демо-компанию'),
+    'demo.remove_help': (
+        "The database holds the demo company. To start with the company's own data, remove it: every table is "
+        'emptied (saved scenarios and the import history too) after a backup of each table is written to the '
+        "server's data folder ({folder}).",
+        'В базе — демо-компания. Чтобы начать со своими данными, удалите её: все таблицы будут очищены (и '
+        'сохранённые сценарии, и история импорта) после того, как резервная копия каждой таблицы будет записана в '
+        'папку данных на сервере ({folder}).',
+    ),
+    'demo.confirm': ('Yes, remove every row of the demo company', 'Да, удалить все строки демо-компании'),
+    'demo.button': ('Back up and remove the demo', 'Сохранить копию и удалить демо'),
+    'demo.removed': (
+        "The demo company was removed; the backup is in {folder}. Load the company's files below.",
+        'Демо-компания удалена, резервная копия — в {folder}. Загрузите файлы компании ниже.',
+    ),
+    'demo.failed': ('The demo was not removed: {message}', 'Демо не удалено: {message}'),
+    'data.empty': (
+        'The database holds no data yet. Start with the channels and campaigns (or let the spend import create '
+        'them), then orders, spend and the other tables: the templates below show every column.',
+        'В базе пока нет данных. Начните с каналов и кампаний (или пусть импорт затрат создаст их), затем заказы, '
+        'затраты и остальные таблицы: шаблоны ниже показывают каждый столбец.',
+    ),
     'data.no_imports': ('No files imported yet.', 'Файлы ещё не импортировались.'),
     'yes': ('yes', 'да'),
 
@@ -181,10 +203,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'imp.failed': ('The import did not run: {message} Nothing was written.',
                    'Импорт не выполнен: {message} Ничего не записано.'),
     'imp.read_only': (
-        'This app reads an external database, read only. Load files into that database with its own tools, or use '
-        'the command line against the embedded DuckDB file: python -m connectors.load FILE --table TABLE.',
-        'Приложение читает внешнюю базу данных только для чтения. Загружайте файлы в неё её средствами или '
-        'используйте командную строку со встроенным файлом DuckDB: python -m connectors.load FILE --table TABLE.',
+        'The dashboard does not write to the database {db}: imports are off (the read_only setting, or a database '
+        'other than PostgreSQL or the embedded DuckDB file). Load files into it with its own tools.',
+        'Дашборд не записывает в базу данных {db}: импорт выключен (настройка read_only или база, отличная от '
+        'PostgreSQL и встроенного файла DuckDB). Загружайте файлы в неё её собственными средствами.',
     ),
 
     # files that cannot be read at all
@@ -332,6 +354,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'This database is read-only for the dashboard; nothing can be undone.',
         'Эта база для панели только для чтения; отменять нечего.',
     ),
+    'undo.refused.engine': (
+        'Undoing an import works on the embedded DuckDB database; on this database, import the previous file '
+        'again instead.',
+        'Отменить загрузку можно во встроенной базе DuckDB; в этой базе загрузите предыдущий файл ещё раз.'),
     'undo.refused.not_recorded': (
         'Import {id} cannot be undone: it was written before imports kept their changes.',
         'Загрузку {id} нельзя отменить: она сделана до того, как загрузки начали сохранять изменения.',

@@ -16,7 +16,7 @@ from connectors.store import StoreError
 from connectors.undo import UndoRefused, undo_import, undo_status
 from dashboard.context import PageContext
 from dashboard.i18n import MESSAGES, fmt_number, t
-from dashboard.data.imports import table_label
+from dashboard.data.imports import database_label, table_label
 from dashboard import components
 from dashboard.auth import access as auth
 from dashboard.filters import escape_markdown
@@ -62,10 +62,10 @@ def show_connection(ctx: PageContext) -> None:
     lang = ctx.lang
     store = ctx.store
     kind = t("data.kind.duckdb", lang) if store.kind == "duckdb" else t("data.kind.external", lang, dialect=store.kind)
+    writable = getattr(store, "writable", False)
     st.markdown(f":material/check_circle: **{t('data.connected', lang)}** · {kind} · "
-                + (t("data.mode.write", lang) if store.writable else t("data.mode.read", lang)))
-    # the embedded file by its name only: the server's folders do not belong on the page
-    st.code(store.display_url.rsplit("/", 1)[-1] if store.kind == "duckdb" else store.display_url, language=None)
+                + (t("data.mode.write", lang) if writable else t("data.mode.read", lang)))
+    st.code(database_label(store), language=None)
     st.caption(f"{t('data.version', lang)}: {ctx.version}")
     scale, seed = store.get_meta("demo_scale"), store.get_meta("demo_seed")
     if scale:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.components import delta_text, kpi, metric_help
 from dashboard.context import PageContext
+from dashboard.freshness import comparison_covered
 from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points, t
 from dashboard.overview.data import Headline, PillarSummary
 from dashboard.overview.contribution import Contribution, RetentionHeadline
@@ -34,8 +35,11 @@ def headline_value(h: Headline, ctx: PageContext) -> str:
     return fmt_number(h.value, lang, compact=True)
 
 
-def headline_delta(h: Headline, lang: str) -> str | None:
-    """The change vs the comparison period, as the headline asks: relative, in points, or absolute."""
+def headline_delta(h: Headline, lang: str, *, covered: bool = True) -> str | None:
+    """The change vs the comparison period, as the headline asks: relative, in points, or absolute
+    ("no comparison data" when the comparison period starts before the metric's source has data)."""
+    if not covered and h.value is not None:
+        return t("fresh.no_comparison", lang)
     if h.change == "absolute":
         diff, _ = change(h.value, h.previous)
         if diff is None:
@@ -51,7 +55,8 @@ def secondary_line(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> N
     """A secondary result as one line of text — 'Label: **value** ▲ +4.0%' — its definition on hover."""
     lang = ctx.lang
     value = headline_value(h, ctx) if (pillar_selected or h.company_wide) else "—"
-    delta = headline_delta(h, lang) if value != "—" else None
+    delta = headline_delta(h, lang, covered=comparison_covered(ctx.bounds, ctx.comparison, h.metric)) \
+        if value != "—" else None
     text = f"{spec(h.metric).label_for(lang)}: **{value}**"
     if delta:
         sign = delta[:1]
@@ -70,7 +75,7 @@ def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> Non
     kpi(
         spec(h.metric).label_for(lang),
         headline_value(h, ctx) if (pillar_selected or h.company_wide) else "—",
-        delta=headline_delta(h, lang),
+        delta=headline_delta(h, lang, covered=comparison_covered(ctx.bounds, ctx.comparison, h.metric)),
         delta_color="normal" if spec(h.metric).higher_is_better else "inverse",
         help=metric_help(h.metric, lang),
         trend=h.trend if len(h.trend) > 1 else None,

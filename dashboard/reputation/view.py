@@ -14,6 +14,7 @@ from dashboard.components import delta_text
 from dashboard.components import chart, kpi, metric_help, table
 from connectors.store import StoreError
 from dashboard.context import PageContext
+from dashboard.freshness import covered
 from dashboard.filters import escape_markdown
 from dashboard.i18n import fmt_date, fmt_number, fmt_pct, fmt_points, t
 from dashboard.sidebar import region_label
@@ -59,7 +60,8 @@ def headline_cards(page: rep.ReputationPage, ctx: PageContext) -> None:
     prev_nps = page.nps_previous["nps"] if page.nps_previous else None
     with cols[0]:
         kpi(_label("nps", lang), nps_text(page.nps_now, lang),
-            delta=delta_text(page.nps_now["nps"], prev_nps, lang, points=True),
+            delta=delta_text(page.nps_now["nps"], prev_nps, lang, points=True,
+                             covered=covered(ctx, "nps")),
             help=metric_help("nps", lang))
         if page.nps_now["n"] and page.nps_now["few_answers"]:
             st.caption(f":material/warning: {t('overview.nps_small', lang)} (n = {page.nps_now['n']})")
@@ -69,7 +71,8 @@ def headline_cards(page: rep.ReputationPage, ctx: PageContext) -> None:
     for col, metric, field in ((cols[1], "positive_reviews", "positive"), (cols[2], "negative_reviews", "negative")):
         with col:
             kpi(_label(metric, lang), fmt_number(totals[field], lang),
-                delta=delta_text(float(totals[field]), float(prev[field]) if prev else None, lang),
+                delta=delta_text(float(totals[field]), float(prev[field]) if prev else None, lang,
+                                 covered=covered(ctx, metric)),
                 delta_color="normal" if spec(metric).higher_is_better else "inverse", help=metric_help(metric, lang))
             share = totals[f"{field}_share"]
             st.caption(f"{fmt_pct(share, lang)} · {_label('reviews', lang).lower()}: {fmt_number(totals['reviews'], lang)}"
@@ -78,7 +81,8 @@ def headline_cards(page: rep.ReputationPage, ctx: PageContext) -> None:
     with cols[3]:
         kpi(_label("complaints_within_standard", lang), fmt_pct(c["within_standard_share"], lang),
             delta=delta_text(c["within_standard_share"], cp["within_standard_share"] if cp else None, lang,
-                             points=True, scale=100.0),
+                             points=True, scale=100.0,
+                             covered=covered(ctx, "complaints_within_standard")),
             help=metric_help("complaints_within_standard", lang))
         st.caption(f"{_label('complaints', lang)}: {fmt_number(c['complaints'], lang)}")
     if page.nps_change and page.nps_change["change"] is not None:
@@ -168,15 +172,18 @@ def reviews_section(page: rep.ReputationPage, ctx: PageContext) -> None:
             if page.average_rating is not None else "—", help=metric_help("average_rating", lang))
     with cols[1]:
         kpi(_label("review_response_rate", lang), fmt_pct(r["response_rate"], lang),
-            delta=delta_text(r["response_rate"], rp["response_rate"] if rp else None, lang, points=True, scale=100.0),
+            delta=delta_text(r["response_rate"], rp["response_rate"] if rp else None, lang, points=True, scale=100.0,
+                             covered=covered(ctx, "review_response_rate")),
             help=metric_help("review_response_rate", lang))
     with cols[2]:
         kpi(_label("review_response_hours", lang), _hours(r["median_response_hours"], lang),
-            delta=delta_text(r["median_response_hours"], rp["median_response_hours"] if rp else None, lang),
+            delta=delta_text(r["median_response_hours"], rp["median_response_hours"] if rp else None, lang,
+                             covered=covered(ctx, "review_response_hours")),
             delta_color="inverse", help=metric_help("review_response_hours", lang))
     with cols[3]:
         kpi(_label("review_sla_share", lang), fmt_pct(r["sla_share"], lang),
-            delta=delta_text(r["sla_share"], rp["sla_share"] if rp else None, lang, points=True, scale=100.0),
+            delta=delta_text(r["sla_share"], rp["sla_share"] if rp else None, lang, points=True, scale=100.0,
+                             covered=covered(ctx, "review_sla_share")),
             help=metric_help("review_sla_share", lang))
     left, mid, right = st.columns(3, gap="medium")
     with left:
@@ -267,15 +274,18 @@ def complaints_section(page: rep.ReputationPage, ctx: PageContext) -> None:
     cols = st.columns(4)
     with cols[0]:
         kpi(_label("complaints", lang), fmt_number(c["complaints"], lang),
-            delta=delta_text(float(c["complaints"]), float(cp["complaints"]) if cp else None, lang),
+            delta=delta_text(float(c["complaints"]), float(cp["complaints"]) if cp else None, lang,
+                             covered=covered(ctx, "complaints")),
             delta_color="inverse", help=metric_help("complaints", lang))
     with cols[1]:
         kpi(_label("complaint_resolution_hours", lang), _hours(c["median_resolution_hours"], lang),
-            delta=delta_text(c["median_resolution_hours"], cp["median_resolution_hours"] if cp else None, lang),
+            delta=delta_text(c["median_resolution_hours"], cp["median_resolution_hours"] if cp else None, lang,
+                             covered=covered(ctx, "complaint_resolution_hours")),
             delta_color="inverse", help=metric_help("complaint_resolution_hours", lang))
     with cols[2]:
         kpi(_label("complaint_satisfaction", lang), fmt_pct(c["satisfaction"], lang),
-            delta=delta_text(c["satisfaction"], cp["satisfaction"] if cp else None, lang, points=True, scale=100.0),
+            delta=delta_text(c["satisfaction"], cp["satisfaction"] if cp else None, lang, points=True, scale=100.0,
+                             covered=covered(ctx, "complaint_satisfaction")),
             help=metric_help("complaint_satisfaction", lang))
     with cols[3]:
         kpi(_label("complaint_backlog", lang), fmt_number(page.backlog["open"], lang),

@@ -9,6 +9,7 @@ from dashboard import state
 from dashboard.components import delta_text
 from dashboard.components import kpi, metric_help, table
 from dashboard.context import PageContext
+from dashboard.freshness import comparison_covered
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct, t
 from dashboard.sales.data import (
     DEFAULT_MODEL, GRAIN, GRAIN_CHOICES, LOOKBACK, MAX_LOOKBACK, MODEL, Kpi, SalesResults, lookback_options,
@@ -70,7 +71,9 @@ def format_value(metric: str, value: float | None, ctx: PageContext, *, months_o
     return fmt_number(value, lang, compact=True)
 
 
-def kpi_delta(k: Kpi, lang: str) -> str | None:
+def kpi_delta(k: Kpi, lang: str, *, covered: bool = True) -> str | None:
+    if not covered and k.value is not None:
+        return t("fresh.no_comparison", lang)
     if k.previous is None or k.value is None:
         return None
     points = spec(k.metric).unit == "ratio"
@@ -87,7 +90,7 @@ def kpi_cards(results: SalesResults, ctx: PageContext) -> None:
                 extra = t("sales.payback.none", lang) if name == "payback" and results.cac is None else None
                 kpi(spec(name).label_for(lang),
                     format_value(name, k.value, ctx, months_observed=results.months_observed),
-                    delta=kpi_delta(k, lang),
+                    delta=kpi_delta(k, lang, covered=comparison_covered(ctx.bounds, ctx.comparison, k.metric)),
                     delta_color="normal" if spec(name).higher_is_better else "inverse",
                     help=metric_help(name, lang, extra))
 

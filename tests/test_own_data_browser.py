@@ -1,0 +1,71 @@
+"""The own-data path in a real browser (headless Chromium): an app started empty says what to load; the templates'
+example files, imported with the command line while the app runs, show on the Overview, with the periods ending
+on the last day both orders and spend cover. Screenshots: tests/artifacts/own-data-*.png."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from connectors.export import csv_bytes
+from connectors.imports.templates import template
+from dashboard.i18n import fmt_date, fmt_money
+from tests.browser_support import app_server, metric_values, open_page, require_chromium
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory) -> Iterator[dict]:
+    require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser-own-data")
+    with app_server(data_dir, DASHBOARD_START_EMPTY="1", DASHBOARD_WARM_UP="0") as running:
+        yield running
+
+
+def load(path, table: str, db, *extra: str) -> None:
+    run = subprocess.run([sys.executable, "-m", "connectors.load", str(path), "--table", table, "--db", str(db),
+                          "--wait", "120", *extra], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines()[0] == f"database: duckdb:///{db}"
+
+
+def test_an_empty_start_then_the_templates_imported_show_on_the_overview(empty_server, browser, artifacts,
+                                                                          tmp_path) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page, watch = open_page(context, empty_server["base"])
+    page.get_by_text("No data yet").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Template: Social posts").wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Template: Orders").count() == 1
+    assert not metric_values(page)  # no zeros that look like results
+    page.screenshot(path=str(artifacts / "own-data-1-empty.png"), full_page=True)
+
+    db = empty_server["data_dir"] / "dashboard.duckdb"
+    spend, orders = template("spend"), template("orders")
+    (tmp_path / "spend.csv").write_bytes(csv_bytes(spend))
+    (tmp_path / "orders.csv").write_bytes(csv_bytes(orders))
+    channels = sorted(set(spend["channel_id"].to_list()))
+    load(tmp_path / "spend.csv", "spend", db, *[a for c in channels for a in ("--create-channel", f"{c}=sales:paid")])
+    load(tmp_path / "orders.csv", "orders", db)
+
+    # the periods end on the last day both sources cover: spend's, before the second order
+    anchor = min(spend["day"].max(), orders["ordered_at"].max().date())
+    revenue = float(orders.filter(orders["ordered_at"].dt.date() <= anchor)["revenue"].sum())
+    assert 0 < revenue < float(orders["revenue"].sum())
+    page.close()
+    page, watch = open_page(context, empty_server["base"])
+    page.get_by_text("Revenue").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(artifacts / "own-data-2-imported.png"), full_page=True)
+    assert fmt_money(revenue, "en", "RUB") in metric_values(page)
+    banner = page.locator('[data-testid="stAlert"]', has_text="Sources end on different days").inner_text()
+    assert f"Orders up to {fmt_date(orders['ordered_at'].max().date(), 'en')}" in banner
+    assert f"Spend up to {fmt_date(spend['day'].max(), 'en')}" in banner
+    assert f"Data up to {fmt_date(anchor, 'en')}" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert not page.locator('[data-testid="stException"]').count()
+    assert not watch.errors(), watch.errors()
+    context.close()
