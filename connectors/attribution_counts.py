@@ -59,7 +59,8 @@ def _position_weight(pos, n, first_weight: float, last_weight: float) -> sa.Colu
     """:func:`metrics.attribution.attribute_paths`' position-based weight of the touch at ``pos`` (1-based) of ``n``."""
     ends = first_weight + last_weight
     first_of_two = first_weight / ends if ends > 0 else 0.5
-    middle = (1.0 - ends) / sa.cast(n - 2, sa.Double)
+    # n > 2 wherever it is used; the floor keeps engines that work the branch out early (Spark) from dividing by 0
+    middle = (1.0 - ends) / sa.cast(sa.func.greatest(n - 2, 1), sa.Double)
     return sa.case(
         (n == 1, _f(1.0)),
         (n == 2, sa.case((pos == 1, _f(first_of_two)), else_=_f(1.0 - first_of_two))),
@@ -76,14 +77,14 @@ def _ordered_conversions(filters: Filters, lookback_days: int, half_life_days: f
     journey = touches.c.customer_id
     order = (touches.c.ts, touches.c.journey_id, touches.c.channel_id)
     age = sa.func.greatest(sa.extract("epoch", touches.c.first_seen - touches.c.ts) / 86400.0, 0.0)
-    decay = sa.func.power(_f(0.5), age / _f(half_life_days))
+    decay = sa.cast(sa.func.power(_f(0.5), age / _f(half_life_days)), sa.Double)  # typed: a ratio of doubles
     ordered = sa.select(
         journey.label("jid"), touches.c.channel_id,
         sa.func.row_number().over(partition_by=journey, order_by=order).label("pos"),
         sa.func.count().over(partition_by=journey).label("n"),
         sa.func.lag(touches.c.channel_id).over(partition_by=journey, order_by=order).label("prev"),
         decay.label("decay"),
-        sa.func.sum(decay).over(partition_by=journey).label("decay_sum"),
+        sa.cast(sa.func.sum(decay).over(partition_by=journey), sa.Double).label("decay_sum"),
     ).cte("conv_ordered")
     return ordered, first
 

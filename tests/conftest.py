@@ -16,6 +16,7 @@ Every test lands in a lane by what it uses, so a new test file needs no marker o
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,12 @@ HEAVY_FIXTURES: dict[str, str] = {
     "demo_mmm": "the marketing-mix model on the demo's weekly leads and 14 spend channels (tests/test_mmm_recovery.py)",
 }
 LANES = ("browser", "postgres", "spark", "app", "slow")
+# The browser test modules in two halves of about the same time (other modules: by a hash of their name).
+BROWSER_HALVES = {
+    "test_browser.py": 0, "test_hostile_browser.py": 0, "test_own_data_browser.py": 0,
+    "test_auth_browser.py": 1, "test_reputation_browser.py": 1, "test_communication_browser.py": 1,
+    "test_browser_import.py": 1, "test_scenarios_browser.py": 1, "test_meeting_browser.py": 1,
+}
 
 
 def lane_of(item: pytest.Item) -> set[str]:
@@ -70,12 +77,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(lane)
         if not lanes:
             item.add_marker("fast")
-        # under ``-n 2 --dist loadgroup`` (pytest-xdist) one worker runs every test of a lane that starts a
-        # costly server (one Chromium and app server, one Spark cluster); other tests spread over the workers
-        for lane in ("browser", "spark"):
-            if lane in lanes:
-                item.add_marker(pytest.mark.xdist_group(lane))
-                break
+        # under ``-n 2 --dist loadgroup`` (pytest-xdist) the tests of a lane that starts a costly server stay
+        # together: the Spark tests in one group (one cluster), the browser tests in two halves by module (each
+        # half one Chromium and one app server), so each worker can take one; other tests spread over both
+        if "spark" in lanes:
+            item.add_marker(pytest.mark.xdist_group("spark"))
+        elif "browser" in lanes:
+            name = Path(str(item.fspath)).name
+            half = BROWSER_HALVES.get(name, zlib.crc32(name.encode()) % 2)
+            item.add_marker(pytest.mark.xdist_group(f"browser-{half}"))
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
     page, watch = open_page(context, server["base"] + "/scenarios")
     before = kpi_values(page)
     assert len(before) == 6 and all(v.strip() and v != "—" for v in before), before
-    box = page.get_by_label("Budget of Search ads (Yandex Direct)")
+    box = page.get_by_label("Budget of Search ads (Yandex Direct)", exact=True)
     box.fill("420000")
     box.press("Enter")
     page.wait_for_url(re.compile(r"budget=.*search_ads%3A420000|budget=.*search_ads:420000"), timeout=30_000)
@@ -51,7 +51,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
     settle(page2)
     assert kpi_values(page2) == edited
     assert "Meeting plan" in page2.locator('[data-testid="stAlert"]').first.inner_text()
-    assert page2.get_by_label("Budget of Search ads (Yandex Direct)").input_value() == "420000"
+    assert page2.get_by_label("Budget of Search ads (Yandex Direct)", exact=True).input_value() == "420000"
     assert page2.url == shared
     page2.screenshot(path=str(artifacts / "scenarios-opened-by-link.png"), full_page=True)
     assert not page2.locator('[data-testid="stException"]').count()
