@@ -93,10 +93,11 @@ def _epoch_seconds(node: exp.Extract) -> exp.Expression:
     span = node.expression
     while isinstance(span, exp.Paren):
         span = span.this
-    if not isinstance(span, exp.Sub):
-        raise SparkSQLError("extract(epoch ...) is supported for the difference of two timestamps only")
-    micros = exp.Anonymous(this="TIMESTAMPDIFF",
-                           expressions=[exp.var("MICROSECOND"), span.expression.copy(), span.this.copy()])
+    if isinstance(span, exp.Sub):  # a span: the microseconds between its two ends
+        later, earlier = span.this.copy(), span.expression.copy()
+    else:  # one moment: its microseconds since 1970-01-01 00:00, on the same (time-zone-less) clock
+        later, earlier = span.copy(), exp.cast(exp.Literal.string("1970-01-01 00:00:00"), "TIMESTAMP_NTZ")
+    micros = exp.Anonymous(this="TIMESTAMPDIFF", expressions=[exp.var("MICROSECOND"), earlier, later])
     return exp.Paren(this=exp.Div(this=exp.cast(micros, "DOUBLE"), expression=exp.Literal.number(1_000_000)))
 
 

@@ -66,6 +66,9 @@ def test_postgres_constructs_are_rewritten_for_spark() -> None:
             "conv_touches.channel_id AS k2, conv_touches.channel_id AS v))), item -> item.v)") in sql
     assert "TIMESTAMPDIFF(MICROSECOND, conv_touches.ts, conv_touches.first_seen) AS DOUBLE) / 1000000" in sql
     assert "EPOCH" not in sql.upper()
+    moment, _ = ssql.to_spark(sa.select(sa.extract("epoch", schema.nps_responses.c.responded_at)))
+    assert ("TIMESTAMPDIFF(MICROSECOND, CAST('1970-01-01 00:00:00' AS TIMESTAMP_NTZ), nps_responses.responded_at)"
+            in moment) and "EPOCH" not in moment.upper()
     t = schema.touchpoints
     backwards = sa.select(sa.func.array_agg(aggregate_order_by(t.c.channel_id, t.c.ts.desc())))
     with pytest.raises(ssql.SparkSQLError):
