@@ -66,7 +66,18 @@ def _spark_rules(node: exp.Expression) -> exp.Expression:
         return _epoch_seconds(node)
     if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIMESTAMP:
         return exp.DataType.build("timestamp_ntz", dialect="spark")
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont):
+        return _exact_percentile(node)
     return node
+
+
+def _exact_percentile(node: exp.WithinGroup) -> exp.Expression:
+    """``percentile_cont(q) WITHIN GROUP (ORDER BY x)`` as Spark's exact ``percentile(x, q)`` (Spark's own
+    translation, ``percentile_approx``, is an estimate: medians would differ from the other engines)."""
+    keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
+    if len(keys) != 1 or keys[0].args.get("desc"):
+        raise SparkSQLError("percentile_cont is supported with one ascending ORDER BY key on Spark")
+    return exp.Anonymous(this="PERCENTILE", expressions=[keys[0].this.copy(), node.this.this.copy()])
 
 
 def _ordered_rules(node: exp.Expression) -> exp.Expression:

@@ -48,6 +48,8 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
 
     fresh = browser.new_context(viewport=VIEW)  # a colleague opening the link from the invitation
     page2, watch2 = open_page(fresh, shared)
+    # the saved scenario's notice can come before the numbers: wait for the numbers themselves
+    page2.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
     settle(page2)
     assert kpi_values(page2) == edited
     assert "Meeting plan" in page2.locator('[data-testid="stAlert"]').first.inner_text()

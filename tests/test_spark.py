@@ -69,6 +69,8 @@ def test_postgres_constructs_are_rewritten_for_spark() -> None:
     moment, _ = ssql.to_spark(sa.select(sa.extract("epoch", schema.nps_responses.c.responded_at)))
     assert ("TIMESTAMPDIFF(MICROSECOND, CAST('1970-01-01 00:00:00' AS TIMESTAMP_NTZ), nps_responses.responded_at)"
             in moment) and "EPOCH" not in moment.upper()
+    median, _ = ssql.to_spark(sa.select(sa.func.percentile_cont(0.5).within_group(schema.orders.c.revenue)))
+    assert "PERCENTILE(orders.revenue, " in median and "APPROX" not in median.upper()
     t = schema.touchpoints
     backwards = sa.select(sa.func.array_agg(aggregate_order_by(t.c.channel_id, t.c.ts.desc())))
     with pytest.raises(ssql.SparkSQLError):
