@@ -77,7 +77,9 @@ def _exact_percentile(node: exp.WithinGroup) -> exp.Expression:
     keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
     if len(keys) != 1 or keys[0].args.get("desc"):
         raise SparkSQLError("percentile_cont is supported with one ascending ORDER BY key on Spark")
-    return exp.Anonymous(this="PERCENTILE", expressions=[keys[0].this.copy(), node.this.this.copy()])
+    # the rules run on the arguments too (a median of a span of time holds an epoch to rewrite)
+    return exp.Anonymous(this="PERCENTILE", expressions=[keys[0].this.copy().transform(_spark_rules),
+                                                        node.this.this.copy().transform(_spark_rules)])
 
 
 def _ordered_rules(node: exp.Expression) -> exp.Expression:

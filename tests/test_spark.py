@@ -71,6 +71,11 @@ def test_postgres_constructs_are_rewritten_for_spark() -> None:
             in moment) and "EPOCH" not in moment.upper()
     median, _ = ssql.to_spark(sa.select(sa.func.percentile_cont(0.5).within_group(schema.orders.c.revenue)))
     assert "PERCENTILE(orders.revenue, " in median and "APPROX" not in median.upper()
+    r = schema.reviews
+    span, _ = ssql.to_spark(sa.select(sa.func.percentile_cont(0.5).within_group(
+        sa.extract("epoch", r.c.answered_at - r.c.created_at))))
+    assert "PERCENTILE((CAST(TIMESTAMPDIFF(MICROSECOND, reviews.created_at, reviews.answered_at)" in span
+    assert "EPOCH" not in span.upper()
     t = schema.touchpoints
     backwards = sa.select(sa.func.array_agg(aggregate_order_by(t.c.channel_id, t.c.ts.desc())))
     with pytest.raises(ssql.SparkSQLError):
