@@ -237,13 +237,19 @@ def _bootstrap(problem: Problem, z_hat: np.ndarray, fitted: np.ndarray, resid: n
         h, _ = p.features(z)
         beta, _ = p.solve(h)
         base = np.linalg.lstsq(design, y_star - h @ beta, rcond=None)[0]
-        rows["theta"].append(z[:c])
-        rows["kappa"].append(np.exp(z[c:2 * c]))
-        rows["s"].append(np.exp(z[2 * c:]))
-        rows["beta"].append(beta * ybar)
-        rows["contribution"].append((h * beta).sum(0) * ybar)
-        rows["baseline_level"].append(float((design @ base)[-13:].mean() * ybar))
+        _keep_draw(rows, z, beta, h, design @ base, c, ybar)
     return Draws(**{k: np.array(v) for k, v in rows.items()})
+
+
+def _keep_draw(rows: dict[str, list], z: np.ndarray, beta: np.ndarray, h: np.ndarray, baseline: np.ndarray,
+               c: int, ybar: float) -> None:
+    """One draw's parameters, contributions and recent baseline level, back on the outcome's scale."""
+    rows["theta"].append(z[:c])
+    rows["kappa"].append(np.exp(z[c:2 * c]))
+    rows["s"].append(np.exp(z[2 * c:]))
+    rows["beta"].append(beta * ybar)
+    rows["contribution"].append((h * beta).sum(0) * ybar)
+    rows["baseline_level"].append(float(baseline[-13:].mean() * ybar))
 
 
 def _hessian(problem: Problem, z: np.ndarray, step: float = 1e-4) -> np.ndarray:
@@ -275,18 +281,13 @@ def _laplace(problem: Problem, z_hat: np.ndarray, design: np.ndarray, n_draws: i
     for _ in range(n_draws):
         z = np.clip(z_hat + root @ rng.standard_normal(z_hat.size), bounds[:, 0], bounds[:, 1])
         h, _ = problem.features(z)
-        a, t = problem.system(h)
+        a, _ = problem.system(h)
         beta, _ = problem.solve(h)
         precision = a.T @ a
         chol = np.linalg.cholesky(precision + 1e-12 * np.eye(c))
         beta = np.maximum(beta + np.linalg.solve(chol.T, rng.standard_normal(c)), 0.0)
         base = np.linalg.lstsq(design, problem.y - h @ beta, rcond=None)[0]
-        rows["theta"].append(z[:c])
-        rows["kappa"].append(np.exp(z[c:2 * c]))
-        rows["s"].append(np.exp(z[2 * c:]))
-        rows["beta"].append(beta * ybar)
-        rows["contribution"].append((h * beta).sum(0) * ybar)
-        rows["baseline_level"].append(float((design @ base)[-13:].mean() * ybar))
+        _keep_draw(rows, z, beta, h, design @ base, c, ybar)
     return Draws(**{k: np.array(v) for k, v in rows.items()})
 
 
