@@ -25,6 +25,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync"]
 # Streamlit's frontend probes the page path for its health endpoints before falling back to the root.
 HARMLESS_404 = re.compile(r"/_stcore/(health|host-config)$")
+# How long a browser test waits for the app: generous, because a cold page on a loaded two-core machine can take
+# minutes, and a wait only costs time when something is wrong.
+WAIT_MS = 240_000
 
 
 def require_chromium() -> None:
@@ -98,7 +101,7 @@ IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
               && !document.querySelector('[data-stale="true"]')"""
 
 
-def wait_until_idle(page, timeout_ms: int = 90_000) -> None:
+def wait_until_idle(page, timeout_ms: int = WAIT_MS) -> None:
     """Until the app has finished its run: no running indicator and no element left over from the previous run."""
     page.wait_for_load_state("networkidle")
     page.wait_for_function(IDLE, timeout=timeout_ms)
@@ -110,7 +113,7 @@ def open_page(context, url: str):
     watch = Watch(page)
     page.goto(url)
     page.wait_for_selector('[data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stException"]',
-                           timeout=90_000)
+                           timeout=WAIT_MS)
     wait_until_idle(page)
     page.wait_for_timeout(800)
     return page, watch

@@ -158,11 +158,20 @@ def browser():
     """Debian's headless Chromium, one for the whole session."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_support import ARGS, CHROMIUM, require_chromium
+    from tests.browser_support import ARGS, CHROMIUM, WAIT_MS, require_chromium
 
     require_chromium()
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        new_context = b.new_context
+
+        def patient_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.set_default_timeout(WAIT_MS)  # clicks and waits without a timeout of their own
+            context.set_default_navigation_timeout(WAIT_MS)
+            return context
+
+        b.new_context = patient_context
         yield b
         b.close()
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from connectors import schema
-from tests.browser_support import Watch, app_server, free_port, require_chromium, wait_until_idle
+from tests.browser_support import WAIT_MS, Watch, app_server, free_port, require_chromium, wait_until_idle
 from tests.importing import assert_same, copy_store, snapshot
 from tests.oidc_provider import User, running_provider
 
@@ -53,20 +53,20 @@ def sign_in(browser, app: dict, username: str, artifacts, shot: str):
     page = context.new_page()
     watch = Watch(page)
     page.goto(f"{app['base']}/data")
-    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=WAIT_MS)
     wait_until_idle(page)
     assert not page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count()
     assert not page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').count()
     page.screenshot(path=str(artifacts / f"auth-{shot}-1-sign-in.png"), full_page=True)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Company sign-in").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Company sign-in").wait_for(timeout=WAIT_MS)
     page.get_by_label("User").fill(username)
     page.get_by_label("Password").fill(USERS[username].password)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_text("Signed in as").wait_for(timeout=60_000)
+    page.get_by_text("Signed in as").wait_for(timeout=WAIT_MS)
     assert page.url.startswith(app["base"])
     page.goto(f"{app['base']}/data")
-    page.get_by_text("Signed in as").wait_for(timeout=60_000)
+    page.get_by_text("Signed in as").wait_for(timeout=WAIT_MS)
     wait_until_idle(page)
     page.wait_for_timeout(800)
     return context, page, watch
@@ -85,9 +85,9 @@ def test_a_viewer_signs_in_and_gets_no_write_controls(signed_app, browser, artif
     assert not watch.errors(), watch.errors()
     assert "vera" in signed_app["provider"].logins
     page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)  # signed out: the sign-in screen again
+    page.get_by_role("button", name="Sign in").wait_for(timeout=WAIT_MS)  # signed out: the sign-in screen again
     page.goto(f"{signed_app['base']}/data")
-    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=WAIT_MS)
     assert not page.get_by_text("Signed in as").count()
     context.close()
 
@@ -101,9 +101,9 @@ def test_an_editor_signs_in_imports_under_their_name_and_undoes_it(signed_app, b
     path.write_bytes(GOOD)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     page.get_by_role("button", name="Check the file").click()
-    page.get_by_text("No errors: the file can be imported.").wait_for(timeout=30_000)
+    page.get_by_text("No errors: the file can be imported.").wait_for(timeout=WAIT_MS)
     page.get_by_role("button", name="Import into spend").click()
-    page.get_by_text("rows added").wait_for(timeout=30_000)
+    page.get_by_text("rows added").wait_for(timeout=WAIT_MS)
     wait_until_idle(page)
     log = store.execute_sql("SELECT import_id, imported_by, source FROM import_log").rows()
     assert [(by, source) for _, by, source in log] == [("egor@example.ru", "upload")]
@@ -115,7 +115,7 @@ def test_an_editor_signs_in_imports_under_their_name_and_undoes_it(signed_app, b
     undo.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "auth-editor-2-imported.png"), full_page=True)
     undo.click()
-    page.get_by_text(f"Import {log[0][0]} undone").wait_for(timeout=30_000)
+    page.get_by_text(f"Import {log[0][0]} undone").wait_for(timeout=WAIT_MS)
     wait_until_idle(page)
     page.get_by_text(f"Import {log[0][0]} undone").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "auth-editor-3-undone.png"), full_page=True)

@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.i18n import t
 from dashboard.registry import PAGES
-from tests.browser_support import wait_until_idle, Watch, metric_values, open_page
+from tests.browser_support import WAIT_MS, Watch, metric_values, open_page, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_first_start_builds_the_demo_and_shows_real_numbers(server, browser, art
     watch = Watch(page)
     t0 = time.perf_counter()
     page.goto(server["base"] + "/")
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
     first_paint = time.perf_counter() - t0
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "overview-first-start.png"), full_page=True)
@@ -63,11 +63,11 @@ def test_a_copied_link_reproduces_filters_and_numbers(server, browser, artifacts
     page, watch = open_page(context, server["base"] + "/")
     before = metric_values(page)
     _choose(page, "Period", "Last 30 days")
-    page.wait_for_url(re.compile(r"period=last_30_days"), timeout=20_000)
+    page.wait_for_url(re.compile(r"period=last_30_days"), timeout=WAIT_MS)
     _choose(page, "Regions", "Tver")
-    page.wait_for_url(re.compile(r"region="), timeout=20_000)
+    page.wait_for_url(re.compile(r"region="), timeout=WAIT_MS)
     _choose(page, "Compare with", "Same period last year")
-    page.wait_for_url(re.compile(r"compare=year"), timeout=20_000)
+    page.wait_for_url(re.compile(r"compare=year"), timeout=WAIT_MS)
     wait_until_idle(page)
     page.wait_for_timeout(1500)
     shared_url = page.url
@@ -117,7 +117,7 @@ def test_the_share_popover_shows_the_link(server, browser) -> None:
 def test_sales_page_draws_its_charts_from_a_shared_link(server, browser, artifacts, lang, model_label) -> None:
     context = browser.new_context(viewport={"width": 1440, "height": 5200})
     page, watch = open_page(context, f"{server['base']}/sales?model=last_touch&lookback=14&lang={lang}")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(artifacts / f"page-sales-{lang}.png"))
     assert not page.locator('[data-testid="stException"]').count()
@@ -136,7 +136,7 @@ def test_the_overview_fits_a_projector_screen(server, browser, artifacts) -> Non
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page, watch = open_page(context, server["base"] + "/")
     page.reload()  # a new session: without the first start's "demo is ready" box when this test runs alone
-    page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "overview-1366x768.png"))
     headline = page.locator('[data-testid="stAlertContentSuccess"]').first

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.importing import copy_store
-from tests.browser_support import Watch, app_server, require_chromium
+from tests.browser_support import WAIT_MS, Watch, app_server, require_chromium
 from tests.test_import import bad_spend_file
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def open_data_page(browser, base: str, lang: str = "en"):
     page = context.new_page()
     watch = Watch(page)
     page.goto(f"{base}/data" + ("?lang=ru" if lang == "ru" else ""))
-    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
     return context, page, watch
 
@@ -49,14 +49,14 @@ def test_the_wizard_imports_a_good_file(import_server, browser, artifacts, tmp_p
     before = store.execute_sql("SELECT count(*) AS n FROM import_log")["n"][0]
     context, page, watch = open_data_page(browser, import_server["base"])
     upload(page, tmp_path, "october.csv", GOOD)
-    page.get_by_text("encoding cp1251").wait_for(timeout=30_000)
+    page.get_by_text("encoding cp1251").wait_for(timeout=WAIT_MS)
     page.screenshot(path=str(artifacts / "import-1-detected.png"), full_page=True)
     page.get_by_role("button", name="Check the file").click()
-    page.get_by_text("No errors: the file can be imported.").wait_for(timeout=30_000)
+    page.get_by_text("No errors: the file can be imported.").wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(artifacts / "import-2-checked.png"), full_page=True)
     page.get_by_role("button", name="Import into spend").click()
-    page.get_by_text("rows added").wait_for(timeout=30_000)
+    page.get_by_text("rows added").wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(500)
     page.get_by_text("rows added").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "import-3-done.png"), full_page=True)
@@ -78,7 +78,7 @@ def test_the_wizard_stops_a_bad_file_with_a_readable_report(import_server, brows
     upload(page, tmp_path, "bad.csv", bad_spend_file())
     page.get_by_role("button", name="Check the file" if lang == "en" else "Проверить файл").click()
     message = "5 problem(s) must be fixed first" if lang == "en" else "Нужно исправить проблем: 5"
-    page.get_by_text(message).wait_for(timeout=30_000)
+    page.get_by_text(message).wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(artifacts / f"import-bad-{lang}.png"), full_page=True)
     report = page.locator("body").inner_text()

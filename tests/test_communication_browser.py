@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser_support import Watch
+from tests.browser_support import WAIT_MS, Watch
 
 pytestmark = pytest.mark.browser
 CHARTS = 6  # ER trend, follower flow, post types, e-mail funnel, e-mail rates, referral share
@@ -19,9 +19,9 @@ def _open(browser, url: str, *, height: int = 900):
     page = context.new_page()
     watch = Watch(page)
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMetric"], [data-testid="stException"]', timeout=90_000)
+    page.wait_for_selector('[data-testid="stMetric"], [data-testid="stException"]', timeout=WAIT_MS)
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {CHARTS} || "
-                           "document.querySelector('[data-testid=\"stException\"]')", timeout=90_000)
+                           "document.querySelector('[data-testid=\"stException\"]')", timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(800)
     return context, page, watch
@@ -52,9 +52,9 @@ def test_the_page_draws_every_chart(server, browser, artifacts, lang, query, er_
 def test_the_denominator_travels_in_a_copied_link(server, browser) -> None:
     context, page, watch = _open(browser, f"{server['base']}/communication")
     page.get_by_text("impressions", exact=True).click()
-    page.wait_for_url(re.compile(r"er=impressions"), timeout=20_000)
+    page.wait_for_url(re.compile(r"er=impressions"), timeout=WAIT_MS)
     page.wait_for_function("[...document.querySelectorAll('[data-testid=\"stMetricLabel\"]')]"
-                           ".some(e => e.innerText.includes('by impressions'))", timeout=20_000)
+                           ".some(e => e.innerText.includes('by impressions'))", timeout=WAIT_MS)
     value = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     shared = page.url
     fresh, page2, watch2 = _open(browser, shared)

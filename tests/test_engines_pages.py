@@ -1,8 +1,9 @@
 """Every page's numbers are the same on DuckDB, PostgreSQL and Spark, for the small demo.
 
 Each page's computation (what its view shows: KPI values, tables, chart frames, models) runs on
-the small demo in each engine, with the default view and a filtered 12-month view, and the
-results are compared field by field with DuckDB's: frames equal after sorting, numbers within a
+the small demo in each engine, with the default view and a filtered 12-month view (on Spark, whose
+every query costs a job, the filtered view only: it runs the same SQL as the default view, with the
+filters' conditions on top), and the results are compared field by field with DuckDB's: frames equal after sorting, numbers within a
 relative 1e-6 (sums added in another order differ in the last bits, and the model fits follow them a little; far below any displayed digit),
 everything else equal. The engines get no help: the same measures, the same SQL compiled for each.
 """
@@ -95,7 +96,7 @@ def test_postgres_shows_every_page_with_the_numbers_of_duckdb(pg_store, on_duckd
         assert_same(got[key], want, key)
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("view", ["12m-filtered"])
 def test_spark_shows_every_page_with_the_numbers_of_duckdb(spark_store, on_duckdb, view: str) -> None:
     got = page_numbers(spark_store, VIEWS[view])
     for key, want in on_duckdb[view].items():

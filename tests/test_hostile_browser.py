@@ -17,7 +17,7 @@ from connectors import review_labels, schema
 from connectors.export import csv_bytes
 from connectors.imports import ImportRequest, apply_import, plan_import
 from connectors.store import DuckDBStore
-from tests.browser_support import Watch, app_server, require_chromium
+from tests.browser_support import WAIT_MS, Watch, app_server, require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def _open(browser, url: str, **context_args):
     page = context.new_page()
     watch = Watch(page)
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stException"]', timeout=90_000)
+    page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stException"]', timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1500)
     return context, page, watch
@@ -71,7 +71,7 @@ def _open(browser, url: str, **context_args):
 
 def test_html_in_labels_and_addresses_in_text_stay_text(hostile_server, browser, artifacts) -> None:
     context, page, watch = _open(browser, f"{hostile_server}/reputation")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
     page.screenshot(path=str(artifacts / "hostile-reputation.png"))
     assert not page.locator('[data-testid="stException"]').count()
     assert not watch.errors(), watch.errors()
@@ -91,13 +91,13 @@ def test_the_campaigns_table_downloads_a_formula_as_text(hostile_server, browser
     page.get_by_role("tab", name="Campaigns").click()
     tab = page.locator('[role="tabpanel"]:visible')
     panel = tab.locator('[data-testid="stElementContainer"]', has=page.locator('[data-testid="stDataFrame"]')).first
-    panel.wait_for(timeout=30_000)
+    panel.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(1000)
     panel.hover()
     page.screenshot(path=str(artifacts / "hostile-campaigns.png"))
     # Chromium offers the file-system "save as" picker; without it the table falls back to a plain download
     page.evaluate("() => { delete window.showSaveFilePicker; }")
-    with page.expect_download(timeout=30_000) as download:
+    with page.expect_download(timeout=WAIT_MS) as download:
         panel.get_by_role("button", name="Download as CSV").click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK(" in text and '"=HYPERLINK(' not in text and "\n=HYPERLINK(" not in text, text[:500]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser_support import metric_values, open_page, wait_until_idle
+from tests.browser_support import WAIT_MS, metric_values, open_page, wait_until_idle
 
 LINK = "/?period=last_30_days&compare=year&ch=search_ads&region=%D0%A2%D0%B2%D0%B5%D1%80%D1%8C"
 
@@ -30,7 +30,7 @@ def test_a_language_switch_keeps_and_translates_the_filters(server, browser, art
     assert "Search ads (Yandex Direct)" in _sidebar(page).inner_text()
 
     _sidebar(page).get_by_text("Русский", exact=True).click()
-    page.wait_for_url(re.compile(r"lang=ru"), timeout=20_000)
+    page.wait_for_url(re.compile(r"lang=ru"), timeout=WAIT_MS)
     _settle(page)
     page.screenshot(path=str(artifacts / "meeting-after-switch.png"), full_page=True)
     text = _sidebar(page).inner_text()
@@ -44,7 +44,7 @@ def test_a_language_switch_keeps_and_translates_the_filters(server, browser, art
     _sidebar(page).get_by_label("Период").click()
     page.get_by_role("option", name="Последние 90 дней", exact=True).click()
     page.keyboard.press("Escape")
-    page.wait_for_url(lambda url: "period=" not in url, timeout=20_000)
+    page.wait_for_url(lambda url: "period=" not in url, timeout=WAIT_MS)
     _settle(page)
     page.screenshot(path=str(artifacts / "meeting-next-click.png"), full_page=True)
     url = page.url
@@ -54,7 +54,7 @@ def test_a_language_switch_keeps_and_translates_the_filters(server, browser, art
     assert _sidebar(page).get_by_label("Сравнить с").input_value() == "Тем же периодом год назад"
 
     page.reload()  # a reload is a fresh session: the link alone brings the view back
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=90_000)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=WAIT_MS)
     _settle(page)
     assert page.url == url
     assert "Поисковая реклама (Яндекс Директ)" in _sidebar(page).inner_text()

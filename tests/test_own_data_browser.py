@@ -13,7 +13,7 @@ import pytest
 from connectors.export import csv_bytes
 from connectors.imports.templates import template
 from dashboard.i18n import fmt_date, fmt_money
-from tests.browser_support import app_server, metric_values, open_page, require_chromium
+from tests.browser_support import WAIT_MS, app_server, metric_values, open_page, require_chromium
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -38,8 +38,8 @@ def test_an_empty_start_then_the_templates_imported_show_on_the_overview(empty_s
                                                                           tmp_path) -> None:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page, watch = open_page(context, empty_server["base"])
-    page.get_by_text("No data yet").first.wait_for(timeout=30_000)
-    page.get_by_role("button", name="Template: Social posts").wait_for(timeout=60_000)
+    page.get_by_text("No data yet").first.wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Template: Social posts").wait_for(timeout=WAIT_MS)
     assert page.get_by_role("button", name="Template: Orders").count() == 1
     assert not metric_values(page)  # no zeros that look like results
     page.screenshot(path=str(artifacts / "own-data-1-empty.png"), full_page=True)
@@ -58,7 +58,7 @@ def test_an_empty_start_then_the_templates_imported_show_on_the_overview(empty_s
     assert 0 < revenue < float(orders["revenue"].sum())
     page.close()
     page, watch = open_page(context, empty_server["base"])
-    page.get_by_text("Revenue").first.wait_for(timeout=60_000)
+    page.get_by_text("Revenue").first.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(artifacts / "own-data-2-imported.png"), full_page=True)
     assert fmt_money(revenue, "en", "RUB") in metric_values(page)

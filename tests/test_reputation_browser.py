@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from connectors import review_labels, schema
 from connectors.store import DuckDBStore
-from tests.browser_support import Watch, app_server, require_chromium
+from tests.browser_support import WAIT_MS, Watch, app_server, require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -52,9 +52,9 @@ def _open(browser, url: str):
     page = context.new_page()
     watch = Watch(page)
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stException"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stException"]', timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
     page.wait_for_timeout(1500)
     return context, page, watch
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser_support import wait_until_idle, open_page
+from tests.browser_support import WAIT_MS, open_page, wait_until_idle
 
 pytestmark = pytest.mark.browser
 VIEW = {"width": 1440, "height": 1100}
@@ -29,7 +29,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
     box = page.get_by_label("Budget of Search ads (Yandex Direct)", exact=True)
     box.fill("420000")
     box.press("Enter")
-    page.wait_for_url(re.compile(r"budget=.*search_ads%3A420000|budget=.*search_ads:420000"), timeout=30_000)
+    page.wait_for_url(re.compile(r"budget=.*search_ads%3A420000|budget=.*search_ads:420000"), timeout=WAIT_MS)
     settle(page)
     edited = kpi_values(page)
     assert edited != before, "editing a budget changed the projection"
@@ -38,7 +38,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
     page.get_by_label("Name").fill("Meeting plan")
     page.get_by_label("Author").fill("Marketing")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"scenario=[a-z0-9]{8}"), timeout=30_000)
+    page.wait_for_url(re.compile(r"scenario=[a-z0-9]{8}"), timeout=WAIT_MS)
     settle(page)
     shared = page.url
     assert "budget=" not in shared
@@ -49,7 +49,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
     fresh = browser.new_context(viewport=VIEW)  # a colleague opening the link from the invitation
     page2, watch2 = open_page(fresh, shared)
     # the saved scenario's notice can come before the numbers: wait for the numbers themselves
-    page2.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+    page2.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
     settle(page2)
     assert kpi_values(page2) == edited
     assert "Meeting plan" in page2.locator('[data-testid="stAlert"]').first.inner_text()
