@@ -355,9 +355,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Эта база для панели только для чтения; отменять нечего.',
     ),
     'undo.refused.engine': (
-        'Undoing an import works on the embedded DuckDB database; on this database, import the previous file '
-        'again instead.',
-        'Отменить загрузку можно во встроенной базе DuckDB; в этой базе загрузите предыдущий файл ещё раз.'),
+        'Undoing an import works on the embedded DuckDB database and on PostgreSQL; on this database, import the '
+        'previous file again instead.',
+        'Отменить загрузку можно во встроенной базе DuckDB и в PostgreSQL; в этой базе загрузите предыдущий файл '
+        'ещё раз.'),
     'undo.refused.not_recorded': (
         'Import {id} cannot be undone: it was written before imports kept their changes.',
         'Загрузку {id} нельзя отменить: она сделана до того, как загрузки начали сохранять изменения.',
