@@ -152,3 +152,23 @@ def test_the_command_line_undoes_an_import_on_postgres(store) -> None:
         in run.stdout
     assert_same(before, contents(store, ("channels", "campaigns", "spend")))
     assert store.execute_sql("SELECT undone_by FROM import_undos").rows() == [("cron",)]
+
+
+def test_the_data_page_undoes_an_import_on_postgres(store, tmp_path) -> None:
+    from tests.test_data_page import app_settings, data_page, upload
+
+    before = contents(store, ("channels", "campaigns", "spend"))
+    with app_settings(db_url=store.url, read_only="0", data_dir=str(tmp_path), warm_up="0"):
+        at = data_page()
+        upload(at, "first.csv", FIRST.encode())
+        at.button(key="imp_check").click().run()
+        at.button(key="imp_import").click().run()
+        assert not at.exception and any("3 rows added, 0 updated" in s.value for s in at.success)
+        assert len(spend(store)) == 3
+        at.button(key="hist_undo").click().run()
+        assert not at.exception and not at.error
+        import_id = store.execute_sql("SELECT import_id FROM import_log")["import_id"][0]
+        assert any(f"Import {import_id} undone: 3 added rows removed and 0 changed rows restored in spend" in s.value
+                   for s in at.success)
+    assert_same(before, contents(store, ("channels", "campaigns", "spend")))
+    assert store.execute_sql("SELECT count(*) AS n FROM import_undos")["n"][0] == 1
