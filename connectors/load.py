@@ -134,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
           + ("; fixed: " + ", ".join(f"{k}={v}" for k, v in plan.constants.items()) if plan.constants else ""))
     if plan.problems:
         print(report(plan.problems))
+    unknown = plan.checked.unknown_channels
+    if unknown:
+        print(f"Channels not in the database: {', '.join(unknown[:20])}. Import the channels file first "
+              "(python -m connectors.load channels.csv --table channels; on a new database the tables go in the order "
+              "of the templates: channels, campaigns, then the rest), or create them with this import: "
+              + " ".join(f"--create-channel {c}=PILLAR:KIND" for c in unknown[:20])
+              + " (pillar: sales|reputation|communication; kind: paid|owned|earned).")
     if not plan.ok:
         print("Nothing was written.")
         return 1
