@@ -185,8 +185,9 @@ def undo_main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"database: {store.display_url}")
-    if isinstance(store, DuckDBStore) and not store.path.exists():
-        print(f"error: no database at {store.path}", file=sys.stderr)
+    path = getattr(store, "path", None)  # the embedded file: it must be there already
+    if path is not None and not path.exists():
+        print(f"error: no database at {path}", file=sys.stderr)
         return 2
     try:
         result = undo_import(store, args.undo, user=args.by or getpass.getuser())
