@@ -3,7 +3,7 @@
     python -m connectors.load FILE --table spend [--preset yandex_direct] [--map day=Дата ...]
                               [--set channel_id=search_ads] [--create-channel podcasts=sales:paid]
                               [--url URL | --db data/dashboard.duckdb] [--dry-run] [--wait 600] [--user NAME]
-    python -m connectors.load --undo IMPORT_ID [--db data/dashboard.duckdb] [--wait 600] [--user NAME]
+    python -m connectors.load --undo IMPORT_ID [--url URL | --db data/dashboard.duckdb] [--wait 600] [--user NAME]
 
 The database is ``--url`` (PostgreSQL), else ``--db`` (a DuckDB file), else the
 dashboard's own setting (``DASHBOARD_DB_URL``, else the embedded DuckDB file); the
@@ -134,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
           + ("; fixed: " + ", ".join(f"{k}={v}" for k, v in plan.constants.items()) if plan.constants else ""))
     if plan.problems:
         print(report(plan.problems))
+    unknown = plan.checked.unknown_channels
+    if unknown:
+        print(f"Channels not in the database: {', '.join(unknown[:20])}. Import the channels file first "
+              "(python -m connectors.load channels.csv --table channels; on a new database the tables go in the order "
+              "of the templates: channels, campaigns, then the rest), or create them with this import: "
+              + " ".join(f"--create-channel {c}=PILLAR:KIND" for c in unknown[:20])
+              + " (pillar: sales|reputation|communication; kind: paid|owned|earned).")
     if not plan.ok:
         print("Nothing was written.")
         return 1
@@ -165,15 +172,23 @@ def undo_main(argv: list[str]) -> int:
 
     p = argparse.ArgumentParser(prog="python -m connectors.load --undo", description="Undo one import.")
     p.add_argument("--undo", type=int, required=True, metavar="IMPORT_ID", help="the import's id (import history)")
-    p.add_argument("--db", type=Path, help="DuckDB file (default: from the dashboard's settings)")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--url", help="database URL (default: DASHBOARD_DB_URL, else the DuckDB file)")
+    target.add_argument("--db", type=Path, help="DuckDB file (default: from the dashboard's settings)")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait while the database is busy")
     p.add_argument("--user", "--by", dest="by", default=None, help="who undoes it (default: the login name)")
     args = p.parse_args(argv)
-    db = args.db or Settings.from_env().duckdb_path
-    if not Path(db).exists():
-        print(f"error: no database at {db}", file=sys.stderr)
+    settings = Settings.from_env()
+    try:
+        store = target_store(args, settings, on_wait=lambda: None)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    store = DuckDBStore(db, busy_timeout_s=args.wait)
+    print(f"database: {store.display_url}")
+    path = getattr(store, "path", None)  # the embedded file: it must be there already
+    if path is not None and not path.exists():
+        print(f"error: no database at {path}", file=sys.stderr)
+        return 2
     try:
         result = undo_import(store, args.undo, user=args.by or getpass.getuser())
     except UndoRefused as exc:

@@ -28,7 +28,7 @@ BATCH_ROWS = 20_000
 _counter = itertools.count(1)
 
 
-def _incoming(conn: sa.Connection, table: str, frame: pl.DataFrame) -> sa.Table:
+def stage(conn: sa.Connection, table: str, frame: pl.DataFrame) -> sa.Table:
     """A temporary table holding ``frame`` (the columns it shares with ``table``), dropped at commit."""
     target = schema.metadata.tables[table]
     cols = [c for c in frame.columns if c in target.c]
@@ -58,16 +58,16 @@ def load_rows(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None
         conn.execute(table.insert(), chunk.to_dicts())
 
 
-def _key_match(t: sa.Table, i: sa.Table, key: Sequence[str]) -> sa.ColumnElement[bool]:
+def key_match(t: sa.Table, i: sa.Table, key: Sequence[str]) -> sa.ColumnElement[bool]:
     return sa.and_(*[t.c[k] == i.c[k] for k in key])
 
 
-def _differs(t: sa.Table, i: sa.Table, cols: Sequence[str]) -> sa.ColumnElement[bool]:
+def differs(t: sa.Table, i: sa.Table, cols: Sequence[str]) -> sa.ColumnElement[bool]:
     return sa.or_(*[t.c[c].is_distinct_from(i.c[c]) for c in cols]) if cols else sa.false()
 
 
-def _new_rows(t: sa.Table, i: sa.Table, key: Sequence[str]) -> sa.ColumnElement[bool]:
-    return ~sa.exists(sa.select(sa.literal(1)).select_from(t).where(_key_match(t, i, key)))
+def new_rows(t: sa.Table, i: sa.Table, key: Sequence[str]) -> sa.ColumnElement[bool]:
+    return ~sa.exists(sa.select(sa.literal(1)).select_from(t).where(key_match(t, i, key)))
 
 
 def count_changes(conn: sa.Connection, table: str, frame: pl.DataFrame) -> tuple[int, int]:
@@ -77,11 +77,11 @@ def count_changes(conn: sa.Connection, table: str, frame: pl.DataFrame) -> tuple
     """
     t = schema.metadata.tables[table]
     key = schema.natural_key(table).columns
-    i = _incoming(conn, table, frame)
+    i = stage(conn, table, frame)
     cols = [c.name for c in i.c if c.name not in key]
-    new = conn.execute(sa.select(sa.func.count()).select_from(i).where(_new_rows(t, i, key))).scalar_one()
-    changed = conn.execute(sa.select(sa.func.count()).select_from(i.join(t, _key_match(t, i, key)))
-                           .where(_differs(t, i, cols))).scalar_one()
+    new = conn.execute(sa.select(sa.func.count()).select_from(i).where(new_rows(t, i, key))).scalar_one()
+    changed = conn.execute(sa.select(sa.func.count()).select_from(i.join(t, key_match(t, i, key)))
+                           .where(differs(t, i, cols))).scalar_one()
     return int(new), int(changed)
 
 
@@ -91,13 +91,13 @@ def upsert(conn: sa.Connection, table: str, frame: pl.DataFrame) -> tuple[int, i
         return 0, 0
     t = schema.metadata.tables[table]
     key = schema.natural_key(table).columns
-    i = _incoming(conn, table, frame)
+    i = stage(conn, table, frame)
     cols = [c.name for c in i.c]
     updatable = [c for c in cols if c not in key]
     updated = 0
     if updatable:
         stmt = (t.update().values({c: i.c[c] for c in updatable})
-                .where(_key_match(t, i, key), _differs(t, i, updatable)))
+                .where(key_match(t, i, key), differs(t, i, updatable)))
         updated = conn.execute(stmt).rowcount
     added = conn.execute(_insert_new(t, i, cols, key)).rowcount
     return int(added), int(updated)
@@ -109,12 +109,12 @@ def insert_missing(conn: sa.Connection, table: str, frame: pl.DataFrame) -> int:
         return 0
     t = schema.metadata.tables[table]
     key = schema.natural_key(table).columns
-    i = _incoming(conn, table, frame)
+    i = stage(conn, table, frame)
     return int(conn.execute(_insert_new(t, i, [c.name for c in i.c], key)).rowcount)
 
 
 def _insert_new(t: sa.Table, i: sa.Table, cols: Sequence[str], key: Sequence[str]) -> sa.Insert:
-    source = sa.select(*[i.c[c] for c in cols]).where(_new_rows(t, i, key))
+    source = sa.select(*[i.c[c] for c in cols]).where(new_rows(t, i, key))
     return (postgresql.insert(t).from_select(list(cols), source)
             .on_conflict_do_nothing(index_elements=list(key))
             .execution_options(preserve_rowcount=True))  # the rows inserted (SQLAlchemy drops it by default)

@@ -311,6 +311,12 @@ class SQLAlchemyStore:
             log.warning("database %s: %s", self.display_url, message)
             raise StoreError(f"The database {self.display_url} failed: {message}") from None
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """One transaction on this database: committed when the block ends, rolled back when it raises."""
+        with self._guard(), self._engine.begin() as conn:
+            yield conn
+
     def exists(self) -> bool:
         with self._guard():
             return sa.inspect(self._engine).has_table("meta")
@@ -417,15 +423,19 @@ class SQLAlchemyStore:
         if not self.writable:
             raise StoreError(f"The database {self.display_url} is read-only for the dashboard; "
                              "imports are not written.")
-        with self._guard(), self._engine.begin() as conn:
+        from connectors import undo
+
+        with self.transaction() as conn:
             # one import at a time: the next import id and the data version are read, then written
             conn.execute(sa.text("LOCK TABLE import_log IN SHARE ROW EXCLUSIVE MODE"))
+            changes = undo.before_import(conn, table, frame, parents)  # kept so the import can be undone
             created = {name: sql_bulk.insert_missing(conn, name, rows) for name, rows in parents.items()}
             added, updated = sql_bulk.upsert(conn, table, frame)
             ids = schema.import_log.c.import_id
             import_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(ids), 0) + 1)).scalar_one())
             conn.execute(schema.import_log.insert().values(**log, import_id=import_id, rows_added=added,
                                                            rows_updated=updated))
+            undo.record(conn, import_id, changes)
             sql_bulk.set_meta(conn, dict(meta))
             version = self._bump(conn, None)
         return ImportWritten(added, updated, created, import_id, version)

@@ -77,7 +77,7 @@ def broken_files(draw) -> tuple[str, bytes, str]:
     text_cols = [c for c, t in frame.schema.items() if t == pl.String]
     if text_cols and draw(st.booleans()):
         col = draw(st.sampled_from(text_cols))
-        frame = frame.with_columns(pl.Series(col, [draw(st.sampled_from(FORMULAS)), None]))
+        frame = frame.with_columns(pl.Series(col, [draw(st.sampled_from(FORMULAS))] + [None] * (frame.height - 1)))
     fmt = draw(st.sampled_from(["csv", "csv_bom", "csv_cp1251", "csv_semicolon", "csv_utf16", "xlsx", "parquet"]))
     data, name = encode(frame, fmt)
     for op in draw(st.lists(st.sampled_from(["truncate", "flip", "huge", "garbage", "no_header", "duplicate",

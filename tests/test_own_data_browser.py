@@ -1,6 +1,7 @@
 """The own-data path in a real browser (headless Chromium): an app started empty says what to load; the templates'
-example files, imported with the command line while the app runs, show on the Overview, with the periods ending
-on the last day both orders and spend cover. Screenshots: tests/artifacts/own-data-*.png."""
+example files, imported with the command line while the app runs (channels first, as documented), show on the
+Overview, with the periods ending on the last day both orders and spend cover. The same with the data in PostgreSQL.
+Screenshots: tests/artifacts/own-data-*.png."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import pytest
 from connectors.export import csv_bytes
 from connectors.imports.templates import template
 from dashboard.i18n import fmt_date, fmt_money
-from tests.browser_support import WAIT_MS, app_server, metric_values, open_page, require_chromium
+from connectors.imports import ImportRequest, apply_import, plan_import
+from connectors.store import SQLAlchemyStore
+from tests.browser_support import WAIT_MS, app_server, metric_values, open_page, require_chromium, wait_until_idle
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -45,22 +48,26 @@ def test_an_empty_start_then_the_templates_imported_show_on_the_overview(empty_s
     page.screenshot(path=str(artifacts / "own-data-1-empty.png"), full_page=True)
 
     db = empty_server["data_dir"] / "dashboard.duckdb"
-    spend, orders = template("spend"), template("orders")
-    (tmp_path / "spend.csv").write_bytes(csv_bytes(spend))
-    (tmp_path / "orders.csv").write_bytes(csv_bytes(orders))
-    channels = sorted(set(spend["channel_id"].to_list()))
-    load(tmp_path / "spend.csv", "spend", db, *[a for c in channels for a in ("--create-channel", f"{c}=sales:paid")])
-    load(tmp_path / "orders.csv", "orders", db)
+    for table in ("channels", "spend", "orders"):  # the documented order: no channel to create by hand
+        (tmp_path / f"{table}.csv").write_bytes(csv_bytes(template(table)))
+        load(tmp_path / f"{table}.csv", table, db)
 
+    page.close()
+    assert_overview_shows_the_templates(context, empty_server["base"], artifacts / "own-data-2-imported.png")
+    context.close()
+
+
+def assert_overview_shows_the_templates(context, base: str, screenshot) -> None:
+    """The Overview with the spend and orders templates loaded: the revenue up to the last day both cover."""
+    spend, orders = template("spend"), template("orders")
     # the periods end on the last day both sources cover: spend's, before the second order
     anchor = min(spend["day"].max(), orders["ordered_at"].max().date())
     revenue = float(orders.filter(orders["ordered_at"].dt.date() <= anchor)["revenue"].sum())
     assert 0 < revenue < float(orders["revenue"].sum())
-    page.close()
-    page, watch = open_page(context, empty_server["base"])
+    page, watch = open_page(context, base)
     page.get_by_text("Revenue").first.wait_for(timeout=WAIT_MS)
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(artifacts / "own-data-2-imported.png"), full_page=True)
+    wait_until_idle(page)
+    page.screenshot(path=str(screenshot), full_page=True)
     assert fmt_money(revenue, "en", "RUB") in metric_values(page)
     banner = page.locator('[data-testid="stAlert"]', has_text="Sources end on different days").inner_text()
     assert f"Orders up to {fmt_date(orders['ordered_at'].max().date(), 'en')}" in banner
@@ -68,4 +75,25 @@ def test_an_empty_start_then_the_templates_imported_show_on_the_overview(empty_s
     assert f"Data up to {fmt_date(anchor, 'en')}" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert not page.locator('[data-testid="stException"]').count()
     assert not watch.errors(), watch.errors()
-    context.close()
+    page.close()
+
+
+def test_the_own_data_path_on_postgresql_shows_the_templates_on_the_overview(pg_server, browser, artifacts,
+                                                                             tmp_path) -> None:
+    """The same path with the data in PostgreSQL: an empty database, the templates imported in the documented order
+    (channels first: no channel created by hand), the app started on DASHBOARD_DB_URL."""
+    from tests.test_own_data_postgres import new_database
+
+    require_chromium()
+    store = SQLAlchemyStore(new_database(pg_server, "own_browser"))
+    store.ensure_schema()
+    for table in ("channels", "spend", "orders"):
+        plan = plan_import(store, csv_bytes(template(table)), f"{table}.csv", ImportRequest(table), max_bytes=2**20)
+        assert plan.ok, plan.problems
+        apply_import(store, plan, imported_by="anna")
+    with app_server(tmp_path, DASHBOARD_DB_URL=store.url, DASHBOARD_READ_ONLY="0",
+                    DASHBOARD_WARM_UP="0") as running:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        assert_overview_shows_the_templates(context, running["base"], artifacts / "own-data-3-postgres.png")
+        context.close()
+    store.close()

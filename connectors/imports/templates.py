@@ -2,7 +2,11 @@
 
 The examples use the demo company's channels and campaigns, so a template imports
 as it is into the demo (a test checks every one), and shows the formats the import
-reads: ISO dates, a decimal point, yes/no. Download them as CSV with
+reads: ISO dates, a decimal point, yes/no. The channels template lists every channel
+the other examples name (with the demo's values, so the demo takes it unchanged) and
+two new ones: on an empty database the templates import in :data:`ORDER` — channels
+first, then campaigns, then the rest — with no channel to create by hand (tested on
+DuckDB and PostgreSQL). Download them as CSV with
 :func:`connectors.export.csv_bytes` (formula injection neutralised).
 """
 
@@ -12,16 +16,22 @@ import datetime as dt
 
 import polars as pl
 
+from connectors.demo.company import CHANNELS
 from connectors.imports.rules import IMPORTABLE, column_rules
 from connectors.read import polars_schema
 
 D = dt.date
 T = dt.datetime
 
+# the channels the other examples name (as the demo has them), then two channels of a company's own
+NAMED_CHANNELS = ("search_ads", "social_ads", "display", "pr", "social_media", "newsletter", "referral")
+_CHANNELS = [c for c in CHANNELS if c[0] in NAMED_CHANNELS] + [
+    ("podcasts", "Podcast ads", "Реклама в подкастах", "sales", "paid"),
+    ("outdoor", "Outdoor billboards", "Наружная реклама", "reputation", "paid")]
+
 EXAMPLES: dict[str, dict[str, list]] = {
-    "channels": {"channel_id": ["podcasts", "outdoor"], "name": ["Podcast ads", "Outdoor billboards"],
-                 "name_ru": ["Реклама в подкастах", "Наружная реклама"], "pillar": ["sales", "reputation"],
-                 "kind": ["paid", "paid"]},
+    "channels": {name: [c[i] for c in _CHANNELS] for i, name in enumerate(("channel_id", "name", "name_ru", "pillar",
+                                                                           "kind"))},
     "campaigns": {"campaign_id": ["search_autumn_msk", "pr_interview"], "channel_id": ["search_ads", "pr"],
                   "name": ["Поиск · осень · Москва", "Интервью в городском журнале"], "region": ["Москва", None],
                   "start_date": [D(2026, 9, 1), D(2026, 10, 1)], "end_date": [D(2026, 11, 30), None]},
@@ -78,6 +88,11 @@ EXAMPLES: dict[str, dict[str, list]] = {
 }
 
 
+# the order to import a new company's tables in: a file names only channels loaded before it (a spend file creates
+# the campaigns it names; e-mail sends need theirs in the campaigns file). The tables are listed in that order.
+ORDER: tuple[str, ...] = IMPORTABLE
+
+
 def template(table: str) -> pl.DataFrame:
     """The header and example rows of a table's import file."""
     if table not in IMPORTABLE:
@@ -85,5 +100,6 @@ def template(table: str) -> pl.DataFrame:
     types = polars_schema(table)
     columns = [r.name for r in column_rules(table)]
     data = EXAMPLES[table]
-    return pl.DataFrame({c: pl.Series(c, data.get(c, [None, None]), dtype=types.get(c, pl.String))
+    n = len(next(iter(data.values())))
+    return pl.DataFrame({c: pl.Series(c, data.get(c, [None] * n), dtype=types.get(c, pl.String))
                          for c in columns})

@@ -37,10 +37,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     'demo.failed': ('The demo was not removed: {message}', 'Демо не удалено: {message}'),
     'data.empty': (
-        'The database holds no data yet. Start with the channels and campaigns (or let the spend import create '
-        'them), then orders, spend and the other tables: the templates below show every column.',
-        'В базе пока нет данных. Начните с каналов и кампаний (или пусть импорт затрат создаст их), затем заказы, '
-        'затраты и остальные таблицы: шаблоны ниже показывают каждый столбец.',
+        'The database holds no data yet. Import the channels first (the channels template already lists the '
+        'channels the other templates name), then the campaigns (a spend file creates the campaigns it names), then '
+        'the other tables in the order of the template list: the templates below show every column.',
+        'В базе пока нет данных. Сначала загрузите каналы (в шаблоне каналов уже есть каналы, которые называют '
+        'остальные шаблоны), затем кампании (файл затрат создаёт названные в нём кампании), затем остальные '
+        'таблицы в порядке списка шаблонов: шаблоны ниже показывают каждый столбец.',
     ),
     'data.no_imports': ('No files imported yet.', 'Файлы ещё не импортировались.'),
     'yes': ('yes', 'да'),
@@ -143,8 +145,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     'imp.new_channels': ('Unknown channels', 'Неизвестные каналы'),
     'imp.new_channels_help': (
-        'Tick a channel to create it with its pillar and kind, then check again.',
-        'Отметьте канал, чтобы создать его с направлением и типом, и проверьте ещё раз.',
+        'Tick a channel to create it with its pillar and kind, then check again. Or import the channels file '
+        'first (its template on this page): then no channel is created by hand.',
+        'Отметьте канал, чтобы создать его с направлением и типом, и проверьте ещё раз. Или сначала загрузите '
+        'файл каналов (его шаблон на этой странице): тогда ничего не нужно создавать вручную.',
     ),
     'imp.create_channel': ('Create “{channel}”', 'Создать «{channel}»'),
     'imp.pillar': ('Pillar', 'Направление'),
@@ -355,9 +359,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Эта база для панели только для чтения; отменять нечего.',
     ),
     'undo.refused.engine': (
-        'Undoing an import works on the embedded DuckDB database; on this database, import the previous file '
-        'again instead.',
-        'Отменить загрузку можно во встроенной базе DuckDB; в этой базе загрузите предыдущий файл ещё раз.'),
+        'Undoing an import works on the embedded DuckDB database and on PostgreSQL; on this database, import the '
+        'previous file again instead.',
+        'Отменить загрузку можно во встроенной базе DuckDB и в PostgreSQL; в этой базе загрузите предыдущий файл '
+        'ещё раз.'),
     'undo.refused.not_recorded': (
         'Import {id} cannot be undone: it was written before imports kept their changes.',
         'Загрузку {id} нельзя отменить: она сделана до того, как загрузки начали сохранять изменения.',
@@ -383,6 +388,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'tpl.required': ('Required', 'Обязателен'),
     'tpl.meaning': ('Meaning', 'Смысл'),
     'tpl.rules': ('Rules', 'Правила'),
+    'tpl.order': (
+        'On a new database, import the tables in the order of this list: channels first, then campaigns, then the '
+        'rest. A file may only name channels that are loaded already; the templates, imported in this order, need '
+        'nothing created by hand.',
+        'В новой базе загружайте таблицы в порядке этого списка: сначала каналы, затем кампании, затем остальные. '
+        'Файл может называть только уже загруженные каналы; шаблоны, загруженные в этом порядке, ничего не требуют '
+        'создавать вручную.',
+    ),
     'tpl.formats': (
         'Dates as 2026-09-30 or 30.09.2026, times as 14:05; numbers with a decimal point or comma; yes/no as '
         'yes, no, да, нет, 1, 0. A row whose key is already loaded updates it; nothing is added twice.',

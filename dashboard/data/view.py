@@ -8,8 +8,8 @@ import streamlit as st
 from connectors import query_log
 from connectors.export import csv_bytes
 from connectors.imports import import_log
-from connectors.imports.rules import IMPORTABLE, column_guide
-from connectors.imports.templates import template
+from connectors.imports.rules import column_guide
+from connectors.imports.templates import ORDER, template
 from connectors.read import table_stats
 from connectors.roles import Forbidden
 from connectors.store import StoreError
@@ -190,7 +190,7 @@ def guide_frame(table: str, lang: str) -> pl.DataFrame:
 def show_templates(ctx: PageContext) -> None:
     lang = ctx.lang
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    table = c1.selectbox(t("tpl.table", lang), IMPORTABLE, key=TEMPLATE_TABLE,
+    table = c1.selectbox(t("tpl.table", lang), ORDER, key=TEMPLATE_TABLE,
                          format_func=lambda x: table_label(x, lang))
     c2.download_button(t("tpl.download", lang), csv_bytes(template(table)), file_name=f"{table}_template.csv",
                        mime="text/csv", key=TEMPLATE_DOWNLOAD, on_click="ignore", icon=":material/download:")
@@ -199,6 +199,7 @@ def show_templates(ctx: PageContext) -> None:
         "meaning": st.column_config.TextColumn(t("tpl.meaning", lang), width="large"),
         "rules": st.column_config.TextColumn(t("tpl.rules", lang), width="large"),
     })
+    st.caption(t("tpl.order", lang))
     st.caption(t("tpl.formats", lang))
 
 
