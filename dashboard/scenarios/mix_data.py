@@ -13,11 +13,13 @@ import numpy as np
 import polars as pl
 import streamlit as st
 
+from connectors.lift_tests import lift_test_frame
 from connectors.measures import measure_frame
+from connectors.schema import LIFT_OUTCOMES
 from connectors.read import Filters
 from dashboard.context import PageContext, store_id
 from metrics.mmm import Diagnostics, MMMFit, MMMInputError, channel_summary, diagnose, fit_mmm, mmm_input
-from metrics.mmm.data import MIN_WEEKS, weekly_frame
+from metrics.mmm.data import MIN_WEEKS, lift_tests, weekly_frame
 from metrics.mmm.diagnostics import uncertain_channels
 from metrics.mmm.scenario import last_budgets
 
@@ -26,7 +28,7 @@ SEED = 0
 
 # --- the joint marketing-mix model, cached per database, data version and outcome ---------------------------
 
-OUTCOMES = ("gross_profit", "revenue", "orders", "new_customers", "leads")
+OUTCOMES = LIFT_OUTCOMES  # the order they are offered in
 DEFAULT_OUTCOME = "gross_profit"
 MONEY_OUTCOMES = ("gross_profit", "revenue")
 MIX_DRAWS = 200
@@ -78,20 +80,29 @@ def mix_outcomes(ctx: PageContext) -> tuple[str, ...]:
     return _mix_outcomes(ctx.store, store_id(ctx.store), ctx.version, ctx.bounds.last)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _mix(_store, sid: str, version: str, last_day: dt.date, outcome: str) -> MixModel | None:
-    """Keyed by what it reads: one database at one data version, up to its last day, one outcome."""
-    frame = weekly_input(_store, last_day, outcome)
+def fit_mix(store, last_day: dt.date, outcome: str) -> MixModel | None:
+    """The model of ``outcome`` on the store's whole history up to ``last_day``, calibrated by the store's lift
+    tests of that outcome (those of channels without spend say nothing about the model and are left out);
+    None when the data does not support it."""
+    frame = weekly_input(store, last_day, outcome)
     if not _usable(frame, outcome):
         return None
     channels = sorted(c for c in frame.columns if c not in ("week", outcome))
     try:
         data = mmm_input(frame, date="week", outcome=outcome, spend=channels)
+        tests = [x for x in lift_tests(lift_test_frame(store, outcome)) if x.channel in channels]
     except MMMInputError:
         return None
-    fit = fit_mmm(data, n_draws=MIX_DRAWS, seed=SEED)
+    fit = fit_mmm(data, lift_tests=tests, n_draws=MIX_DRAWS, seed=SEED)
     summary = channel_summary(fit)
     return MixModel(outcome, fit, summary, uncertain_channels(summary))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _mix(_store, sid: str, version: str, last_day: dt.date, outcome: str) -> MixModel | None:
+    """Keyed by what it reads: one database at one data version (an imported lift test is a new version), up
+    to its last day, one outcome."""
+    return fit_mix(_store, last_day, outcome)
 
 
 def mix_model(ctx: PageContext, outcome: str) -> MixModel | None:

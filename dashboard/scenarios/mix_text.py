@@ -14,6 +14,12 @@ MIX_MESSAGES: dict[str, tuple[str, str]] = {
         'рисунок, масштабированный к бюджету, поэтому при бюджетах прошлого периода прогноз совпадает с '
         'подгонкой модели на этих неделях. Диапазоны — 90% интервалы по выборкам модели.',
     ),
+    'scn.mix.calibrated': (
+        'Calibrated by {n} lift test(s) of this outcome (Data page, table "Lift tests"): the model must also agree '
+        'with what those experiments measured.',
+        'Калибровка по lift-тестам этого показателя: {n} (страница «Данные», таблица «Lift-тесты»): модель должна '
+        'согласовываться и с тем, что измерили эти эксперименты.',
+    ),
     'scn.outcome': ('Outcome the model explains', 'Что объясняет модель'),
     'scn.outcome_help': (
         'The weekly result the marketing-mix model is fitted to and the optimiser maximises. Only outcomes with '

@@ -88,6 +88,8 @@ def section(ctx: PageContext, mix: MixModel, inputs: S.Inputs, base: S.Inputs, b
     last = fit.data.weeks[-1].astype(dt.date) + dt.timedelta(days=6)
     st.caption(t("scn.mix.caption", lang, of=t(f"scn.outcome_of.{outcome}", lang), weeks=inputs.weeks,
                  start=fmt_date(first, lang), end=fmt_date(last, lang)))
+    if fit.lift_tests:
+        st.caption(t("scn.mix.calibrated", lang, n=len(fit.lift_tests)))
     c1, c2, c3 = st.columns(3)
     with c1:
         kpi(t("scn.mix.kpi.budget", lang), fmt_money(now.budgets.sum(), lang, ctx.currency),
