@@ -56,10 +56,10 @@ MIX_MESSAGES: dict[str, tuple[str, str]] = {
     'scn.mix.table_note': (
         '"Uncertain": the channel\'s 90% ROI interval reaches zero, so the data cannot tell its effect from none; '
         'the optimiser keeps it within the spend range it was observed at. "Observed": the lowest and highest '
-        'spend over that many weeks that the history holds.',
+        'spend over that many consecutive weeks that the history holds.',
         '«Неуверенно»: 90% интервал ROI канала доходит до нуля, по данным его эффект не отличить от нулевого; '
         'оптимизатор держит такой канал в пределах наблюдавшихся затрат. «Наблюдалось»: наименьшие и наибольшие '
-        'затраты за столько недель, какие есть в истории.',
+        'затраты за столько недель подряд, какие есть в истории.',
     ),
     'scn.mix.opt_title': ('Best split on the model', 'Лучшее распределение по модели'),
     'scn.mix.opt_total': ('Total budget to split, {currency}', 'Общий бюджет для распределения, {currency}'),

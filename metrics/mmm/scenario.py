@@ -10,8 +10,8 @@ own budgets it is exactly the fitted outcome of those weeks. Every draw of the f
 baseline) gives one outcome; their 5th and 95th percentiles are the 90% range.
 
 The split: the budgets that maximise the projected outcome for a total, each channel within bounds, by
-default the range its spend over ``weeks`` weeks was observed in (``weeks`` × its lowest and highest weekly
-spend): the model knows nothing beyond it. ``allow_outside`` widens the range of the channels the model is
+default the range its spend over ``weeks`` consecutive weeks was observed in (the lowest and the highest such
+sum): the model knows nothing beyond it. ``allow_outside`` widens the range of the channels the model is
 sure of (from none up to ``HEADROOM`` times the observed top); a channel whose ROI interval is uncertain
 (``diagnostics.uncertain_channels``) keeps its observed range whatever is allowed.
 """
@@ -126,8 +126,11 @@ def project(fit: MMMFit, budgets: np.ndarray, weeks: int) -> Projection:
 
 
 def observed_range(fit: MMMFit, weeks: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per channel, ``weeks`` times its lowest and its highest weekly spend over the fitted weeks."""
-    return weeks * fit.data.spend.min(0).astype(float), weeks * fit.data.spend.max(0).astype(float)
+    """Per channel, the lowest and the highest spend over any ``weeks`` consecutive fitted weeks."""
+    _check_weeks(fit, weeks)
+    sums = np.cumsum(np.vstack([np.zeros(fit.data.spend.shape[1]), fit.data.spend.astype(float)]), axis=0)
+    window = sums[weeks:] - sums[:-weeks]
+    return window.min(0), window.max(0)
 
 
 def split_bounds(fit: MMMFit, weeks: int, *, uncertain: set[str] | frozenset[str] = frozenset(),
