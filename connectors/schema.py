@@ -221,6 +221,26 @@ referrals = sa.Table(
     sa.Column("referred_at", sa.DateTime, nullable=False),
 )
 
+# Measured experiments (geo or holdout tests): ``lift`` extra ``outcome`` caused by the channel between
+# ``start_date`` and ``end_date`` (inclusive; a week counts when its Monday falls inside), with its standard error.
+# The marketing-mix model uses them as extra evidence on that channel (metrics/mmm/objective.py).
+LIFT_OUTCOMES = ("gross_profit", "revenue", "orders", "new_customers", "leads")
+
+lift_tests = sa.Table(
+    "lift_tests",
+    metadata,
+    sa.Column("channel_id", sa.String, primary_key=True),
+    sa.Column("start_date", sa.Date, primary_key=True),
+    sa.Column("outcome", sa.String, primary_key=True),
+    sa.Column("end_date", sa.Date, nullable=False),
+    sa.Column("lift", sa.Double, nullable=False),
+    sa.Column("lift_se", sa.Double, nullable=False),
+    sa.CheckConstraint("lift_se > 0", name="ck_lift_se"),
+    sa.CheckConstraint("end_date >= start_date", name="ck_lift_dates"),
+    sa.CheckConstraint("outcome IN ('gross_profit', 'revenue', 'orders', 'new_customers', 'leads')",
+                       name="ck_lift_outcome"),
+)
+
 # --- application tables -------------------------------------------------------
 
 scenarios = sa.Table(
@@ -278,13 +298,14 @@ meta = sa.Table(
 )
 
 # the app's own tables: created in whatever database the app is configured with, where missing
-APP_TABLES = (scenarios, import_log, meta)
+APP_TABLES = (scenarios, import_log, meta, lift_tests)  # lift tests: imported, but no source database has them
 
 FACT_TABLES = (
     "channels", "campaigns", "spend", "touchpoints", "leads", "customers", "orders",
     "nps_responses", "reviews", "complaints", "brand_surveys", "social_posts",
     "social_followers", "email_sends", "referrals",
 )
+CALIBRATION_TABLES = ("lift_tests",)  # imported like the facts, read only by the marketing-mix model
 
 
 @dataclass(frozen=True)

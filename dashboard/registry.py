@@ -62,7 +62,7 @@ PAGES: tuple[Page, ...] = (
     Page("retention", "pages/retention.py", "nav.retention", ":material/savings:", "retention", "page.retention",
          ("delta",), "dashboard.retention.data:warm_up", needs=("orders",)),
     Page("scenarios", "pages/scenarios.py", "nav.scenarios", ":material/tune:", "scenarios", "page.scenarios",
-         ("scenario", "budget", "weeks", "objective", "horizon", "compare_ids"), "dashboard.scenarios.data:warm_up",
+         ("scenario", "budget", "weeks", "objective", "horizon", "compare_ids", "outcome"), "dashboard.scenarios.data:warm_up",
          needs=("spend", "leads")),
     Page("data", "pages/data.py", "page.data", ":material/database:", "data", "data.title"),
 )

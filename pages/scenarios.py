@@ -1,8 +1,8 @@
-"""Budget scenarios: plan next period's budget per channel on curves fitted from history."""
+"""Budget scenarios: plan next period's budget per channel on the marketing-mix model fitted from history."""
 
 import streamlit as st
 
-from dashboard.scenarios import mmm_panel, panels
+from dashboard.scenarios import mix_view, mmm_panel, panels
 from dashboard.scenarios import view as views
 from dashboard.app import context
 from dashboard.components import show_link_notice
@@ -10,6 +10,7 @@ from dashboard.i18n import t
 from dashboard.scenarios.data import (
     TABS, Inputs, baseline_budgets, current_inputs, planner, saved_frame, scenario_data, seed_from_link, write_link,
 )
+from dashboard.scenarios.mix_data import mix_model, mix_outcomes
 
 ctx = context()
 lang = ctx.lang
@@ -28,17 +29,29 @@ inputs = current_inputs(data)
 views.link_error(lang, inputs)
 views.loaded_banner(ctx, data, inputs)
 base = Inputs(inputs.weeks, inputs.objective, inputs.horizon, baseline_budgets(data, inputs.weeks))
+
+st.subheader(t("scn.mix.title", lang))
+outcomes = mix_outcomes(ctx)
+mix = None
+if outcomes:
+    outcome = mix_view.outcome_control(ctx, outcomes)
+    with st.spinner(t("scn.mmm.fitting", lang)):
+        mix = mix_model(ctx, outcome)
+if mix is None:
+    st.info(t("scn.mix.no_data", lang), icon=":material/query_stats:")
+else:
+    mix_view.section(ctx, mix, inputs, base, data.budget_channels())
+views.budget_editor(ctx, data, base)
+
+st.subheader(t("scn.lead.title", lang))
+st.caption(t("scn.lead.caption", lang))
 plan = planner(ctx, data, inputs.horizon, inputs.weeks)
 by_channel, total = plan.project(inputs.budgets)
 base_total = plan.project(base.budgets)[1].row(0, named=True)
 total = total.row(0, named=True)
 
 views.headline(ctx, total, base_total, inputs)
-left, right = st.columns([5, 6], gap="large")
-with left:
-    views.budget_editor(ctx, data, base)
-with right:
-    views.curves(ctx, plan, inputs, base)
+views.curves(ctx, plan, inputs, base)
 views.channel_table(ctx, by_channel, total, base)
 
 saved = saved_frame(ctx)
@@ -53,5 +66,6 @@ with compare:
     panels.compare_panel(ctx, data, inputs, total, base_total, saved)
 with fit:
     panels.model_fit(ctx, data, plan, inputs.horizon)
-    mmm_panel.section(ctx)
+    if mix is not None:
+        mmm_panel.section(ctx, mix)
 write_link(current_inputs(data), data)

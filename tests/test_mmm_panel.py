@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 
 from dashboard.i18n import fmt_pct
-from dashboard.scenarios.mmm_panel import decomposition_chart, weekly_input
+from dashboard.scenarios.mix_data import weekly_input
+from dashboard.scenarios.mmm_panel import decomposition_chart
 from metrics.mmm import channel_summary, decomposition, fit_mmm, mmm_input
 from tests.test_app import run_app
 
@@ -51,7 +52,7 @@ def test_decomposition_chart_has_the_baseline_first_and_one_trace_per_channel(we
 
 
 def test_the_page_shows_the_model_fitted_on_the_same_frame(app_env, weekly):
-    at = run_app(page="pages/scenarios.py")
+    at = run_app({"outcome": "leads"}, page="pages/scenarios.py")
     assert not at.exception, at.exception
     assert "Marketing-mix model: all channels together" in [h.value for h in at.subheader]
     channels = sorted(c for c in weekly.columns if c not in ("week", "leads"))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from connectors import schema
 
-IMPORTABLE = schema.FACT_TABLES  # dimensions and facts; app tables are not imported
+IMPORTABLE = schema.FACT_TABLES + schema.CALIBRATION_TABLES  # dimensions, facts, lift tests; not app tables
 DATE_MIN = dt.date(2000, 1, 1)
 PLAN_MAX = dt.date(2100, 12, 31)
 MAX_TEXT = 10_000
@@ -29,12 +29,14 @@ NONNEG = {
     "social_followers": ("followers", "gained", "lost"),
     "email_sends": ("delivered", "unique_opens", "unique_clicks", "unsubscribes"),
 }
-RANGES = {("nps_responses", "score"): (0, 10), ("reviews", "rating"): (1, 5)}
+RANGES = {("nps_responses", "score"): (0, 10), ("reviews", "rating"): (1, 5),
+          ("lift_tests", "lift_se"): (1e-9, 1e15)}  # a standard error is positive
 ALLOWED = {
     ("channels", "pillar"): schema.PILLARS,
     ("channels", "kind"): schema.KINDS,
     ("social_posts", "post_type"): schema.POST_TYPES,
     ("reviews", "sentiment"): schema.SENTIMENTS,
+    ("lift_tests", "outcome"): schema.LIFT_OUTCOMES,
 }
 FUTURE_OK = {("campaigns", "start_date"), ("campaigns", "end_date")}
 # (table, column, relation, other column): the row is wrong when column <relation> other fails
@@ -43,6 +45,7 @@ ORDERED = (
     ("complaints", "resolved_at", ">=", "opened_at"),
     ("reviews", "answered_at", ">=", "created_at"),
     ("campaigns", "end_date", ">=", "start_date"),
+    ("lift_tests", "end_date", ">=", "start_date"),
     ("brand_surveys", "agree", "<=", "n"),
     ("email_sends", "unique_opens", "<=", "delivered"),
     ("email_sends", "unique_clicks", "<=", "delivered"),

@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'table.reviews': ('Reviews', 'Отзывы'),
     'table.complaints': ('Complaints', 'Жалобы'),
     'table.brand_surveys': ('Brand surveys', 'Опросы о бренде'),
+    'table.lift_tests': ('Lift tests (experiments)', 'Lift-тесты (эксперименты)'),
     'table.social_posts': ('Social posts', 'Публикации в соцсетях'),
     'table.social_followers': ('Social followers', 'Подписчики в соцсетях'),
     'table.email_sends': ('E-mail sends', 'E-mail рассылки'),

@@ -8,7 +8,8 @@ after that (projections, curves, the optimiser) runs on every redraw and takes m
 
 A scenario's inputs are the period length, the objective, the value horizon and a budget
 per channel. Unsaved inputs live in the link (``budget=search_ads:300000,display:150000``,
-``weeks``, ``objective``, ``horizon``); a saved scenario is ``?scenario=<id>``.
+``weeks``, ``objective``, ``horizon``); a saved scenario is ``?scenario=<id>``. The outcome the
+marketing-mix model explains is ``outcome`` (kept beside a saved scenario, not in it).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from connectors.scenarios import SavedScenario, get_scenario, list_scenarios, va
 from connectors.store import truth_of
 from dashboard.context import PageContext, store_id
 from dashboard.filters import escape_markdown, whole_number
-from dashboard.scenarios.mmm_panel import mmm_result
+from dashboard.scenarios.mix_data import DEFAULT_OUTCOME, OUTCOMES, mix_model, mix_outcomes
 from metrics.response import ResponseModel, fit_response, weekly_series
 from metrics.scenarios import (
     HORIZONS, OBJECTIVES, Planner, economics_from_counts, last_period_budgets, lead_cutoff, new_customer_value_from_sums,
@@ -47,6 +48,9 @@ MAX_COMPARE = 3  # saved scenarios next to the current one: four side by side
 PAYLOAD_VERSION = 1
 
 # widget and state keys
+OUTCOME = "scn_outcome"
+MIX_TOTAL = "scn_mix_total"
+MIX_OUTSIDE = "scn_mix_outside"
 WEEKS = "scn_weeks"
 WEEKS_PREV = "scn_weeks_prev"
 OBJECTIVE = "scn_objective"
@@ -74,8 +78,8 @@ SAVE_NOTE = "scn_save_note"
 TABS = "scn_tabs"  # the open tab stays open when a button reruns the page
 
 # URL parameters (declared in dashboard/registry.py, the "scenarios" page)
-P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE = (
-    "scenario", "budget", "weeks", "objective", "horizon", "compare_ids")
+P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE, P_OUTCOME = (
+    "scenario", "budget", "weeks", "objective", "horizon", "compare_ids", "outcome")
 
 
 def budget_key(channel_id: str) -> str:
@@ -92,6 +96,10 @@ class ScenarioData:
     economics: dict[str, pl.DataFrame]  # by value horizon
     last_day: dt.date
     load_seconds: float
+    channels: tuple[str, ...] = ()  # every channel with spend (all three pillars): one budget box each
+
+    def budget_channels(self) -> list[str]:
+        return list(self.channels) or self.model.spend_channels()
 
 
 def _weekly(store, family: str, measure: str, name: str) -> pl.DataFrame:
@@ -133,7 +141,9 @@ def _scenario_data(_store, sid: str, version: str, last_day: dt.date) -> Scenari
     model = fit_response(series, n_boot=N_BOOT, seed=SEED)
     if not model.spend_channels():
         return None
-    return ScenarioData(series, model, eco, last_day, loaded)
+    spent = series.group_by("channel_id").agg(pl.col("spend").sum()).filter(pl.col("spend") > 0)["channel_id"]
+    channels = tuple(sorted(set(spent.to_list()) | set(model.spend_channels())))
+    return ScenarioData(series, model, eco, last_day, loaded, channels)
 
 
 def scenario_data(ctx: PageContext) -> ScenarioData | None:
@@ -167,7 +177,7 @@ class Inputs:
 
 def baseline_budgets(data: ScenarioData, weeks: int) -> dict[str, int]:
     """The last ``weeks`` weeks' spend per channel: the plan 'last period continued'."""
-    got = last_period_budgets(data.weekly, weeks=weeks, channels=data.model.spend_channels())
+    got = last_period_budgets(data.weekly, weeks=weeks, channels=data.budget_channels())
     return {ch: int(round(v)) for ch, v in got.items()}
 
 
@@ -210,7 +220,7 @@ def parse_weeks(text: str) -> int | None:
 
 def inputs_from_payload(payload: dict[str, Any], data: ScenarioData) -> Inputs | None:
     """A saved payload back into inputs; None when it does not fit the current data or is damaged."""
-    channels = data.model.spend_channels()
+    channels = data.budget_channels()
     weeks, objective, horizon = payload.get("weeks"), payload.get("objective"), payload.get("horizon")
     budgets = payload.get("budgets")
     if weeks not in WEEK_CHOICES or objective not in OBJECTIVES or horizon not in HORIZONS \
@@ -230,7 +240,7 @@ def inputs_from_payload(payload: dict[str, Any], data: ScenarioData) -> Inputs |
 def current_inputs(data: ScenarioData) -> Inputs:
     ss = st.session_state
     weeks = ss.get(WEEKS, DEFAULT_WEEKS)
-    budgets = {ch: int(ss.get(budget_key(ch), 0) or 0) for ch in data.model.spend_channels()}
+    budgets = {ch: int(ss.get(budget_key(ch), 0) or 0) for ch in data.budget_channels()}
     return Inputs(weeks, ss.get(OBJECTIVE, DEFAULT_OBJECTIVE), ss.get(HORIZON, DEFAULT_HORIZON), budgets)
 
 
@@ -270,12 +280,13 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
         if kept is not None and any(budget_key(ch) not in ss for ch in kept[0].budgets):
             set_inputs(kept[0])  # back from another page: Streamlit forgot the widgets, we did not
             ss[COMPARE] = list(kept[1])
+            ss[OUTCOME] = kept[2]
         return []
     ss[SEEDED] = True
     ss[LOADED] = None
     ss[LINK_ERROR] = None
     problems: list[str] = []
-    channels = data.model.spend_channels()
+    channels = data.budget_channels()
     inputs: Inputs | None = None
     raw_id = st.query_params.get_all(P_SCENARIO)
     if raw_id:
@@ -313,6 +324,7 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
                 budgets.update(parsed)
         inputs = Inputs(weeks, objective, horizon, budgets)
     set_inputs(inputs)
+    ss[OUTCOME] = _checked(P_OUTCOME, OUTCOMES, DEFAULT_OUTCOME, problems)
     ss[SEED_INPUTS] = inputs
     ss[COMPARE] = _seed_compare(ctx, problems)
     for p in problems:
@@ -359,12 +371,15 @@ def write_link(inputs: Inputs, data: ScenarioData) -> None:
         if inputs.horizon != DEFAULT_HORIZON:
             wanted[P_HORIZON] = inputs.horizon
         if inputs.budgets != baseline_budgets(data, inputs.weeks):
-            wanted[P_BUDGET] = dump_budget(inputs.budgets, data.model.spend_channels())
+            wanted[P_BUDGET] = dump_budget(inputs.budgets, data.budget_channels())
+    outcome = ss.get(OUTCOME, DEFAULT_OUTCOME)
+    if outcome != DEFAULT_OUTCOME:
+        wanted[P_OUTCOME] = outcome
     compare = ss.get(COMPARE) or []
-    ss[KEPT] = (inputs, tuple(compare))
+    ss[KEPT] = (inputs, tuple(compare), outcome)
     if compare:
         wanted[P_COMPARE] = ",".join(compare)
-    for param in (P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE):
+    for param in (P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE, P_OUTCOME):
         if param in wanted:
             if qp.get(param) != wanted[param]:
                 qp[param] = wanted[param]
@@ -422,4 +437,6 @@ def demo_truth_curves(ctx: PageContext) -> dict | None:
 def warm_up(ctx: PageContext) -> None:
     """The fitted response curves and the marketing-mix model into the cache (see ``dashboard/warmup.py``)."""
     scenario_data(ctx)
-    mmm_result(ctx)
+    outcomes = mix_outcomes(ctx)
+    if outcomes:
+        mix_model(ctx, DEFAULT_OUTCOME if DEFAULT_OUTCOME in outcomes else outcomes[0])

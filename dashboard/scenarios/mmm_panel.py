@@ -1,58 +1,25 @@
-"""The marketing-mix model on the Budget scenarios page (read-only): every channel's spend and the baseline
-explain the weekly leads together, instead of each channel's curve being fitted on the leads naming it.
+"""The marketing-mix model behind the Budget scenarios page's projection, in detail: every channel's
+contribution, share and return with 90% ranges, the weekly decomposition and how far to trust the fit.
 
-The weekly frame comes from two grouped queries (spend per week and channel, leads per week), over the
-whole history like the rest of the page; the fit is cached per database and data version.
+The fit itself is ``dashboard.scenarios.mix_data``'s, cached per database, data version and outcome.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from connectors.measures import measure_frame
-from connectors.read import Filters
 from dashboard.charts import NEUTRAL, escapes_labels, require_columns
 from dashboard.components import table
-from dashboard.context import PageContext, store_id
+from dashboard.context import PageContext
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_number, fmt_pct, t
 from dashboard.scenarios.charts import channel_color
-from metrics.mmm import Diagnostics, MMMFit, MMMInputError, channel_summary, decomposition, diagnose, fit_mmm, mmm_input
-from metrics.mmm.data import MIN_WEEKS, weekly_frame
+from dashboard.scenarios.mix_data import MONEY_OUTCOMES, MixModel, mix_diagnostics
+from metrics.mmm import MMMFit, channel_summary, decomposition
 
-N_DRAWS = 200
-SEED = 0
-ROI_PER = 1000  # ROI shown as leads per 1,000 of money
-
-
-def weekly_input(store, last_day: dt.date) -> pl.DataFrame:
-    """``week``, ``leads`` and one spend column per channel: complete weeks of the whole history, summed by the
-    database."""
-    spend = measure_frame(store, "spend", ["spend"], Filters(), grain="week", by=("channel_id",))
-    leads = measure_frame(store, "leads", ["leads"], Filters(), grain="week")
-    return weekly_frame(spend, leads, last_day=last_day, outcome_name="leads")
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _mmm(_store, sid: str, version: str, last_day: dt.date) -> tuple[MMMFit, Diagnostics] | None:
-    """Keyed by what it reads: one database at one data version, up to its last day."""
-    frame = weekly_input(_store, last_day)
-    channels = sorted(c for c in frame.columns if c not in ("week", "leads"))
-    if frame.height < MIN_WEEKS or not channels:
-        return None
-    try:
-        data = mmm_input(frame, date="week", outcome="leads", spend=channels)
-    except MMMInputError:
-        return None
-    fit = fit_mmm(data, n_draws=N_DRAWS, seed=SEED)
-    return fit, diagnose(fit, roi_table=channel_summary(fit))
-
-
-def mmm_result(ctx: PageContext) -> tuple[MMMFit, Diagnostics] | None:
-    return _mmm(ctx.store, store_id(ctx.store), ctx.version, ctx.bounds.last)
+ROI_PER = 1000  # a count outcome shown per 1,000 of money, a money outcome per 1
 
 
 @escapes_labels
@@ -80,48 +47,51 @@ def _range(lo, hi, fmt) -> str:
     return "—" if lo is None or hi is None else f"{fmt(lo)} – {fmt(hi)}"
 
 
-def summary_rows(ctx: PageContext, fit: MMMFit) -> pl.DataFrame:
-    """The table as shown: channel, contribution (leads), share, ROI per 1,000 of money with 90% ranges, decay."""
+def summary_rows(ctx: PageContext, fit: MMMFit, outcome: str) -> pl.DataFrame:
+    """The table as shown: channel, contribution, share, return per 1 (money) or per 1,000 (counts) of money with
+    90% ranges, decay."""
     lang = ctx.lang
-    per = t("scn.mmm.col.roi", lang, per=fmt_number(ROI_PER, lang),
+    per_n = 1 if outcome in MONEY_OUTCOMES else ROI_PER
+    name, of = t(f"scn.outcome.{outcome}", lang), t(f"scn.outcome_of.{outcome}", lang)
+    per = t("scn.mmm.col.roi", lang, outcome=name, per=fmt_number(per_n, lang),
             currency=CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency))
     rows = []
     for r in channel_summary(fit).sort("contribution", descending=True).iter_rows(named=True):
-        roi = None if r["roi"] is None else r["roi"] * ROI_PER
+        roi = None if r["roi"] is None else r["roi"] * per_n
         rows.append({
             t("scn.col.channel", lang): ctx.channel_name(r["channel"]),
-            t("scn.mmm.col.contribution", lang): fmt_number(r["contribution"], lang, compact=True),
-            t("scn.mmm.col.share", lang): fmt_pct(r["contribution_share"], lang, digits=1),
+            t("scn.mmm.col.contribution", lang, outcome=name): fmt_number(r["contribution"], lang, compact=True),
+            t("scn.mmm.col.share", lang, of=of): fmt_pct(r["contribution_share"], lang, digits=1),
             t("scn.mmm.col.share_range", lang): _range(r["share_lo"], r["share_hi"],
                                                       lambda v: fmt_pct(v, lang, digits=1)),
             per: "—" if roi is None else fmt_number(roi, lang, digits=2),
-            t("scn.mmm.col.roi_range", lang): _range(
-                None if r["roi_lo"] is None else r["roi_lo"] * ROI_PER,
-                None if r["roi_hi"] is None else r["roi_hi"] * ROI_PER, lambda v: fmt_number(v, lang, digits=2)),
+            t("scn.mmm.col.roi_range", lang, per=fmt_number(per_n, lang)): _range(
+                None if r["roi_lo"] is None else r["roi_lo"] * per_n,
+                None if r["roi_hi"] is None else r["roi_hi"] * per_n, lambda v: fmt_number(v, lang, digits=2)),
             t("scn.mmm.col.decay", lang): fmt_number(r["decay"], lang, digits=2),
         })
     return pl.DataFrame(rows)
 
 
-def section(ctx: PageContext) -> None:
-    """The read-only section: note, table, decomposition chart, how far to trust it."""
-    lang = ctx.lang
+def section(ctx: PageContext, mix: MixModel) -> None:
+    """The model's table, decomposition chart and how far to trust it."""
+    lang, fit, outcome = ctx.lang, mix.fit, mix.outcome
+    of = t(f"scn.outcome_of.{outcome}", lang)
     st.subheader(t("scn.mmm.title", lang))
-    st.caption(t("scn.mmm.caption", lang))
-    with st.spinner(t("scn.mmm.fitting", lang)):
-        result = mmm_result(ctx)
-    if result is None:
-        st.info(t("scn.mmm.no_data", lang), icon=":material/query_stats:")
-        return
-    fit, diag = result
-    table(summary_rows(ctx, fit), width="stretch")
+    st.caption(t("scn.mmm.caption", lang, of=of))
+    table(summary_rows(ctx, fit, outcome), width="stretch")
     names = {ch: ctx.channel_name(ch) for ch in fit.channels} | {"baseline": t("scn.mmm.baseline", lang)}
-    fig = decomposition_chart(decomposition(fit), names=names, y_title=t("scn.mmm.chart_y", lang))
+    fig = decomposition_chart(decomposition(fit), names=names,
+                              y_title=t("scn.mmm.chart_y", lang, outcome=t(f"scn.outcome.{outcome}", lang)))
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    with st.spinner(t("scn.mmm.fitting", lang)):
+        diag = mix_diagnostics(ctx, outcome)
+    if diag is None:
+        return
     st.caption(t("scn.mmm.fit_note", lang, weeks=fit.data.n_weeks, channels=len(fit.channels),
                  r2=fmt_number(diag.r2, lang, digits=2),
                  mape="—" if diag.holdout_mape is None else fmt_pct(diag.holdout_mape, lang, digits=0),
                  holdout=diag.holdout_weeks, seconds=fmt_number(fit.fit_seconds, lang, digits=1)))
-    notes = [t(f"scn.mmm.diag.{key}", lang) for key in diag.summary]
+    notes = [t(f"scn.mmm.diag.{key}", lang, of=of) for key in diag.summary]
     if notes:
         st.markdown("\n".join(f"- {n}" for n in notes))

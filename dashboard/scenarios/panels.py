@@ -72,7 +72,7 @@ def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs,
     st.caption(t("scn.opt_intro", lang, objective=t(f"scn.objective.{objective}", lang).lower()))
     mode = st.radio(t("scn.opt_mode", lang), ("total", "target"), key=S.OPT_MODE, horizontal=True,
                     format_func=lambda m: t(f"scn.opt_mode.{m}", lang))
-    current_total = int(sum(inputs.budgets.values()))
+    current_total = int(sum(inputs.budgets.get(ch, 0) for ch in plan.channels))  # the curves' channels only
     if mode == "total":
         amount_key = f"{S.OPT_TOTAL}_{current_total}"
         st.number_input(t("scn.opt_total", lang), min_value=0, max_value=S.MAX_BUDGET, value=current_total,

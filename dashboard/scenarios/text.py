@@ -1,13 +1,15 @@
 """Texts of the Budget scenarios page."""
 
+from dashboard.scenarios.mix_text import MIX_MESSAGES
+
 MESSAGES: dict[str, tuple[str, str]] = {
     'scn.subtitle': (
-        "Plan the next weeks' budget per channel and see what it brings: leads, new customers, revenue, gross "
-        "profit and ROMI, projected on response curves fitted from all of the company's history (the sidebar's "
-        "period, channel and region filters do not apply here).",
-        "Планируйте бюджет каналов на ближайшие недели и смотрите, что он принесёт: лиды, новых клиентов, выручку, "
-        "валовую прибыль и ROMI — прогноз по кривым отклика, подобранным на всей истории компании (фильтры периода, "
-        "каналов и регионов на боковой панели здесь не действуют).",
+        "Plan the next weeks' budget per channel and see what it brings, projected on a marketing-mix model "
+        "fitted to all of the company's history (every channel together), with the per-channel lead curves as a "
+        "second view below (the sidebar's period, channel and region filters do not apply here).",
+        "Планируйте бюджет каналов на ближайшие недели и смотрите, что он принесёт: прогноз по маркетинг-микс "
+        "модели, подобранной на всей истории компании (все каналы вместе), а ниже — второй взгляд по кривым лидов "
+        "каналов (фильтры периода, каналов и регионов на боковой панели здесь не действуют).",
     ),
     'scn.fitting': ('Fitting the response curves to the history…', 'Подбираем кривые отклика по истории…'),
     'scn.no_data': (
@@ -117,10 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'без органических лидов. Диапазоны: 90% переподборов кривых на перевыборках истории.',
     ),
     'scn.tab.curves': ('Response curves', 'Кривые отклика'),
-    'scn.tab.what_if': ('What if: one channel', 'Что если: один канал'),
-    'scn.tab.optimiser': ('Optimiser', 'Оптимизатор'),
+    'scn.tab.what_if': ('What if: one channel (curves)', 'Что если: один канал (кривые)'),
+    'scn.tab.optimiser': ('Optimiser on the curves', 'Оптимизатор по кривым'),
     'scn.tab.compare': ('Save and compare', 'Сохранить и сравнить'),
-    'scn.tab.fit': ('How well the curves fit', 'Качество кривых'),
+    'scn.tab.fit': ('How well the models fit', 'Качество моделей'),
     'scn.axis.budget': ('Budget for the period, {currency}', 'Бюджет на период, {currency}'),
     'scn.axis.gross_profit': ('Gross profit, {currency}', 'Валовая прибыль, {currency}'),
     'scn.axis.revenue': ('Revenue, {currency}', 'Выручка, {currency}'),
@@ -331,42 +333,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     'scn.mmm.title': ('Marketing-mix model: all channels together', 'Маркетинг-микс модель: все каналы вместе'),
     'scn.mmm.caption': (
-        'The weekly leads explained at once by every channel\'s spend (sales, reputation and communication) and '
-        'a baseline (trend, seasons). Unlike the curves above, a channel is not credited only with the leads '
-        'naming it as their source, so effects on other channels\' leads show up too. Ranges are 90% intervals; '
-        'read-only for now: the planner above still uses the per-channel curves.',
-        'Недельные лиды объясняются сразу затратами всех каналов (продажи, репутация и коммуникации) и базовым '
-        'уровнем (тренд, сезонность). В отличие от кривых выше, каналу засчитываются не только лиды, где он '
-        'указан источником, поэтому видно и влияние на лиды других каналов. Диапазоны — 90% интервалы; пока '
-        'только для просмотра: планировщик выше по-прежнему считает по кривым каналов.',
+        'The model behind the projection at the top: the weekly {of} explained at once by every channel\'s spend '
+        '(sales, reputation and communication) and a baseline (trend, seasons). Unlike the curves, a channel is '
+        'not credited only with the leads naming it as their source. Ranges are 90% intervals.',
+        'Модель, по которой считается прогноз вверху страницы: недельные показатели ({of}) объясняются сразу '
+        'затратами всех каналов (продажи, репутация и коммуникации) и базовым уровнем (тренд, сезонность). В '
+        'отличие от кривых, каналу засчитываются не только лиды, где он указан источником. Диапазоны — 90% '
+        'интервалы.',
     ),
     'scn.mmm.fitting': ('Fitting the marketing-mix model…', 'Подбираем маркетинг-микс модель…'),
-    'scn.mmm.no_data': (
-        'Not enough history for the marketing-mix model: it needs at least 26 complete weeks of spend and leads.',
-        'Недостаточно истории для маркетинг-микс модели: нужно не меньше 26 полных недель затрат и лидов.',
-    ),
-    'scn.mmm.col.contribution': ('Leads from the channel', 'Лиды от канала'),
-    'scn.mmm.col.share': ('Share of leads', 'Доля лидов'),
+    'scn.mmm.col.contribution': ('{outcome} from the channel', '{outcome} от канала'),
+    'scn.mmm.col.share': ('Share of {of}', 'Доля {of}'),
     'scn.mmm.col.share_range': ('Share, 90% range', 'Доля, 90% интервал'),
-    'scn.mmm.col.roi': ('Leads per {per} {currency}', 'Лидов на {per} {currency}'),
-    'scn.mmm.col.roi_range': ('Leads per 1,000, 90% range', 'Лидов на 1 000, 90% интервал'),
+    'scn.mmm.col.roi': ('{outcome} per {per} {currency}', '{outcome} на {per} {currency}'),
+    'scn.mmm.col.roi_range': ('Per {per}, 90% range', 'На {per}, 90% интервал'),
     'scn.mmm.col.decay': ('Carry-over θ', 'Перенос θ'),
     'scn.mmm.baseline': ('Baseline (without marketing)', 'Базовый уровень (без маркетинга)'),
-    'scn.mmm.chart_y': ('Leads per week', 'Лидов в неделю'),
+    'scn.mmm.chart_y': ('{outcome} per week', '{outcome} в неделю'),
     'scn.mmm.fit_note': (
         '{weeks} weeks, {channels} channels; R² {r2}; error on the last {holdout} weeks when fitted without them '
         '(MAPE) {mape}; fitted in {seconds} s.',
         '{weeks} нед., каналов: {channels}; R² {r2}; ошибка на последних {holdout} неделях при подборе без них '
         '(MAPE) {mape}; подбор за {seconds} с.',
     ),
-    'scn.mmm.diag.fit_strong': ('The model follows the weekly leads closely.', 'Модель хорошо повторяет недельные лиды.'),
+    'scn.mmm.diag.fit_strong': ('The model follows the weekly {of} closely.', 'Модель хорошо повторяет недельные значения ({of}).'),
     'scn.mmm.diag.fit_moderate': (
-        'The model follows the weekly leads only in part: read the shares as rough.',
-        'Модель повторяет недельные лиды лишь отчасти: доли — грубая оценка.',
+        'The model follows the weekly {of} only in part: read the shares as rough.',
+        'Модель повторяет недельные значения ({of}) лишь отчасти: доли — грубая оценка.',
     ),
     'scn.mmm.diag.fit_weak': (
-        'The model explains little of the weekly leads: do not base decisions on it.',
-        'Модель мало объясняет в недельных лидах: решения на ней не стройте.',
+        'The model explains little of the weekly {of}: do not base decisions on it.',
+        'Модель мало объясняет в недельных значениях ({of}): решения на ней не стройте.',
     ),
     'scn.mmm.diag.holdout_good': (
         'It predicts weeks it has not seen well (within 10%).', 'Недели, которых она не видела, предсказывает хорошо (в пределах 10%).'),
@@ -389,3 +386,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'затраты, меняющиеся вместе с другим каналом).',
     ),
 }
+
+_TWICE = MESSAGES.keys() & MIX_MESSAGES.keys()
+if _TWICE:
+    raise ValueError(f"messages defined twice: {sorted(_TWICE)}")
+MESSAGES.update(MIX_MESSAGES)

@@ -157,11 +157,12 @@ def budget_editor(ctx: PageContext, data: S.ScenarioData, base: S.Inputs) -> Non
     symbol = CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)
     for col, key in zip(head, ("scn.col.channel", "scn.col.last", "scn.col.budget", "scn.col.change")):
         col.caption(t(key, lang) + (f", {symbol}" if key == "scn.col.budget" else ""))
-    for ch in data.model.spend_channels():
-        fit = data.model.fits[ch]
+    for ch in data.budget_channels():
+        fit = data.model.fits.get(ch)
+        constant = fit is not None and fit.kind == "constant"
         c1, c2, c3, c4 = st.columns([4, 3, 4, 3], vertical_alignment="center")
         c1.markdown(escape_markdown(ctx.channel_name(ch), limit=60) + (" ·  :gray[*" + t("scn.constant_tag", lang)
-                                                                         + "*]" if fit.kind == "constant" else ""))
+                                                                         + "*]" if constant else ""))
         c2.markdown(fmt_money(base.budgets[ch], lang, ctx.currency))
         c3.number_input(t("scn.budget_of", lang, channel=ctx.channel_name(ch)), min_value=0, step=10_000,
                         key=S.budget_key(ch), label_visibility="collapsed", format="%d",

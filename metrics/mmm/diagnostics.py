@@ -31,6 +31,14 @@ class Diagnostics:
     summary: tuple[str, ...]
 
 
+def uncertain_channels(roi_table) -> frozenset[str]:
+    """Channels whose effect the fit cannot tell from none: the lower end of the 90% ROI interval is zero
+    (``roi_table``: ``channel_summary``'s ``channel`` and ``roi_lo``; a channel without an interval, as in a
+    fit without draws, counts as uncertain)."""
+    rows = roi_table.select("channel", "roi_lo").iter_rows()
+    return frozenset(ch for ch, lo in rows if lo is None or not lo > 0)
+
+
 def r_squared(y: np.ndarray, fitted: np.ndarray) -> float | None:
     ss = float(((y - y.mean()) ** 2).sum())
     return None if ss == 0 else 1.0 - float(((y - fitted) ** 2).sum()) / ss

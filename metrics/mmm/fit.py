@@ -41,6 +41,7 @@ class Draws:
     beta: np.ndarray
     contribution: np.ndarray  # (B, C) outcome units
     baseline_level: np.ndarray  # (B,) mean baseline over the last 13 fitted weeks
+    baseline: np.ndarray  # (B, n) the draw's weekly baseline over the fitted weeks, outcome units
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def _bootstrap(problem: Problem, z_hat: np.ndarray, fitted: np.ndarray, resid: n
                n_draws: int, seed: int, ybar: float) -> Draws:
     rng = np.random.default_rng(seed)
     c = problem.n_channels
-    rows = {k: [] for k in ("theta", "kappa", "s", "beta", "contribution", "baseline_level")}
+    rows = {k: [] for k in ("theta", "kappa", "s", "beta", "contribution", "baseline_level", "baseline")}
     centred = resid - resid.mean()
     for _ in range(n_draws):
         y_star = fitted + _block_resample(centred, rng)
@@ -250,6 +251,7 @@ def _keep_draw(rows: dict[str, list], z: np.ndarray, beta: np.ndarray, h: np.nda
     rows["beta"].append(beta * ybar)
     rows["contribution"].append((h * beta).sum(0) * ybar)
     rows["baseline_level"].append(float(baseline[-13:].mean() * ybar))
+    rows["baseline"].append(baseline * ybar)
 
 
 def _hessian(problem: Problem, z: np.ndarray, step: float = 1e-4) -> np.ndarray:
@@ -277,7 +279,7 @@ def _laplace(problem: Problem, z_hat: np.ndarray, design: np.ndarray, n_draws: i
     values = np.maximum(values, 1e-2)  # at most sd 10 along any direction, then clipped to the bounds
     root = vectors / np.sqrt(values)
     bounds = np.array(problem.priors.bounds(c))
-    rows = {k: [] for k in ("theta", "kappa", "s", "beta", "contribution", "baseline_level")}
+    rows = {k: [] for k in ("theta", "kappa", "s", "beta", "contribution", "baseline_level", "baseline")}
     for _ in range(n_draws):
         z = np.clip(z_hat + root @ rng.standard_normal(z_hat.size), bounds[:, 0], bounds[:, 1])
         h, _ = problem.features(z)
