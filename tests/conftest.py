@@ -5,7 +5,8 @@ Every test lands in a lane by what it uses, so a new test file needs no marker o
 - ``browser``: uses the ``browser`` or ``server`` fixture (headless Chromium and a running app);
 - ``postgres``: uses the throwaway PostgreSQL server (``pg_server``, also through ``pg_store``);
 - ``app``: runs the app in Streamlit's ``AppTest`` (uses ``app_env``, or its module imports ``AppTest``);
-- ``slow``: its module starts other processes (``subprocess``: fresh interpreters, the command line), it uses a
+- ``slow``: its module starts other processes (``subprocess``: fresh interpreters, the command line; or, listed in
+  ``SLOW_MODULES``, the child process that reads XLSX and Parquet files), it uses a
   fixture listed in ``HEAVY_FIXTURES`` (a model or all journeys of the whole demo), or it is listed in ``SLOW`` (long
   computations);
 - ``fast``: everything else — unit, property and SQL tests, in this process.
@@ -33,6 +34,13 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 SLOW: dict[str, str] = {
     "tests/test_import.py::test_every_template_imports_into_the_demo_and_reimports_as_nothing":
         "every template imported twice into its own copy of the demo",
+}
+# Modules whose tests start other processes indirectly (module -> how): XLSX and Parquet files are read in a child
+# process of their own (connectors/imports/isolated.py).
+SLOW_MODULES: dict[str, str] = {
+    "tests/test_import_fuzz.py": "hundreds of generated files, spreadsheets among them, each read in a child process",
+    "tests/test_import_structure_fuzz.py": "generated spreadsheets and Parquet files, each read in a child process",
+    "tests/test_hostile_files.py": "decompression bombs and memory caps, read in child processes",
 }
 # Fixtures that compute over the whole demo (name -> what): the tests using them are ground-truth and reference checks.
 HEAVY_FIXTURES: dict[str, str] = {
@@ -64,7 +72,8 @@ def lane_of(item: pytest.Item) -> set[str]:
         lanes.add("spark")
     if "app_env" in fixtures or "AppTest" in module:
         lanes.add("app")
-    if "subprocess" in module or fixtures & HEAVY_FIXTURES.keys() or item.nodeid.split("[")[0] in SLOW:
+    if ("subprocess" in module or fixtures & HEAVY_FIXTURES.keys() or item.nodeid.split("[")[0] in SLOW
+            or item.nodeid.split("::")[0] in SLOW_MODULES):
         lanes.add("slow")
     return lanes
 
