@@ -154,6 +154,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'v = {v}. Тот же код воспроизводит опубликованные оценки на открытой выборке CDNOW и совпадает с пакетом '
         'lifetimes с точностью 0,1%.',
     ),
+    'clv.sample': (
+        'The models are fitted on a fixed sample of {n} of the {total} customers (chosen by a hash of the customer '
+        'id, the same on every run); each customer\'s prediction is then summed over all {total}, with the ages '
+        'grouped in whole weeks (a difference far below a rouble per customer). The histogram is the sample\'s, '
+        'counted for all customers.',
+        'Модели оценены на постоянной выборке из {n} клиентов из {total} (отбор по хешу номера клиента, одинаковый '
+        'при каждом расчёте); затем прогнозы суммируются по всем {total} клиентам, возраст клиента округляется до '
+        'целых недель (расхождение много меньше рубля на клиента). Гистограмма построена по выборке и пересчитана '
+        'на всех клиентов.',
+    ),
     'clv.fit_failed': (
         'Predicted CLV cannot be fitted on these customers: {reason}. Widen the filters.',
         'Прогнозную CLV не удаётся оценить на этих клиентах: {reason}. Расширьте фильтры.',
