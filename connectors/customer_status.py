@@ -24,6 +24,7 @@ from connectors.customer_history import (
 )
 from connectors.read import Filters, where_clauses
 from connectors.store import Store
+from metrics.clv_totals import SUM_COLUMNS
 from metrics.cohorts import last_complete_month
 from metrics.retention import NEGATIVE_RATING_MAX, SEASON_MONTHS, SEASON_YEARS, months_before
 from metrics.rules import DETRACTOR_MAX
@@ -198,13 +199,14 @@ def prediction_sums(store: Store, filters: Filters, *, as_of: dt.date, r: float,
                     loyal_orders: int = 3) -> pl.DataFrame:
     """What the CLV predictions of every customer need, summed by the database with the fitted BG/NBD
     parameters (weekly units) as bound values: the customers grouped by ``status``, ``frequency`` and their
-    age ``T`` in buckets of ``bucket_days`` days (1: the exact age).
+    age T in buckets of ``bucket_days`` days (1: the exact age).
 
     Each customer's probability of being alive, P = 1 / (1 + a/(b+x−1) · ((alpha+T)/(alpha+t_x))^(r+x)) for
     x > 0 repeat purchases (1 without any; ``metrics.clv.probability_alive``), is the only part of the
     outlook that depends on the recency t_x; the expected value per purchase is linear in the mean value m.
-    So per group: ``customers`` (i64), ``alive`` = Σ P, ``alive_value`` = Σ P·m and ``alive_T`` = Σ P·T (T in
-    weeks), from which ``metrics.clv.prediction_sums`` computes the
+    So per group, with u = T − ``age_start`` (weeks into the bucket): ``customers`` (i64), ``alive`` = Σ P,
+    ``alive_u`` = Σ P·u, ``alive_u2`` = Σ P·u², ``alive_value`` = Σ P·m, ``alive_value_u`` = Σ P·m·u and
+    ``alive_value_u2`` = Σ P·m·u², from which ``metrics.clv_totals.population_predictions`` computes the
     group's expected purchases and CLV. Rows grow with statuses × frequencies × age buckets, not with the
     number of customers.
     """
@@ -218,22 +220,28 @@ def prediction_sums(store: Store, filters: Filters, *, as_of: dt.date, r: float,
                 + (p["r"] + x) * (sa.func.ln(p["alpha"] + T) - sa.func.ln(p["alpha"] + tx)))
     alive = sa.case((x == 0, sa.cast(1.0, sa.Double)),
                     else_=1.0 / (1.0 + sa.func.exp(sa.func.least(log_term, number_param("exp_cap", 700.0)))))
+    bucket = number_param("bucket_days", bucket_days)
+    age = sa.cast(sa.func.floor(rows.c.T_days / bucket), sa.BigInteger)
     per_customer = sa.select(
-        rows.c.status, x.label("frequency"),
-        sa.cast(sa.func.floor(rows.c.T_days / number_param("bucket_days", bucket_days)), sa.BigInteger).label("age"),
-        sa.cast(alive, sa.Double).label("p"), sa.cast(m, sa.Double).label("m"), sa.cast(T, sa.Double).label("t"),
+        rows.c.status, x.label("frequency"), age.label("age"), sa.cast(alive, sa.Double).label("p"),
+        sa.cast(m, sa.Double).label("m"),
+        sa.cast((rows.c.T_days - age * bucket) / week, sa.Double).label("u"),  # weeks since the bucket's start
     ).cte("alive")
     c = per_customer.c
-    keys = (c.status, c.frequency, c.age)
+
+    def total(expr: sa.ColumnElement, name: str) -> sa.Label:
+        return sa.cast(sa.func.sum(expr), sa.Double).label(name)
+
     stmt = sa.select(
-        c.status, c.frequency, sa.func.count().label("customers"),
-        sa.cast(sa.func.sum(c.p), sa.Double).label("alive"),
-        sa.cast(sa.func.sum(c.p * c.m), sa.Double).label("alive_value"),
-        sa.cast(sa.func.sum(c.p * c.t), sa.Double).label("alive_T"),
-    ).group_by(*keys)
-    return store.query(stmt).with_columns(
-        pl.col("status").cast(pl.String), pl.col("frequency", "customers").cast(pl.Int64),
-        pl.col("alive", "alive_value", "alive_T").cast(pl.Float64))
+        c.status, c.frequency, c.age, sa.func.count().label("customers"),
+        total(c.p, "alive"), total(c.p * c.u, "alive_u"), total(c.p * c.u * c.u, "alive_u2"),
+        total(c.p * c.m, "alive_value"), total(c.p * c.m * c.u, "alive_value_u"),
+        total(c.p * c.m * c.u * c.u, "alive_value_u2"),
+    ).group_by(c.status, c.frequency, c.age)
+    return store.query(stmt).select(
+        pl.col("status").cast(pl.String), pl.col("frequency").cast(pl.Int64),
+        (pl.col("age").cast(pl.Float64) * bucket_days / 7.0).alias("age_start"), pl.col("customers").cast(pl.Int64),
+        *(pl.col(k).cast(pl.Float64) for k in SUM_COLUMNS))
 
 
 def status_customers(store: Store, filters: Filters, status: str, *, as_of: dt.date, active_months: int = 12,

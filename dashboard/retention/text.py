@@ -155,14 +155,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'lifetimes с точностью 0,1%.',
     ),
     'clv.sample': (
-        'The models are fitted on a fixed sample of {n} of the {total} customers (chosen by a hash of the customer '
-        'id, the same on every run); each customer\'s prediction is then summed over all {total}, with the ages '
-        'grouped in whole weeks (a difference far below a rouble per customer). The histogram is the sample\'s, '
-        'counted for all customers.',
-        'Модели оценены на постоянной выборке из {n} клиентов из {total} (отбор по хешу номера клиента, одинаковый '
-        'при каждом расчёте); затем прогнозы суммируются по всем {total} клиентам, возраст клиента округляется до '
-        'целых недель (расхождение много меньше рубля на клиента). Гистограмма построена по выборке и пересчитана '
-        'на всех клиентов.',
+        'The models are fitted on a fixed sample of {n} of the {total} customers (the first in the order of a hash '
+        'of the customer id, the same on every run); each customer\'s prediction is then summed over all {total} '
+        'by the database, with the ages in whole weeks (the sums then differ from summing each customer by less '
+        'than a millionth). The histogram is the sample\'s, counted for all customers.',
+        'Модели оценены на постоянной выборке из {n} клиентов из {total} (первые в порядке хеша номера клиента, '
+        'одинаково при каждом расчёте); затем база данных суммирует прогнозы по всем {total} клиентам, возраст '
+        'клиента — в целых неделях (суммы отличаются от суммы по каждому клиенту меньше чем на миллионную долю). '
+        'Гистограмма построена по выборке и пересчитана на всех клиентов.',
     ),
     'clv.fit_failed': (
         'Predicted CLV cannot be fitted on these customers: {reason}. Widen the filters.',
