@@ -425,10 +425,12 @@ register(
         "predicted_clv", "Predicted CLV", "Прогнозная ценность клиента (CLV)",
         "Expected gross profit of a customer over the horizon, discounted: BG/NBD (how often they buy and when "
         "they drop out) × Gamma-Gamma (gross profit per purchase), both fitted by maximum likelihood on the "
-        "company's own orders.",
+        "company's own orders (on a fixed sample of customers when there are more than the clv_fit_customers "
+        "setting; the predictions are then summed over every customer).",
         "Ожидаемая валовая прибыль от клиента за горизонт с дисконтированием: BG/NBD (как часто покупает и когда "
         "уходит) × Gamma-Gamma (валовая прибыль с покупки), обе модели оценены методом максимального "
-        "правдоподобия по заказам компании.",
+        "правдоподобия по заказам компании (на постоянной выборке клиентов, если их больше настройки "
+        "clv_fit_customers; прогнозы затем суммируются по всем клиентам).",
         "money",
     ),
     MetricSpec(
