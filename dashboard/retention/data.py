@@ -3,9 +3,10 @@ day, settings) with :func:`dashboard.context.cached_on_context`.
 
 The database does the counting (:mod:`connectors.customer_value`, :mod:`connectors.customer_status`): the
 value model comes back as a few rows per tenure, NPS score and channel, the customer model as customers per
-status and RFM summary and per cohort, channel and month; ``metrics`` turns those into the page's numbers
-and fits the CLV models on the grouped summary. A rerun (a slider move, a language switch) costs nothing,
-and new data is picked up on the next run.
+status and per cohort, channel and month, the CLV fits' sample (at most ``clv_fit_customers``) by RFM
+summary; ``metrics`` turns those into the page's numbers and fits the CLV models on the sample, and the
+database sums every customer's predictions when the sample is not all of them. A rerun (a slider move, a
+language switch) costs nothing, and new data is picked up on the next run.
 """
 
 from __future__ import annotations
