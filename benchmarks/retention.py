@@ -136,7 +136,6 @@ def _overview_value(ctx) -> None:
 
 def _retention(ctx) -> None:
     from dashboard.retention import data as rd
-    from metrics.clv import clv_distribution
     from metrics.cohorts import historical_clv_curve
 
     model = rd.customer_model(ctx)
@@ -145,7 +144,7 @@ def _retention(ctx) -> None:
     rd.sensitivity(ctx, model)
     rd.segment_table(model, fits, "en")
     historical_clv_curve(model.clv_by_cohort)
-    clv_distribution(fits.predictions)
+    fits.distribution()
 
 
 def _scenarios(ctx) -> None:

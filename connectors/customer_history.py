@@ -20,6 +20,8 @@ from connectors import schema
 from connectors.read import Filters, where_clauses
 
 DAY_SECONDS = 86400.0
+HASH_MULTIPLIER = 2654435761  # Knuth's multiplicative hash: (id · 2654435761) mod 2³² spreads consecutive ids evenly
+HASH_MODULUS = 4294967296
 
 
 def whole(filters: Filters) -> Filters:
@@ -51,6 +53,14 @@ def month_index(day: sa.ColumnElement) -> sa.ColumnElement:
     """year · 12 + month − 1 of a date (``metrics.retention.month_index``)."""
     return (sa.cast(sa.extract("year", day), sa.Integer) * 12 + sa.cast(sa.extract("month", day), sa.Integer)
             - 1)
+
+
+def customer_hash(customer_id: sa.ColumnElement) -> sa.ColumnElement:
+    """``(customer_id · 2654435761) mod 2³²`` in BIGINT arithmetic: the same number on every engine (no engine's
+    own hash function), a bijection on ids below 2³², so ordering by it (then by id) is a fixed shuffle."""
+    mult = sa.cast(sa.bindparam("hash_multiplier", HASH_MULTIPLIER, sa.BigInteger, unique=True), sa.BigInteger)
+    mod = sa.cast(sa.bindparam("hash_modulus", HASH_MODULUS, sa.BigInteger, unique=True), sa.BigInteger)
+    return (sa.cast(customer_id, sa.BigInteger) * mult) % mod
 
 
 def day_param(name: str, value: dt.date) -> sa.BindParameter:

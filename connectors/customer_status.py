@@ -19,11 +19,12 @@ import sqlalchemy as sa
 
 from connectors import schema
 from connectors.customer_history import (
-    count_sum, day_of, day_param, days_between, first_purchases, moment_param, month_index, number_param, purchase_days,
-    start_of_day_after, whole,
+    count_sum, customer_hash, day_of, day_param, days_between, first_purchases, moment_param, month_index,
+    number_param, purchase_days, start_of_day_after, whole,
 )
 from connectors.read import Filters, where_clauses
 from connectors.store import Store
+from metrics.clv_totals import SUM_COLUMNS
 from metrics.cohorts import last_complete_month
 from metrics.retention import NEGATIVE_RATING_MAX, SEASON_MONTHS, SEASON_YEARS, months_before
 from metrics.rules import DETRACTOR_MAX
@@ -153,29 +154,94 @@ def _rfm_types(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def status_groups(store: Store, filters: Filters, *, as_of: dt.date, active_months: int = 12,
-                  lost_months: int = 24, loyal_orders: int = 3) -> pl.DataFrame:
-    """Customers grouped by status and RFM summary, as of ``as_of`` under the channel and region filters.
+                  lost_months: int = 24, loyal_orders: int = 3, fit_customers: int | None = None) -> pl.DataFrame:
+    """Customers grouped by status, and the CLV fits' sample grouped by RFM summary, as of ``as_of`` under the
+    channel and region filters: one query, one pass over the customers.
 
-    Columns: ``status`` (str; null for buyers outside the filtered customers), ``frequency`` (i64, repeat
-    purchase days), ``recency_days`` and ``T_days`` (i64, first to last purchase day, first purchase day to
-    ``as_of``), ``monetary_value`` (f64, mean gross profit of the repeat purchase days), then per group
-    ``customers``, ``revenue`` and ``gross_profit`` (to date), ``eligible`` (customers whose first purchase
-    is at least a year old) and ``repeated`` (of those, bought again within a year). Customers without repeat
-    purchases collapse into a few rows per status; each repeat customer's own mean value keeps most of
-    them apart (the Gamma-Gamma fit needs it).
+    The fits take at most ``fit_customers`` customers (all when None or when there are no more): the first
+    ones in the order of :func:`connectors.customer_history.customer_hash` (ties by id), the same customers on
+    every engine. Columns: ``status`` (str; null for buyers outside the filtered customers), ``fitted`` (i64:
+    1 for the sample's rows), ``frequency`` (i64, repeat purchase days), ``recency_days`` and ``T_days`` (i64,
+    first to last purchase day, first purchase day to ``as_of``), ``monetary_value`` (f64, mean gross profit
+    of the repeat purchase days) — the four null on the one row per status of the customers outside the
+    sample — then per group ``customers``, ``revenue`` and ``gross_profit`` (to date), ``eligible``
+    (customers whose first purchase is at least a year old) and ``repeated`` (of those, bought again within
+    a year). Summed per status, the rows give every status's totals; the sample's rows are what the fits
+    need (each repeat customer's own mean value keeps most of them apart), so at most ``fit_customers`` + 8
+    rows come back.
     """
     rows = _customers(filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
                       loyal_orders=loyal_orders)
-    keys = [rows.c[k] for k in RFM_KEYS]
-    eligible = count_sum(sa.case((rows.c.status.is_not(None), rows.c.eligible), else_=0))
-    repeated = count_sum(sa.case((rows.c.status.is_not(None), rows.c.eligible * rows.c.repeated), else_=0))
+    if fit_customers is None:
+        fitted = sa.literal(1, sa.Integer)
+    else:
+        rank = sa.func.row_number().over(order_by=(customer_hash(rows.c.customer_id), rows.c.customer_id))
+        fitted = sa.case((rank <= _i("fit_customers", fit_customers), 1), else_=0)
+    flagged = sa.select(rows, fitted.label("fitted")).cte("flagged")
+    source = (sa.select(flagged.c.status, flagged.c.fitted, flagged.c.revenue, flagged.c.gross_profit,
+                        flagged.c.eligible, flagged.c.repeated,
+                        *(sa.case((flagged.c.fitted == 1, flagged.c[k])).label(k) for k in RFM_KEYS[1:]))
+              .cte("sampled"))  # the grouping keys as plain columns (DuckDB groups by no bound value)
+    keys = [source.c[k] for k in ("status", "fitted", *RFM_KEYS[1:])]
+    eligible = count_sum(sa.case((source.c.status.is_not(None), source.c.eligible), else_=0))
+    repeated = count_sum(sa.case((source.c.status.is_not(None), source.c.eligible * source.c.repeated), else_=0))
     stmt = sa.select(*keys, sa.func.count().label("customers"),
-                     sa.cast(sa.func.sum(rows.c.revenue), sa.Double).label("revenue"),
-                     sa.cast(sa.func.sum(rows.c.gross_profit), sa.Double).label("gross_profit"),
+                     sa.cast(sa.func.sum(source.c.revenue), sa.Double).label("revenue"),
+                     sa.cast(sa.func.sum(source.c.gross_profit), sa.Double).label("gross_profit"),
                      eligible.label("eligible"), repeated.label("repeated")).group_by(*keys)
     return _rfm_types(store.query(stmt)).with_columns(
-        pl.col("customers", "eligible", "repeated").cast(pl.Int64),
+        pl.col("fitted", "customers", "eligible", "repeated").cast(pl.Int64),
         pl.col("revenue", "gross_profit").cast(pl.Float64))
+
+
+def prediction_sums(store: Store, filters: Filters, *, as_of: dt.date, r: float, alpha: float, a: float,
+                    b: float, bucket_days: int = 1, active_months: int = 12, lost_months: int = 24,
+                    loyal_orders: int = 3) -> pl.DataFrame:
+    """What the CLV predictions of every customer need, summed by the database with the fitted BG/NBD
+    parameters (weekly units) as bound values: the customers grouped by ``status``, ``frequency`` and their
+    age T in buckets of ``bucket_days`` days (1: the exact age).
+
+    Each customer's probability of being alive, P = 1 / (1 + a/(b+x−1) · ((alpha+T)/(alpha+t_x))^(r+x)) for
+    x > 0 repeat purchases (1 without any; ``metrics.clv.probability_alive``), is the only part of the
+    outlook that depends on the recency t_x; the expected value per purchase is linear in the mean value m.
+    So per group, with u = T − ``age_start`` (weeks into the bucket): ``customers`` (i64), ``alive`` = Σ P,
+    ``alive_u`` = Σ P·u, ``alive_u2`` = Σ P·u², ``alive_value`` = Σ P·m, ``alive_value_u`` = Σ P·m·u and
+    ``alive_value_u2`` = Σ P·m·u², from which ``metrics.clv_totals.population_predictions`` computes the
+    group's expected purchases and CLV. Rows grow with statuses × frequencies × age buckets, not with the
+    number of customers.
+    """
+    rows = _customers(filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
+                      loyal_orders=loyal_orders)
+    week = number_param("week_days", 7.0)
+    x, tx, T, m = rows.c.frequency, rows.c.recency_days / week, rows.c.T_days / week, rows.c.monetary_value
+    p = {k: number_param(f"fit_{k}", v) for k, v in (("r", r), ("alpha", alpha), ("a", a), ("b", b))}
+    # ln of the odds' second term; b + max(x, 1) − 1 > 0 keeps the logarithm defined where x = 0 is not used
+    log_term = (sa.func.ln(p["a"]) - sa.func.ln(p["b"] + sa.func.greatest(x, 1) - 1)
+                + (p["r"] + x) * (sa.func.ln(p["alpha"] + T) - sa.func.ln(p["alpha"] + tx)))
+    alive = sa.case((x == 0, sa.cast(1.0, sa.Double)),
+                    else_=1.0 / (1.0 + sa.func.exp(sa.func.least(log_term, number_param("exp_cap", 700.0)))))
+    bucket = number_param("bucket_days", bucket_days)
+    age = sa.cast(sa.func.floor(rows.c.T_days / bucket), sa.BigInteger)
+    per_customer = sa.select(
+        rows.c.status, x.label("frequency"), age.label("age"), sa.cast(alive, sa.Double).label("p"),
+        sa.cast(m, sa.Double).label("m"),
+        sa.cast((rows.c.T_days - age * bucket) / week, sa.Double).label("u"),  # weeks since the bucket's start
+    ).cte("alive")
+    c = per_customer.c
+
+    def total(expr: sa.ColumnElement, name: str) -> sa.Label:
+        return sa.cast(sa.func.sum(expr), sa.Double).label(name)
+
+    stmt = sa.select(
+        c.status, c.frequency, c.age, sa.func.count().label("customers"),
+        total(c.p, "alive"), total(c.p * c.u, "alive_u"), total(c.p * c.u * c.u, "alive_u2"),
+        total(c.p * c.m, "alive_value"), total(c.p * c.m * c.u, "alive_value_u"),
+        total(c.p * c.m * c.u * c.u, "alive_value_u2"),
+    ).group_by(c.status, c.frequency, c.age)
+    return store.query(stmt).select(
+        pl.col("status").cast(pl.String), pl.col("frequency").cast(pl.Int64),
+        (pl.col("age").cast(pl.Float64) * bucket_days / 7.0).alias("age_start"), pl.col("customers").cast(pl.Int64),
+        *(pl.col(k).cast(pl.Float64) for k in SUM_COLUMNS))
 
 
 def status_customers(store: Store, filters: Filters, status: str, *, as_of: dt.date, active_months: int = 12,

@@ -54,6 +54,9 @@ class Settings:
     loyal_orders: int = _setting(3, "An active customer with at least this many orders is loyal.")
     discount_rate: float = _setting(0.12, "Yearly discount rate for profit and CLV projections.")
     horizon_years: int = _setting(3, "Horizon of the retention-to-profit projection, in years.")
+    clv_fit_customers: int = _setting(50000, "Most customers the CLV models (BG/NBD, Gamma-Gamma) are fitted on: "
+                                      "a fixed sample chosen by a hash of the customer id when there are more; "
+                                      "the predictions are then summed over every customer.")
     lookback_days: int = _setting(30, "Attribution look-back window, in days.")
     half_life_days: int = _setting(7, "Half-life of the time-decay attribution model, in days.")
     max_upload_mb: int = _setting(50, "Largest file accepted by the import, in megabytes.")
@@ -118,6 +121,8 @@ class Settings:
             raise ValueError("DASHBOARD_LANGUAGE must be en or ru")
         if self.lost_months <= self.active_months:
             raise ValueError("DASHBOARD_LOST_MONTHS must be greater than DASHBOARD_ACTIVE_MONTHS")
+        if self.clv_fit_customers < 2:
+            raise ValueError("DASHBOARD_CLV_FIT_CUSTOMERS must be at least 2")
         from connectors.roles import ROLES, parse_role_map
 
         for name in ("open_role", "auth_default_role"):

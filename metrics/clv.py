@@ -329,6 +329,21 @@ def expected_value_per_purchase(summary: pl.DataFrame, fit: GammaGammaFit) -> np
     return (1.0 - weight) * fit.mean_value + weight * m
 
 
+def horizon_terms(fit: BgNbdFit, x: np.ndarray, T: np.ndarray, *, horizon_months: int,
+                  annual_discount_rate: float, month: float) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of the outlook that depend on (frequency, T) alone, for a customer alive now: the discounted
+    sum over months i = 1..H of the drop in the hypergeometric term (× (a+b+x−1)/(a−1) · P(alive) it is the
+    discounted expected purchases), and the term at the horizon's end (1 − it, times the same, is the expected
+    purchases over the horizon). ``month``: a month in the model's time unit."""
+    prev = np.zeros_like(x)  # ln-hyp term at t = 0 is ln(1) = 0
+    disc_sum = np.zeros_like(x)
+    for i in range(1, horizon_months + 1):
+        cur = _log_hyp(fit, x, T, i * month)
+        disc_sum += (np.exp(prev) - np.exp(cur)) / (1.0 + annual_discount_rate) ** (i / 12.0)
+        prev = cur
+    return disc_sum, np.exp(prev)
+
+
 def predictions(summary: pl.DataFrame, bgnbd: BgNbdFit, gamma_gamma: GammaGammaFit, *,
                 horizon_months: int = 36, annual_discount_rate: float = 0.12, time_unit: str = "week",
                 days_per_month: float = DAYS_PER_MONTH) -> pl.DataFrame:
@@ -340,19 +355,12 @@ def predictions(summary: pl.DataFrame, bgnbd: BgNbdFit, gamma_gamma: GammaGammaF
     customer_lifetime_value). The hypergeometric terms depend on (frequency, T) only and are computed once
     per distinct pair.
     """
-    unit = DAYS_PER_UNIT[time_unit]
-    month = days_per_month / unit
     x, tx, T = _arrays(summary)
     pairs = summary.select("frequency", "T").unique()
-    px = pairs["frequency"].to_numpy().astype(np.float64)
-    pT = pairs["T"].to_numpy().astype(np.float64)
-    prev = np.zeros_like(px)  # ln-hyp term at t = 0 is ln(1) = 0
-    disc_sum = np.zeros_like(px)
-    for i in range(1, horizon_months + 1):
-        cur = _log_hyp(bgnbd, px, pT, i * month)
-        disc_sum += (np.exp(prev) - np.exp(cur)) / (1.0 + annual_discount_rate) ** (i / 12.0)
-        prev = cur
-    end_hyp = np.exp(prev)
+    disc_sum, end_hyp = horizon_terms(bgnbd, pairs["frequency"].to_numpy().astype(np.float64),
+                                      pairs["T"].to_numpy().astype(np.float64), horizon_months=horizon_months,
+                                      annual_discount_rate=annual_discount_rate,
+                                      month=days_per_month / DAYS_PER_UNIT[time_unit])
     lookup = pairs.with_columns(_disc=pl.Series(disc_sum), _end=pl.Series(end_hyp))
     joined = summary.select("frequency", "T").join(lookup, on=["frequency", "T"], how="left", maintain_order="left")
     odds = _alive_odds(bgnbd, x, tx, T)
@@ -385,10 +393,12 @@ def average_clv(predicted: pl.DataFrame) -> float | None:
     return _wsum(w, values["clv"].to_numpy()) / n if n else None
 
 
-def clv_distribution(predictions: pl.DataFrame, *, bins: int = 30, upper_quantile: float = 0.99) -> pl.DataFrame:
+def clv_distribution(predictions: pl.DataFrame, *, bins: int = 30, upper_quantile: float = 0.99,
+                     scale: float = 1.0) -> pl.DataFrame:
     """Customers by predicted CLV in equal-width bins from 0 to the ``upper_quantile`` value
     (customers above it fall in the last bin, which is open-ended). Rows of a grouped summary count once
-    per customer (``customers``).
+    per customer (``customers``). ``scale``: customers each one stands for (a sample's population / its
+    size), the counts rounded to whole customers.
 
     Returns ``bin_start``, ``bin_end`` (currency), ``customers`` (i64) and ``open_ended`` (bool).
     """
@@ -403,6 +413,8 @@ def clv_distribution(predictions: pl.DataFrame, *, bins: int = 30, upper_quantil
     width = top / bins
     idx = (values / width).floor().clip(0, bins - 1).cast(pl.Int64)
     counts = np.bincount(idx.to_numpy(), minlength=bins)
+    if scale != 1.0:
+        counts = np.rint(counts * scale)
     edges = np.arange(bins + 1) * width
     return pl.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "customers": counts.astype(np.int64),
                          "open_ended": np.arange(bins) == bins - 1}, schema=schema)
@@ -413,10 +425,12 @@ register(
         "predicted_clv", "Predicted CLV", "Прогнозная ценность клиента (CLV)",
         "Expected gross profit of a customer over the horizon, discounted: BG/NBD (how often they buy and when "
         "they drop out) × Gamma-Gamma (gross profit per purchase), both fitted by maximum likelihood on the "
-        "company's own orders.",
+        "company's own orders (on a fixed sample of customers when there are more than the clv_fit_customers "
+        "setting; the predictions are then summed over every customer).",
         "Ожидаемая валовая прибыль от клиента за горизонт с дисконтированием: BG/NBD (как часто покупает и когда "
         "уходит) × Gamma-Gamma (валовая прибыль с покупки), обе модели оценены методом максимального "
-        "правдоподобия по заказам компании.",
+        "правдоподобия по заказам компании (на постоянной выборке клиентов, если их больше настройки "
+        "clv_fit_customers; прогнозы затем суммируются по всем клиентам).",
         "money",
     ),
     MetricSpec(

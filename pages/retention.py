@@ -9,7 +9,6 @@ from dashboard import state
 from dashboard.app import context
 from dashboard.components import chart, kpi, metric_help, table
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
-from metrics.clv import clv_distribution
 from metrics.cohorts import historical_clv_curve
 from metrics.retention import STATUSES
 
@@ -117,13 +116,15 @@ with hist:
                                                 y_title=t("clv.historical.y", lang)), width="stretch")
 with pred:
     st.markdown(f"**{t('clv.predicted', lang, years=years)}**", help=metric_help("predicted_clv", lang))
-    if clv.predictions is None:
+    if clv.totals is None:
         st.info(t("clv.fit_failed", lang, reason=clv.error), icon=":material/info:")
     else:
-        chart(charts.clv_distribution_chart(clv_distribution(clv.predictions),
-                                                      x_title=t("clv.predicted.x", lang),
-                                                      y_title=t("clv.predicted.y", lang)), width="stretch")
+        chart(charts.clv_distribution_chart(clv.distribution(), x_title=t("clv.predicted.x", lang),
+                                            y_title=t("clv.predicted.y", lang)), width="stretch")
         bg, gg = clv.bgnbd, clv.gamma_gamma
+        if clv.sampled:
+            st.caption(t("clv.sample", lang, n=fmt_number(bg.customers, lang),
+                         total=fmt_number(clv.population, lang)))
         with st.expander(t("clv.fit", lang), icon=":material/functions:"):
             st.markdown(t("clv.fit.body", lang, n=fmt_number(bg.customers, lang), r=f"{bg.r:.3f}",
                           alpha=f"{bg.alpha:.3f}", a=f"{bg.a:.3f}", b=f"{bg.b:.3f}",

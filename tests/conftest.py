@@ -152,6 +152,8 @@ def pg_store(pg_server):
 
     store = SQLAlchemyStore(pg_server.url)
     load_demo(store, "small", seed=42)
+    with store.engine.begin() as conn:  # planner statistics now, not whenever autovacuum gets to the new tables
+        conn.exec_driver_sql("ANALYZE")
     yield store
     store.close()
 

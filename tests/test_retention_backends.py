@@ -8,6 +8,7 @@ import datetime as dt
 import polars as pl
 
 from connectors import customer_status, customer_value
+from connectors.customer_history import HASH_MODULUS, HASH_MULTIPLIER
 from connectors.measures import measure_frame
 from connectors.read import Filters, read_fact
 from metrics import clv as mclv
@@ -57,6 +58,29 @@ def test_status_groups_and_export_equal_the_metrics_on_each_backend(backend) -> 
          sort=["frequency", "recency", "T"])
     loyal = customer_status.status_customers(backend, Filters(regions=FILTERS.regions), "loyal", as_of=AS_OF)
     assert loyal["customer_id"].to_list() == statuses.filter(pl.col("status") == "loyal")["customer_id"].sort().to_list()
+
+
+def test_the_clv_sample_and_its_sums_are_the_same_on_each_backend(backend, small_store) -> None:
+    """The fits' sample is the first customers by the multiplicative hash (computed here in Python) on every
+    backend, and the summed predictions with given parameters equal DuckDB's."""
+    flt, sample = Filters(regions=FILTERS.regions), 2000
+    raw = ref.rows(backend, (), FILTERS.regions)
+    summary = mclv.rfm_summary(raw.daily, AS_OF, "day", time_col="day", value_col="gross_profit")
+    ids = sorted(summary["customer_id"].to_list(), key=lambda i: ((i * HASH_MULTIPLIER) % HASH_MODULUS, i))[:sample]
+    groups = customer_status.status_groups(backend, flt, as_of=AS_OF, fit_customers=sample)
+    keys = ["frequency", "recency", "T"]
+    got = groups.filter(pl.col("fitted") == 1).group_by(
+        "frequency", pl.col("recency_days").cast(pl.Float64).alias("recency"),
+        pl.col("T_days").cast(pl.Float64).alias("T")).agg(pl.col("customers").sum(),
+                                                          (pl.col("monetary_value") * pl.col("customers")).sum())
+    want = summary.filter(pl.col("customer_id").is_in(ids)).group_by(keys).agg(pl.len().alias("customers"),
+                                                                                pl.col("monetary_value").sum())
+    same(got, want, sort=keys)
+    if backend is small_store:  # DuckDB's sums are checked against each customer's in tests/test_retention_sample.py
+        return
+    fit = {"r": 0.7, "alpha": 4.0, "a": 1.6, "b": 19.0, "bucket_days": 7}
+    same(customer_status.prediction_sums(backend, flt, as_of=AS_OF, **fit),
+         customer_status.prediction_sums(small_store, flt, as_of=AS_OF, **fit), sort=["status", "frequency", "age_start"])
 
 
 def test_lead_measures_equal_the_lead_rows_on_each_backend(backend) -> None:

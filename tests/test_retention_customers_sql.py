@@ -32,7 +32,7 @@ def test_customer_model_equals_the_computation_on_raw_rows(small_store, raw, nam
                               active_months=s.active_months, lost_months=s.lost_months, loyal_orders=s.loyal_orders)
     summary = rm.status_summary(want["statuses"])
     assert got.customers == want["statuses"].height > 0
-    same(rm.status_summary_from_sums(rd.status_sums(got, rd.ClvModel(None, None, None))), summary)
+    same(rm.status_summary_from_sums(rd.status_sums(got, rd.ClvModel(None, None, None, None))), summary)
     for key in ("cohorts", "curves", "clv_by_cohort", "repeat"):
         same(getattr(got, key), want[key])
     same(rd.churn(ctx), want["churn"])
@@ -57,7 +57,7 @@ def test_clv_equals_the_fit_on_each_customer(small_store, raw, name: str) -> Non
     assert got.average == pytest.approx(want["average"], rel=FIT)
     table = rd.segment_table(model, got, "en")
     same(table.drop("status_label", "action_label"), want["summary"], rel=FIT)
-    dist = mclv.clv_distribution(got.predictions)
+    dist = got.distribution()
     assert dist["customers"].to_list() == want["distribution"]["customers"].to_list()
     same(dist, want["distribution"], rel=FIT)
     # the CRM export: the same customers with the same probabilities and CLVs

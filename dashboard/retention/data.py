@@ -3,9 +3,10 @@ day, settings) with :func:`dashboard.context.cached_on_context`.
 
 The database does the counting (:mod:`connectors.customer_value`, :mod:`connectors.customer_status`): the
 value model comes back as a few rows per tenure, NPS score and channel, the customer model as customers per
-status and RFM summary and per cohort, channel and month; ``metrics`` turns those into the page's numbers
-and fits the CLV models on the grouped summary. A rerun (a slider move, a language switch) costs nothing,
-and new data is picked up on the next run.
+status and per cohort, channel and month, the CLV fits' sample (at most ``clv_fit_customers``) by RFM
+summary; ``metrics`` turns those into the page's numbers and fits the CLV models on the sample, and the
+database sums every customer's predictions when the sample is not all of them. A rerun (a slider move, a
+language switch) costs nothing, and new data is picked up on the next run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from connectors.read import Filters
 from dashboard.context import PageContext, cached_on_context
 from dashboard.i18n import fmt_date, t
 from metrics import clv as clv_metrics
+from metrics import clv_totals
 from metrics import cohorts as mc
 from metrics import retention as rm
 from metrics import retention_value as rv
@@ -35,6 +37,7 @@ DELTA_PARAM = "delta"
 EXPORT_STATUS = "retention_export_status"
 DELTA_DEFAULT = 5.0
 DELTA_MAX = 10.0
+AGE_BUCKET_DAYS = 7  # ages summed in whole weeks when the fits saw a sample (metrics.clv_totals)
 EXPORT_COLUMNS = ("customer_id", "acquisition_channel_id", "region", "segment", "first_order", "last_order",
                   "purchases", "revenue", "gross_profit", "status", "action")
 
@@ -54,7 +57,7 @@ def dump_delta(value: float) -> str:
 @dataclass(frozen=True)
 class CustomerModel:
     as_of: dt.date
-    groups: pl.DataFrame  # customers by status and RFM summary (connectors.customer_status.status_groups)
+    groups: pl.DataFrame  # customers by status, the fits' sample by RFM summary (customer_status.status_groups)
     cohorts: pl.DataFrame
     curves: pl.DataFrame  # retention curve by acquisition channel
     clv_by_cohort: pl.DataFrame
@@ -73,13 +76,26 @@ class CustomerModel:
 class ClvModel:
     bgnbd: clv_metrics.BgNbdFit | None
     gamma_gamma: clv_metrics.GammaGammaFit | None
-    predictions: pl.DataFrame | None  # the grouped summary with probability_alive, expected_purchases, ..., clv
+    sample: pl.DataFrame | None  # the fitted sample's groups with probability_alive, ..., clv (metrics.clv)
+    totals: pl.DataFrame | None  # every customer's outlook summed per status, frequency and age (clv_totals)
+    population: int = 0  # customers the totals are over (the sample is drawn from them)
     error: str | None = None
 
     @property
+    def sampled(self) -> bool:
+        """The fits saw a sample of the customers rather than all of them."""
+        return self.bgnbd is not None and self.bgnbd.customers < self.population
+
+    @property
     def average(self) -> float | None:
-        """Mean predicted CLV per customer."""
-        return clv_metrics.average_clv(self.predictions) if self.predictions is not None else None
+        """Mean predicted CLV per customer, over every customer."""
+        return clv_totals.average_clv(self.totals) if self.totals is not None else None
+
+    def distribution(self) -> pl.DataFrame | None:
+        """Customers by predicted CLV: the sample's distribution, counted for the whole population."""
+        if self.sample is None:
+            return None
+        return clv_metrics.clv_distribution(self.sample, scale=self.population / self.bgnbd.customers)
 
 
 def acquisition_spend(ctx: PageContext, as_of: dt.date, months: int) -> float:
@@ -128,7 +144,8 @@ def customer_model(ctx: PageContext) -> CustomerModel:
     """Statuses, cohorts, repeat purchases and the value model as of the period's last day."""
     flt, as_of = ctx.filters(), ctx.period[1]
     value = value_model(ctx)
-    groups = customer_status.status_groups(ctx.store, flt, as_of=as_of, **_thresholds(ctx))
+    groups = customer_status.status_groups(ctx.store, flt, as_of=as_of, fit_customers=ctx.settings.clv_fit_customers,
+                                           **_thresholds(ctx))
     activity = customer_status.cohort_activity(ctx.store, flt, as_of=as_of)
     by_channel = mc.cohort_retention_from_activity(activity, as_of=as_of, by=("acquisition_channel_id",))
     repeat = groups.filter(pl.col("status").is_not_null()).select(
@@ -155,18 +172,25 @@ def _in_weeks(summary: pl.DataFrame) -> pl.DataFrame:
 
 @cached_on_context(max_entries=8)
 def clv_model(ctx: PageContext) -> ClvModel:
-    """BG/NBD and Gamma-Gamma fitted on the customer model's grouped RFM summary, and each group's outlook
-    over the horizon of the settings."""
-    s = ctx.settings
-    summary = _in_weeks(customer_model(ctx).groups)
+    """BG/NBD and Gamma-Gamma fitted on the customer model's sample (every customer up to the
+    ``clv_fit_customers`` setting), then every customer's outlook over the horizon of the settings, summed per
+    status and frequency: from the sample's own predictions when it holds every customer, else by the database
+    per status, frequency and age in weeks (``metrics.clv_totals``)."""
+    s, model = ctx.settings, customer_model(ctx)
+    sample = _in_weeks(model.groups.filter(pl.col("fitted") == 1))
+    population = int(model.groups["customers"].sum())
     try:
-        bg = clv_metrics.fit_bgnbd(summary)
-        gg = clv_metrics.fit_gamma_gamma(summary)
+        bg = clv_metrics.fit_bgnbd(sample)
+        gg = clv_metrics.fit_gamma_gamma(sample)
     except clv_metrics.FitError as exc:
-        return ClvModel(None, None, None, str(exc))
-    pred = clv_metrics.predictions(summary, bg, gg, horizon_months=12 * s.horizon_years,
-                                   annual_discount_rate=s.discount_rate)
-    return ClvModel(bg, gg, pred)
+        return ClvModel(None, None, None, None, population, str(exc))
+    horizon = {"horizon_months": 12 * s.horizon_years, "annual_discount_rate": s.discount_rate}
+    predicted = clv_metrics.predictions(sample, bg, gg, **horizon)
+    if bg.customers >= population:  # the sample is every customer: its predictions are the totals
+        return ClvModel(bg, gg, predicted, clv_totals.summed_predictions(predicted), population)
+    sums = customer_status.prediction_sums(ctx.store, ctx.filters(), as_of=model.as_of, r=bg.r, alpha=bg.alpha,
+                                           a=bg.a, b=bg.b, bucket_days=AGE_BUCKET_DAYS, **_thresholds(ctx))
+    return ClvModel(bg, gg, predicted, clv_totals.population_predictions(sums, bg, gg, **horizon), population)
 
 
 @cached_on_context(max_entries=16)
@@ -185,13 +209,14 @@ def sensitivity(ctx: PageContext, model: CustomerModel | ValueModel) -> pl.DataF
 
 def status_sums(model: CustomerModel, clv: ClvModel) -> pl.DataFrame:
     """Customers, revenue, gross profit and predicted CLV summed per status (``metrics.retention.status_sums``)."""
-    rows = clv.predictions if clv.predictions is not None else model.groups.with_columns(
-        pl.lit(None, dtype=pl.Float64).alias("clv"))
-    known = pl.col("clv").is_not_null()
-    return rows.filter(pl.col("status").is_not_null()).group_by("status").agg(
-        pl.col("customers").sum().cast(pl.Int64), pl.col("revenue").sum(), pl.col("gross_profit").sum(),
-        (pl.col("clv") * pl.col("customers")).filter(known).sum().cast(pl.Float64).alias("clv_sum"),
-        pl.col("customers").filter(known).sum().cast(pl.Int64).alias("clv_customers"))
+    sums = model.groups.filter(pl.col("status").is_not_null()).group_by("status").agg(
+        pl.col("customers").sum().cast(pl.Int64), pl.col("revenue").sum(), pl.col("gross_profit").sum())
+    if clv.totals is None:
+        return sums.with_columns(pl.lit(None, dtype=pl.Float64).alias("clv_sum"),
+                                 pl.lit(0, dtype=pl.Int64).alias("clv_customers"))
+    predicted = clv_totals.totals_by_status(clv.totals).select(
+        "status", pl.col("clv_sum").cast(pl.Float64), pl.col("customers").alias("clv_customers"))
+    return sums.join(predicted, on="status", how="left").with_columns(pl.col("clv_customers").fill_null(0))
 
 
 def segment_table(model: CustomerModel, clv: ClvModel, lang: str) -> pl.DataFrame:

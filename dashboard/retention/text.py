@@ -154,6 +154,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'v = {v}. Тот же код воспроизводит опубликованные оценки на открытой выборке CDNOW и совпадает с пакетом '
         'lifetimes с точностью 0,1%.',
     ),
+    'clv.sample': (
+        'The models are fitted on a fixed sample of {n} of the {total} customers (the first in the order of a hash '
+        'of the customer id, the same on every run); each customer\'s prediction is then summed over all {total} '
+        'by the database, with the ages in whole weeks (the sums then differ from summing each customer by less '
+        'than a millionth). The histogram is the sample\'s, counted for all customers.',
+        'Модели оценены на постоянной выборке из {n} клиентов из {total} (первые в порядке хеша номера клиента, '
+        'одинаково при каждом расчёте); затем база данных суммирует прогнозы по всем {total} клиентам, возраст '
+        'клиента — в целых неделях (суммы отличаются от суммы по каждому клиенту меньше чем на миллионную долю). '
+        'Гистограмма построена по выборке и пересчитана на всех клиентов.',
+    ),
     'clv.fit_failed': (
         'Predicted CLV cannot be fitted on these customers: {reason}. Widen the filters.',
         'Прогнозную CLV не удаётся оценить на этих клиентах: {reason}. Расширьте фильтры.',
