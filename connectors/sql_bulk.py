@@ -126,3 +126,17 @@ def set_meta(conn: sa.Connection, items: dict[str, str]) -> None:
     for key, value in items.items():
         stmt = postgresql.insert(m).values(key=key, value=value)
         conn.execute(stmt.on_conflict_do_update(index_elements=[m.c.key], set_={"value": stmt.excluded.value}))
+
+
+def analyze(engine: sa.Engine, tables: Sequence[str]) -> None:
+    """Refresh PostgreSQL's planner statistics of tables just written, so the next queries are planned on them.
+
+    Without it the first queries after a large load are planned on an empty table's statistics until autovacuum
+    comes round (seen: one query over 11 minutes, 7 s after ANALYZE). Only the schema's own table names are used.
+    """
+    names = [schema.metadata.tables[t].name for t in tables if t in schema.metadata.tables]
+    if engine.dialect.name != "postgresql" or not names:
+        return
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE " + ", ".join(quote(n) for n in names))

@@ -356,14 +356,14 @@ class SQLAlchemyStore:
         items = {"schema_version": SCHEMA_VERSION, **(meta or {})}
         with self._guard():
             schema.metadata.create_all(self._engine)
-            if adbc_write(self, frames, items, order=_dependency_order(frames), replace=True):
-                return
-            with self._engine.begin() as conn:
-                for table in reversed(schema.metadata.sorted_tables):
-                    if table.name != "meta":
-                        conn.execute(table.delete())
-                self._insert(conn, frames)
-                self._bump(conn, items)
+            if not adbc_write(self, frames, items, order=_dependency_order(frames), replace=True):
+                with self._engine.begin() as conn:
+                    for table in reversed(schema.metadata.sorted_tables):
+                        if table.name != "meta":
+                            conn.execute(table.delete())
+                    self._insert(conn, frames)
+                    self._bump(conn, items)
+            sql_bulk.analyze(self._engine, list(frames))
 
     @staticmethod
     def _insert(conn: sa.Connection, frames: Mapping[str, pl.DataFrame]) -> None:
@@ -438,6 +438,7 @@ class SQLAlchemyStore:
             undo.record(conn, import_id, changes)
             sql_bulk.set_meta(conn, dict(meta))
             version = self._bump(conn, None)
+        sql_bulk.analyze(self._engine, [table, *parents])
         return ImportWritten(added, updated, created, import_id, version)
 
     @contextlib.contextmanager

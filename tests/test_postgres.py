@@ -31,6 +31,16 @@ def test_a_failed_load_leaves_the_database_as_it_was(pg_store) -> None:
     assert pg_store.get_meta("demo_seed") == "42"
 
 
+def test_a_load_leaves_planner_statistics_for_every_table_it_wrote(pg_store) -> None:
+    # without them the first queries after a load are planned as if the tables were empty
+    stats = pg_store.execute_sql(
+        "SELECT relname, n_live_tup, last_analyze FROM pg_stat_user_tables WHERE relname IN ('orders', 'touchpoints')")
+    assert stats.height == 2
+    assert stats["last_analyze"].null_count() == 0, stats
+    reltuples = pg_store.execute_sql("SELECT reltuples FROM pg_class WHERE relname = 'orders'").item()
+    assert reltuples == pytest.approx(read_fact(pg_store, "orders", columns=["order_id"]).height, rel=0.01)
+
+
 def test_appends_bump_the_data_version(pg_server, pg_store) -> None:
     store = SQLAlchemyStore(pg_server.url)
     before = int(store.data_version())
