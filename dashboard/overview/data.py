@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from dashboard.context import PageContext
+from metrics.answer import one_line_answer
 from metrics.budget import PILLARS, spend_by_pillar
 
 if TYPE_CHECKING:
@@ -71,6 +72,13 @@ def pillar_spend(ctx: PageContext, *, comparison: bool = False) -> pl.DataFrame:
     return spend_by_pillar(by_channel.rename({"spend": "amount"}), ctx.channels)
 
 
+def pillar_selected(ctx: PageContext, pillar: str) -> bool:
+    """Whether the view's channel filter keeps any of the pillar's channels (no filter: every pillar)."""
+    selected = ctx.view.channels
+    return not selected or ctx.channels.filter(
+        pl.col("channel_id").is_in(list(selected)) & (pl.col("pillar") == pillar)).height > 0
+
+
 def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
     from dashboard.retention import data as retention
     from dashboard.overview import contribution
@@ -91,6 +99,27 @@ def pillar_summaries(ctx: PageContext) -> list[PillarSummary]:
     return out
 
 
+def overview_answer(ctx: PageContext, summaries: list[PillarSummary]) -> dict[str, float | None] | None:
+    """The one-line answer (:func:`metrics.answer.one_line_answer`) over the pillars the channel filter keeps:
+    all marketing spend of the view, their contribution, its range, ROMI on 12-month value and the change against
+    the comparison period. None when no pillar has an estimate."""
+    from dashboard.overview import contribution
+
+    shown = [s for s in summaries if s.contribution is not None and pillar_selected(ctx, s.pillar)]
+    if not shown:
+        return None
+    pillars = pl.DataFrame({
+        "pillar": [s.pillar for s in shown],
+        "contribution": [s.contribution.contribution for s in shown],
+        "low": [s.contribution.low if s.contribution.low is not None else s.contribution.contribution for s in shown],
+        "high": [s.contribution.high if s.contribution.high is not None else s.contribution.contribution
+                 for s in shown],
+    }, schema={"pillar": pl.String, "contribution": pl.Float64, "low": pl.Float64, "high": pl.Float64})
+    before = contribution.previous_contributions(ctx)
+    previous = sum(before[s.pillar] for s in shown) if before is not None else None
+    return one_line_answer(pillars, spend=sum(s.spend for s in summaries), previous=previous).row(0, named=True)
+
+
 def retention_headline(ctx: PageContext) -> RetentionHeadline | None:
     """'+5 pp retention ≈ +X profit over the horizon', from the Retention & profit projection."""
     from dashboard.retention import data as retention
@@ -101,5 +130,5 @@ def retention_headline(ctx: PageContext) -> RetentionHeadline | None:
 
 def warm_up(ctx: PageContext) -> None:
     """The default view's numbers into the caches (see ``dashboard/warmup.py``)."""
-    pillar_summaries(ctx)
+    overview_answer(ctx, pillar_summaries(ctx))
     retention_headline(ctx)

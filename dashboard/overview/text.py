@@ -129,8 +129,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Мало ответов: оценка неточна',
     ),
     'overview.no_channels': (
-        "None of this pillar's channels is selected in the sidebar.",
-        'На боковой панели не выбран ни один канал этой группы.',
+        'No {pillar} channels in this filter',
+        'В этом фильтре нет каналов группы «{pillar}»',
+    ),
+    'overview.answer': (
+        '{spend} spent → {contribution} estimated profit contribution ({low}–{high})',
+        'Потрачено {spend} → оценка вклада в прибыль {contribution} ({low}–{high})',
+    ),
+    'overview.answer.romi': (
+        ', {label} {romi}',
+        ', {label} {romi}',
+    ),
+    'overview.answer.change': (
+        ', {change} against {cstart} – {cend}',
+        ', {change} к периоду {cstart} – {cend}',
+    ),
+    'overview.answer.none': (
+        'No pillar is in this filter: nothing to add up.',
+        'В этом фильтре нет ни одной группы — складывать нечего.',
     ),
     'overview.company_wide': (
         'Company-wide result: the channel filter does not apply to it.',
