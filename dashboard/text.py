@@ -259,6 +259,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'param.period': ('Period', 'Период'),
     'param.from': ('Start date', 'Дата начала'),
     'param.to': ('End date', 'Дата окончания'),
+    'param.present': ('Presentation mode', 'Режим презентации'),
     'param.compare': ('Compare with', 'Сравнение'),
     'param.cfrom': ('Comparison start date', 'Начало периода сравнения'),
     'param.cto': ('Comparison end date', 'Конец периода сравнения'),
