@@ -22,7 +22,7 @@ PRESENT_CSS = """
 [data-testid="stMain"] { margin-left: 0 !important; }
 [data-testid="stMainBlockContainer"] { font-size: 1.2rem; max-width: 100%; }
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.4rem !important; }
 .st-key-present_filters p { font-size: 1.05rem !important; color: #444; margin: 0; }
 """
 

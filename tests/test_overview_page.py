@@ -13,13 +13,13 @@ from tests import overview_expected as ox
 from tests.overview_expected import Scope, assert_shows
 from tests.test_app import run_app
 
-ANSWER = re.compile(r"^### (?P<spend>.+?) spent → (?P<total>.+?) estimated profit contribution "
+ANSWER = re.compile(r"^\*\*(?P<spend>.+?) spent → (?P<total>.+?) estimated profit contribution "
                     r"\((?P<low>.+?)–(?P<high>.+?)\), ROMI \(12-month value\) (?P<romi>.+?), "
-                    r"(?P<change>.+?) against (?P<cstart>.+?) – (?P<cend>.+)$")
+                    r"(?P<change>.+?) against (?P<cstart>.+?) – (?P<cend>.+)\*\*$")
 
 
 def answer_markdown(at) -> str:
-    found = [md.value for md in at.markdown if md.value.startswith("### ") and "→" in md.value]
+    found = [md.value for md in at.markdown if md.value.startswith("**") and "→" in md.value]
     assert len(found) == 1, [md.value for md in at.markdown]
     return found[0]
 

@@ -179,9 +179,9 @@ def answer_line(answer: dict | None, ctx: PageContext) -> None:
     lang = ctx.lang
     with st.container(key="ov_answer"):
         if answer is None:
-            st.markdown(f"### {t('overview.answer.none', lang)}")
+            st.markdown(f"**{t('overview.answer.none', lang)}**")
             return
-        st.markdown(f"### {answer_text(answer, ctx)}",
+        st.markdown(f"**{answer_text(answer, ctx)}**",
                     help="\n\n".join([metric_help("profit_contribution", lang), metric_help("romi_12m", lang)]))
 
 
