@@ -130,42 +130,50 @@ def running_app(base: str | None, *, timeout_s: float = 180.0) -> Iterator[str]:
             proc.kill()
 
 
-def render(url: str, out: Path, *, width: int = 1280, timeout_s: float = 180.0) -> dict[str, object]:
-    """Open ``url`` in headless Chromium, wait for the app's run to finish and write ``out`` (PDF or PNG).
-    Returns the page's text and the size written."""
+def render(url: str, out: Path, *, width: int = 1280, timeout_s: float = 180.0, browser=None) -> dict[str, object]:
+    """Open ``url`` in headless Chromium (a Playwright ``browser`` of the caller's, or one launched for the call),
+    wait for the app's run to finish and write ``out`` (PDF or PNG). Returns the page's text and the size written."""
+    if browser is not None:
+        return _render(browser, url, out, width=width, timeout_s=timeout_s)
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (or set DASHBOARD_CHROMIUM)")
-    ms = int(timeout_s * 1000)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.goto(url, timeout=ms)
-            page.wait_for_selector(DRAWN, timeout=ms)
-            _settle(page, ms)
-            if page.locator('[data-testid="stException"]').count():
-                raise RuntimeError("the page shows an error: " + page.locator('[data-testid="stException"]')
-                                   .first.inner_text()[:2000])
-            notice = page.locator('[data-testid="stAlertContentWarning"]')
-            if notice.count() and "could not be used" in notice.first.inner_text():
-                raise ReportError("the app could not use the link: " + notice.first.inner_text())
-            height = int(page.evaluate(CONTENT_HEIGHT))
-            page.set_viewport_size({"width": width, "height": max(height, 300)})
-            _settle(page, ms)
-            height = int(page.evaluate(CONTENT_HEIGHT))
-            page.set_viewport_size({"width": width, "height": max(height, 300)})
-            page.wait_for_timeout(500)  # charts re-laid out at the new size
-            text = page.locator('[data-testid="stMain"]').inner_text()
-            if out.suffix.lower() == ".pdf":
-                page.emulate_media(media="screen")
-                page.pdf(path=str(out), width=f"{width}px", height=f"{max(height, 300) + 40}px",
-                         print_background=True, margin={"top": "0", "bottom": "0", "left": "0", "right": "0"})
-            else:
-                page.screenshot(path=str(out), full_page=True)
+            return _render(launched, url, out, width=width, timeout_s=timeout_s)
         finally:
-            browser.close()
+            launched.close()
+
+
+def _render(browser, url: str, out: Path, *, width: int, timeout_s: float) -> dict[str, object]:
+    ms = int(timeout_s * 1000)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url, timeout=ms)
+        page.wait_for_selector(DRAWN, timeout=ms)
+        _settle(page, ms)
+        if page.locator('[data-testid="stException"]').count():
+            raise RuntimeError("the page shows an error: " + page.locator('[data-testid="stException"]')
+                               .first.inner_text()[:2000])
+        notice = page.locator('[data-testid="stAlertContentWarning"]')
+        if notice.count() and "could not be used" in notice.first.inner_text():
+            raise ReportError("the app could not use the link: " + notice.first.inner_text())
+        for _ in range(2):  # the content's height, then again once it is laid out at that height
+            height = max(int(page.evaluate(CONTENT_HEIGHT)), 300)
+            page.set_viewport_size({"width": width, "height": height})
+            _settle(page, ms)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        if out.suffix.lower() == ".pdf":
+            page.emulate_media(media="screen")
+            page.pdf(path=str(out), width=f"{width}px", height=f"{height + 40}px", print_background=True,
+                     margin={"top": "0", "bottom": "0", "left": "0", "right": "0"})
+        else:
+            page.screenshot(path=str(out), full_page=True)
+    finally:
+        context.close()
     return {"text": text, "width": width, "height": height}
 
 

@@ -11,7 +11,8 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from tests.browser_support import metric_values, open_page
+from tests.browser_support import metric_values, open_page, wait_until_idle
+from dashboard.report import page_of, page_url, parse_link, render
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -28,15 +29,16 @@ def plain(text: str) -> str:
 
 def test_the_pdf_holds_the_period_and_the_pages_figures(server, browser, tmp_path) -> None:
     out = tmp_path / "overview.pdf"
-    done = report(server, "--page", "overview", "--query", "period=last_90_days&compare=year&lang=ru", "--out",
-                  str(out))
-    assert done.returncode == 0, done.stderr
+    url = page_url(server["base"], page_of("overview"), parse_link("period=last_90_days&lang=ru"))
+    render(url, out, browser=browser)  # what the command does, in the session's browser
     reader = PdfReader(out)
     assert len(reader.pages) == 1  # one page as tall as the content
     text = plain(" ".join(p.extract_text() for p in reader.pages))
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page, _ = open_page(context, f"{server['base']}/?compare=year&lang=ru&present=1")
+    page, _ = open_page(context, f"{server['base']}/?lang=ru&present=1")
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+    wait_until_idle(page)
     figures = [plain(v) for v in metric_values(page)]
     line = plain(page.locator(".st-key-present_filters").inner_text())
     context.close()
@@ -48,9 +50,9 @@ def test_the_pdf_holds_the_period_and_the_pages_figures(server, browser, tmp_pat
     assert "сравнение с" in text and "Каналы: Все каналы" in text and "Данные по " in text
 
 
-def test_a_png_is_a_png_of_the_width_asked(server, tmp_path) -> None:
-    out = tmp_path / "sales.png"
-    done = report(server, "--page", "sales", "--out", str(out), "--width", "1024")
+def test_the_command_writes_a_png_of_the_width_asked(server, tmp_path) -> None:
+    out = tmp_path / "data.png"
+    done = report(server, "--page", "data", "--out", str(out), "--width", "1024")
     assert done.returncode == 0, done.stderr
     head = out.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
