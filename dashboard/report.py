@@ -7,24 +7,31 @@ Starts the app (``streamlit run streamlit_app.py`` on a free local port, with th
 same settings and database) or uses a running one (``--base``), opens the page in Debian's headless Chromium
 through Playwright in presentation mode (``present=1``: the filters printed on the page as one line with the data's
 freshness), waits until the run has finished, and writes ``page.pdf()`` (one page as tall as the content) or a
-full-page screenshot. Exit codes: 0 written; 2 a bad ``--page``, ``--query`` or ``--out`` (the message says what);
-1 the page could not be drawn (the app's error box, a time-out).
+full-page screenshot. With ``--mail-to`` (once per address) the file is then mailed as an attachment through the
+SMTP settings (``DASHBOARD_SMTP_*``, see the README's configuration table). Exit codes: 0 written (and mailed);
+2 a bad ``--page``, ``--query``, ``--out`` or ``--mail-to``, or no SMTP server configured (the message says what);
+1 the page could not be drawn (the app's error box, a time-out) or the mail could not be sent.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import mimetypes
 import os
+import smtplib
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 
+from connectors.settings import Settings
 from dashboard import registry
 from dashboard.filters import GLOBAL_PARAMS, LIST_PARAMS, ViewState, parse_query
 
@@ -166,6 +173,8 @@ def _render(browser, url: str, out: Path, *, width: int, timeout_s: float) -> di
             page.set_viewport_size({"width": width, "height": height})
             _settle(page, ms)
         text = page.locator('[data-testid="stMain"]').inner_text()
+        line = page.locator(".st-key-present_filters")
+        filters = line.first.inner_text().strip() if line.count() else ""
         if out.suffix.lower() == ".pdf":
             page.emulate_media(media="screen")
             page.pdf(path=str(out), width=f"{width}px", height=f"{height + 40}px", print_background=True,
@@ -174,7 +183,7 @@ def _render(browser, url: str, out: Path, *, width: int, timeout_s: float) -> di
             page.screenshot(path=str(out), full_page=True)
     finally:
         context.close()
-    return {"text": text, "width": width, "height": height}
+    return {"text": text, "filters": filters, "width": width, "height": height}
 
 
 def _settle(page, ms: int) -> None:
@@ -182,6 +191,39 @@ def _settle(page, ms: int) -> None:
     page.wait_for_function(IDLE, timeout=ms)
     page.wait_for_timeout(800)  # a rerun that starts right after the first one
     page.wait_for_function(IDLE, timeout=ms)
+
+
+def mail_recipients(addresses: Sequence[str], settings: Settings) -> list[str]:
+    """The ``--mail-to`` addresses, checked, with an SMTP server to send through (ReportError otherwise)."""
+    if not addresses:
+        return []
+    bad = [a for a in addresses if "@" not in parseaddr(a)[1] or any(c in a for c in "\r\n")]
+    if bad:
+        raise ReportError(f"--mail-to: not an e-mail address: {', '.join(bad)}")
+    if not settings.smtp_host:
+        raise ReportError("--mail-to needs an SMTP server: set DASHBOARD_SMTP_HOST (and DASHBOARD_SMTP_PORT, "
+                          "DASHBOARD_SMTP_USER, DASHBOARD_SMTP_PASSWORD, DASHBOARD_SMTP_FROM as the server needs)")
+    if not (settings.smtp_from or settings.smtp_user):
+        raise ReportError("--mail-to needs a sender: set DASHBOARD_SMTP_FROM (or DASHBOARD_SMTP_USER)")
+    return [parseaddr(a)[1] for a in addresses]
+
+
+def send_report(path: Path, recipients: Sequence[str], settings: Settings, *, subject: str, body: str) -> None:
+    """Mail ``path`` as an attachment through the configured SMTP server (STARTTLS and sign-in as set)."""
+    message = EmailMessage()
+    message["From"] = settings.smtp_from or settings.smtp_user
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = subject
+    message.set_content(body)
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    maintype, _, subtype = kind.partition("/")
+    message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=60) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        smtp.send_message(message)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default=None, help="a running app's address (default: start one for the report)")
     parser.add_argument("--width", type=int, default=1280, help="page width in CSS pixels (default 1280)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the app (default 180)")
+    parser.add_argument("--mail-to", action="append", default=[], metavar="ADDRESS",
+                        help="mail the report to this address (repeat for more) through the DASHBOARD_SMTP_* settings")
+    parser.add_argument("--subject", default=None, help="the mail's subject (default: the page and the view)")
     args = parser.parse_args(argv)
     try:
         page = page_of(args.page)
@@ -200,15 +245,27 @@ def main(argv: list[str] | None = None) -> int:
         out = output_path(args.out)
         if not 320 <= args.width <= 4000:
             raise ReportError("--width is between 320 and 4000 pixels")
+        try:
+            settings = Settings.from_env()
+        except ValueError as exc:
+            raise ReportError(str(exc)) from None
+        recipients = mail_recipients(args.mail_to, settings)
         with running_app(args.base, timeout_s=args.timeout) as base:
-            done = render(page_url(base, page, params), out, width=args.width, timeout_s=args.timeout)
+            url = page_url(base, page, params)
+            done = render(url, out, width=args.width, timeout_s=args.timeout)
+        if recipients:
+            view = args.query.lstrip("?") or "default view"
+            send_report(out, recipients, settings, subject=args.subject or f"Marketing results: {page.key} ({view})",
+                        body=f"The {page.key} page of the marketing results dashboard ({view}), attached as "
+                             f"{out.name}.\n\n{done['filters']}\n")
     except ReportError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # the page could not be drawn: say why, exit 1
         print(f"report: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    print(f"{out} written ({done['width']}×{done['height']} px)")
+    print(f"{out} written ({done['width']}×{done['height']} px)" + (f", mailed to {', '.join(recipients)}"
+                                                                        if recipients else ""))
     return 0
 
 
