@@ -259,6 +259,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'param.period': ('Period', 'Период'),
     'param.from': ('Start date', 'Дата начала'),
     'param.to': ('End date', 'Дата окончания'),
+    'trend.span': (
+        'Trend line: {count} points {grain}, {start} – {end}',
+        'Линия тренда: {count} точек {grain}, {start} – {end}',
+    ),
+    'trend.grain.day': ('by day', 'по дням'),
+    'trend.grain.week': ('by week', 'по неделям'),
+    'trend.grain.month': ('by month', 'по месяцам'),
     'param.present': ('Presentation mode', 'Режим презентации'),
     'param.compare': ('Compare with', 'Сравнение'),
     'param.cfrom': ('Comparison start date', 'Начало периода сравнения'),

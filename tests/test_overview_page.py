@@ -38,6 +38,11 @@ def test_the_answer_adds_up_the_pillars_against_sql(app_env, small_store) -> Non
     assert_shows(found["romi"], total / spend)
     assert_shows(found["change"], (total - previous) / abs(previous))
     assert (found["cstart"], found["cend"]) == ("5 May 2026", "2 Aug 2026")
+    revenue = next(m for m in at.metric if m.label == "Revenue")
+    # whole Monday-to-Sunday weeks inside the period: Mon 3 Aug to Sun 25 Oct (the week from 26 Oct is cut off)
+    assert dt.date(2026, 8, 3).weekday() == 0 and dt.date(2026, 10, 25).weekday() == 6
+    weeks = ((dt.date(2026, 10, 25) - dt.date(2026, 8, 3)).days + 1) // 7
+    assert f"Trend line: {weeks} points by week, 3 Aug 2026 – 25 Oct 2026" in revenue.help  # the sparkline's dates
     low, high = ox.parse_figure(found["low"], "en")[0], ox.parse_figure(found["high"], "en")[0]
     assert low < total < high  # seven attribution models and the promoter share's interval do not agree exactly
     assert high - low < abs(total)  # ... but the range is an estimate's spread, not the whole scale

@@ -10,6 +10,7 @@ stays a description of the screen.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -18,6 +19,7 @@ import polars as pl
 from dashboard.context import PageContext
 from metrics.answer import one_line_answer
 from metrics.budget import PILLARS, spend_by_pillar
+from metrics.periods import bucket_end
 
 if TYPE_CHECKING:
     from dashboard.overview.contribution import Contribution, RetentionHeadline
@@ -33,7 +35,8 @@ class Headline:
     as net followers whose base can be small or change sign); ``margin`` is the ± of a sampled
     estimate; ``n`` the answers behind a survey result; ``company_wide`` marks results
     the channel filter does not apply to; ``empty`` is the message key shown when
-    there is no value.
+    there is no value; ``grain`` is the step of the ``trend`` points (day, week, month) and ``span`` the first and
+    last day they cover (:func:`trend_points`).
     """
 
     metric: str
@@ -45,6 +48,8 @@ class Headline:
     trend: tuple[float, ...] = ()
     company_wide: bool = False
     empty: str = "empty.period"
+    grain: str | None = None
+    span: tuple[dt.date, dt.date] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,21 @@ class PillarSummary:
     spend_previous: float | None
     headlines: tuple[Headline, ...] = field(default=())
     contribution: Contribution | None = None
+
+
+def trend_points(frame: pl.DataFrame, column: str, grain: str, period: tuple[dt.date, dt.date], *,
+                 fill: float | None = None) -> tuple[tuple[float, ...], tuple[dt.date, dt.date] | None]:
+    """A trend line's points (buckets without a value left out, or ``fill``ed) and the days they cover: from the
+    first bucket's start to the last bucket's end, within the period."""
+    rows = frame.select("period", pl.col(column).fill_null(fill) if fill is not None else pl.col(column))
+    rows = rows.filter(pl.col(column).is_not_null()).sort("period")
+    if rows.height == 0:
+        return (), None
+    first, last = rows["period"][0], rows["period"][-1]
+    first = first.date() if isinstance(first, dt.datetime) else first
+    last = last.date() if isinstance(last, dt.datetime) else last
+    span = (max(first, period[0]), min(bucket_end(last, grain), period[1]))
+    return tuple(float(x) for x in rows[column].to_list()), span
 
 
 def trend_grain(days: int) -> str:

@@ -70,6 +70,15 @@ def secondary_line(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> N
     st.markdown(text, help=metric_help(h.metric, lang))
 
 
+def trend_note(h: Headline, ctx: PageContext) -> str | None:
+    """'Trend line: 13 points by week, 3 Aug 2026 – 31 Oct 2026': what the card's small line spans."""
+    if h.grain is None or h.span is None or len(h.trend) < 2:
+        return None
+    lang = ctx.lang
+    return t("trend.span", lang, count=len(h.trend), grain=t(f"trend.grain.{h.grain}", lang),
+             start=fmt_date(h.span[0], lang), end=fmt_date(h.span[1], lang))
+
+
 def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> None:
     """The pillar's main result: a card with its change and trend."""
     lang = ctx.lang
@@ -79,7 +88,7 @@ def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> Non
         delta=headline_delta(h, lang, covered=comparison_covered(ctx.bounds, ctx.comparison, h.metric)),
         delta_color="normal" if spec(h.metric).higher_is_better else "inverse",
         help=metric_help(h.metric, lang),
-        trend=h.trend if len(h.trend) > 1 else None,
+        trend=h.trend if len(h.trend) > 1 else None, trend_note=trend_note(h, ctx),
     )
     if not pillar_selected and not h.company_wide:
         pass  # the card above already says the filter keeps none of the pillar's channels
