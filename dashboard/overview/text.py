@@ -41,10 +41,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '{share} of the budget',
         '{share} бюджета',
     ),
-    'overview.total_spend': (
-        'Total marketing spend: {amount}',
-        'Всего на маркетинг: {amount}',
-    ),
     'overview.no_spend': (
         'No spend in this period',
         'В этом периоде затрат нет',
@@ -141,8 +137,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ', {label} {romi}',
     ),
     'overview.answer.change': (
-        ', {change} against {cstart} – {cend}',
-        ', {change} к периоду {cstart} – {cend}',
+        ', {change} against the comparison period',
+        ', {change} к периоду сравнения',
     ),
     'overview.answer.none': (
         'No pillar is in this filter: nothing to add up.',

@@ -163,7 +163,7 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
 
 def answer_text(answer: dict, ctx: PageContext) -> str:
     """'₽12.4M spent → ₽31.0M estimated profit contribution (₽27.1M–₽35.2M), ROMI (12-month value) 250%,
-    +8.0% against 5 May 2026 – 2 Aug 2026'."""
+    +8.0% against the comparison period'."""
     lang = ctx.lang
 
     def money(x: float) -> str:
@@ -178,19 +178,19 @@ def answer_text(answer: dict, ctx: PageContext) -> str:
         rel = answer["change"]
         change = "—" if rel is None else fmt_pct(0.0, lang) if round(rel, 3) == 0 else \
             f"{'-' if rel < 0 else '+'}{fmt_pct(abs(rel), lang)}"
-        text += t("overview.answer.change", lang, change=change, cstart=fmt_date(ctx.comparison[0], lang),
-                  cend=fmt_date(ctx.comparison[1], lang))
+        text += t("overview.answer.change", lang, change=change)
     return text
 
 
-def answer_line(answer: dict | None, ctx: PageContext) -> None:
-    """The page's answer in one line, its definition (and how the range is combined) on hover."""
+def answer_line(answer: dict | None, ctx: PageContext, period: str) -> None:
+    """The period shown, and under it the page's answer in one line, its definition (and how the range is
+    combined) on hover."""
     lang = ctx.lang
     with st.container(key="ov_answer"):
         if answer is None:
-            st.markdown(f"**{t('overview.answer.none', lang)}**")
+            st.markdown(f"{period}  \n**{t('overview.answer.none', lang)}**")
             return
-        st.markdown(f"**{answer_text(answer, ctx)}**",
+        st.markdown(f"{period}  \n**{answer_text(answer, ctx)}**",
                     help="\n\n".join([metric_help("profit_contribution", lang), metric_help("romi_12m", lang)]))
 
 
