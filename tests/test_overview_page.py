@@ -15,7 +15,7 @@ from tests.test_app import run_app
 
 ANSWER = re.compile(r"\*\*(?P<spend>.+?) spent → (?P<total>.+?) estimated profit contribution "
                     r"\((?P<low>.+?)–(?P<high>.+?)\), ROMI \(12-month value\) (?P<romi>.+?), "
-                    r"(?P<change>.+?) against the comparison period\*\*$")
+                    r"(?P<change>.+?) vs the comparison period\*\*$")
 
 
 def answer_markdown(at) -> str:

@@ -137,7 +137,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ', {label} {romi}',
     ),
     'overview.answer.change': (
-        ', {change} against the comparison period',
+        ', {change} vs the comparison period',
         ', {change} к периоду сравнения',
     ),
     'overview.answer.none': (

@@ -163,7 +163,7 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
 
 def answer_text(answer: dict, ctx: PageContext) -> str:
     """'₽12.4M spent → ₽31.0M estimated profit contribution (₽27.1M–₽35.2M), ROMI (12-month value) 250%,
-    +8.0% against the comparison period'."""
+    +8.0% vs the comparison period'."""
     lang = ctx.lang
 
     def money(x: float) -> str:
