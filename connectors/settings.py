@@ -85,6 +85,15 @@ class Settings:
                                "wins over the claim.")
     auth_default_role: str = _setting("viewer", "Role of a signed-in user whom neither auth_roles nor the claim "
                                       "names.")
+    smtp_host: str = _setting("", "SMTP server the report command (python -m dashboard.report --mail-to) sends "
+                              "reports through. Empty: reports are not mailed.")
+    smtp_port: int = _setting(587, "Port of the SMTP server.")
+    smtp_starttls: int = _setting(1, "1: switch the SMTP connection to TLS (STARTTLS) before signing in; 0: plain "
+                                     "(a relay on the same machine or network).")
+    smtp_user: str = _setting("", "User name for the SMTP server. Empty: no sign-in.")
+    smtp_password: str = _setting("", "Password for the SMTP server (keep it in secrets.toml or the service's "
+                                      "environment, not in a shell history).")
+    smtp_from: str = _setting("", "Sender address of mailed reports. Empty: smtp_user.")
 
     @property
     def duckdb_path(self) -> Path:

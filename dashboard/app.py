@@ -21,6 +21,7 @@ from dashboard.components import app_css, freshness_banner, no_data_notice, show
 from dashboard.context import PageContext, base_context, build_context, ensure_data, settings
 from dashboard.filters import ViewState
 from dashboard.i18n import t
+from dashboard.present import presentation_bar
 from dashboard.sidebar import render_sidebar
 from dashboard.warmup import warm_up_once
 
@@ -30,8 +31,9 @@ ROUTED = "routed_run"
 
 
 def run() -> None:
+    presenting = state.presenting()
     st.set_page_config(page_title="Marketing results", page_icon=str(ROOT / "dashboard/assets/favicon.png"),
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state="collapsed" if presenting else "expanded")
     app_css()
     try:
         cfg = settings()
@@ -62,8 +64,10 @@ def run() -> None:
     st.session_state[state.CONTEXT] = build_context(store, view, version, channels, campaigns, regions, bounds,
                                                     page=page.url_path or "overview")
     show_link_notice(state.url_problems(view), view.lang)
-    freshness_banner(bounds, view.lang)
     entry = next((p for p in registry.PAGES if (p.url_path or "") == (page.url_path or "")), None)
+    if presenting and entry is not None:
+        presentation_bar(st.session_state[state.CONTEXT], entry)
+    freshness_banner(bounds, view.lang)
     if entry is not None and entry.needs and bounds.sources and not bounds.has_rows(entry.needs):
         st.title(t(entry.heading, view.lang))  # the page's own content would show zeros that look like results
         no_data_notice(st.session_state[state.CONTEXT], entry.needs)

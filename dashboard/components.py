@@ -31,9 +31,12 @@ def metric_help(name: str, lang: str, extra: str | None = None) -> str:
 
 
 def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = "normal", help: str | None = None,
-        trend: Sequence[float] | None = None, width: str | int = "stretch") -> None:
-    """One KPI card: the value, its change, its definition on hover, an optional small trend."""
+        trend: Sequence[float] | None = None, trend_note: str | None = None, width: str | int = "stretch") -> None:
+    """One KPI card: the value, its change, its definition on hover, an optional small trend (``trend_note``: the
+    dates and step of its points, added to the hover text, as the line itself has no axis)."""
     flat = delta is not None and delta[:1] not in "+-"  # an unchanged value: no arrow, no colour
+    if trend and trend_note:
+        help = f"{help}\n\n{trend_note}" if help else trend_note
     st.metric(
         label, value, delta=delta, delta_color="off" if flat else delta_color, help=help, border=True,
         chart_data=list(trend) if trend else None, chart_type="area" if trend else "line",

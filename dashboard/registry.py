@@ -76,6 +76,10 @@ def page(key: str) -> Page:
     raise KeyError(key)
 
 
+# Parameters of the app's frame that every page carries: ``present=1`` shows a page in presentation mode.
+APP_PARAMS: tuple[str, ...] = ("present",)
+
+
 def all_page_params() -> set[str]:
-    """Every URL parameter some page owns (a shared link may carry any of them)."""
-    return {param for p in PAGES for param in p.params}
+    """Every URL parameter some page owns, and the frame's own (a shared link may carry any of them)."""
+    return {param for p in PAGES for param in p.params} | set(APP_PARAMS)

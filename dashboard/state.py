@@ -45,6 +45,10 @@ URL_READ = "url_read"
 URL_PROBLEMS = "url_problems"
 URL_FIRST_VIEW = "url_first_view"
 CONTEXT = "page_context"
+# presentation mode (``?present=1``, see dashboard/present.py): on for the session once a link asks for it
+PRESENT = "present_mode"
+PRESENT_STEP = "present_step"  # the page a ◀ ▶ click moves to, taken on the next run
+P_PRESENT = "present"
 
 def all_page_params() -> set[str]:
     """The page-level URL parameters, declared in the page registry so a shared link's parameters are known
@@ -70,6 +74,24 @@ def read_url_once(default: ViewState, *, channels: Iterable[str], regions: Itera
         if key in st.query_params:
             del st.query_params[key]
     st.session_state[URL_READ] = True
+
+
+def presenting() -> bool:
+    """Whether the session shows pages in presentation mode: ``present=1`` in the link turns it on, ``present=0``
+    off; once on, it stays in the link of every page the session opens (so the link carries the whole view)."""
+    if P_PRESENT in st.query_params:
+        st.session_state[PRESENT] = st.query_params.get(P_PRESENT) == "1"
+    on = bool(st.session_state.get(PRESENT))
+    if on and st.query_params.get(P_PRESENT) != "1":
+        st.query_params[P_PRESENT] = "1"
+    elif not on and P_PRESENT in st.query_params:
+        del st.query_params[P_PRESENT]
+    return on
+
+
+def link_params() -> dict[str, list[str]]:
+    """The link's parameters as they stand (each with all its values)."""
+    return _query_dict()
 
 
 def url_problems(view: ViewState) -> list[tuple[str, tuple[str, ...]]]:

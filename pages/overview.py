@@ -3,10 +3,10 @@
 import streamlit as st
 
 from dashboard.app import context
-from dashboard.overview.view import pillar_card, retention_headline
+from dashboard.overview.view import answer_line, pillar_card, retention_headline
 from dashboard.components import period_line
-from dashboard.i18n import fmt_money, t
-from dashboard.overview.data import pillar_summaries
+from dashboard.i18n import t
+from dashboard.overview.data import overview_answer, pillar_summaries
 from dashboard.overview.data import retention_headline as headline
 
 ctx = context()
@@ -15,10 +15,9 @@ lang = ctx.lang
 page = st.container(key="overview")
 page.title(t("overview.title", lang), help=t("overview.subtitle", lang))
 summaries = pillar_summaries(ctx)
-total = t("overview.total_spend", lang, amount=fmt_money(sum(s.spend for s in summaries), lang, ctx.currency))
-page.markdown(f"{period_line(ctx)} · {total}")
 
 with page:
+    answer_line(overview_answer(ctx, summaries), ctx, period_line(ctx))  # the answer holds the total spend
     for column, summary in zip(st.columns(3, gap="medium"), summaries):
         with column:
             pillar_card(summary, ctx)

@@ -46,7 +46,8 @@ def test_page_parameters_are_unique_and_never_shadow_the_shared_filters() -> Non
         assert len(p.params) == len(set(p.params)), p.key
         assert not set(p.params) & set(GLOBAL_PARAMS), p.key
         assert all(param.isidentifier() for param in p.params), p.key
-    assert registry.all_page_params() == {param for p in registry.PAGES for param in p.params}
+    assert registry.all_page_params() == {param for p in registry.PAGES for param in p.params} | {"present"}
+    assert not set(registry.APP_PARAMS) & set(GLOBAL_PARAMS)
     assert "delta" in registry.all_page_params() and "period" not in registry.all_page_params()
 
 

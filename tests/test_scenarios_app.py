@@ -15,7 +15,7 @@ from tests.test_app import query, run_app
 
 PAGE = "pages/scenarios.py"
 LAST_DAY = dt.date(2026, 10, 31)
-KPIS = ("Budget", "Leads", "New customers", "Revenue", "Gross profit", "ROMI")
+KPIS = ("Budget", "Leads", "New customers", "Revenue", "Gross profit", "ROMI (12-month value)")  # default horizon
 
 
 @pytest.fixture(scope="module")

@@ -41,10 +41,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '{share} of the budget',
         '{share} бюджета',
     ),
-    'overview.total_spend': (
-        'Total marketing spend: {amount}',
-        'Всего на маркетинг: {amount}',
-    ),
     'overview.no_spend': (
         'No spend in this period',
         'В этом периоде затрат нет',
@@ -129,8 +125,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Мало ответов: оценка неточна',
     ),
     'overview.no_channels': (
-        "None of this pillar's channels is selected in the sidebar.",
-        'На боковой панели не выбран ни один канал этой группы.',
+        'No {pillar} channels in this filter',
+        'В этом фильтре нет каналов группы «{pillar}»',
+    ),
+    'overview.answer': (
+        '{spend} spent → {contribution} estimated profit contribution ({low}–{high})',
+        'Потрачено {spend} → оценка вклада в прибыль {contribution} ({low}–{high})',
+    ),
+    'overview.answer.romi': (
+        ', {label} {romi}',
+        ', {label} {romi}',
+    ),
+    'overview.answer.change': (
+        ', {change} vs the comparison period',
+        ', {change} к периоду сравнения',
+    ),
+    'overview.answer.none': (
+        'No pillar is in this filter: nothing to add up.',
+        'В этом фильтре нет ни одной группы — складывать нечего.',
     ),
     'overview.company_wide': (
         'Company-wide result: the channel filter does not apply to it.',

@@ -3,16 +3,17 @@ own units; and the retention-to-profit line under the cards."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from dashboard.components import delta_text, kpi, metric_help
 from dashboard.context import PageContext
 from dashboard.freshness import comparison_covered
-from dashboard.i18n import fmt_money, fmt_number, fmt_pct, fmt_points, t
+from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, fmt_points, t
 from dashboard.overview.data import Headline, PillarSummary
+from dashboard.overview.data import pillar_selected as is_selected
 from dashboard.overview.contribution import Contribution, RetentionHeadline
 from metrics.periods import change
+import metrics.answer  # noqa: F401  (registers romi_12m)
 from metrics.specs import spec
 
 PILLAR_MD_COLOR = {"sales": "blue", "reputation": "orange", "communication": "green"}
@@ -69,6 +70,15 @@ def secondary_line(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> N
     st.markdown(text, help=metric_help(h.metric, lang))
 
 
+def trend_note(h: Headline, ctx: PageContext) -> str | None:
+    """'Trend line: 13 points by week, 3 Aug 2026 – 31 Oct 2026': what the card's small line spans."""
+    if h.grain is None or h.span is None or len(h.trend) < 2:
+        return None
+    lang = ctx.lang
+    return t("trend.span", lang, count=len(h.trend), grain=t(f"trend.grain.{h.grain}", lang),
+             start=fmt_date(h.span[0], lang), end=fmt_date(h.span[1], lang))
+
+
 def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> None:
     """The pillar's main result: a card with its change and trend."""
     lang = ctx.lang
@@ -78,10 +88,10 @@ def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> Non
         delta=headline_delta(h, lang, covered=comparison_covered(ctx.bounds, ctx.comparison, h.metric)),
         delta_color="normal" if spec(h.metric).higher_is_better else "inverse",
         help=metric_help(h.metric, lang),
-        trend=h.trend if len(h.trend) > 1 else None,
+        trend=h.trend if len(h.trend) > 1 else None, trend_note=trend_note(h, ctx),
     )
     if not pillar_selected and not h.company_wide:
-        st.caption(t("overview.no_channels", lang))
+        pass  # the card above already says the filter keeps none of the pillar's channels
     elif h.value is None:
         st.caption(t(h.empty, lang))
     elif h.n is not None and h.n < ctx.settings.nps_min_answers:
@@ -130,18 +140,15 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
     title, method = st.columns([4, 1], vertical_alignment="center")
     with title:
         st.markdown(f"#### :{PILLAR_MD_COLOR[p]}[{t(f'pillar.{p}', lang)}]", help=t(f"pillar.{p}.goal", lang))
-    if summary.contribution is not None:
+    if summary.contribution is not None and is_selected(ctx, p):
         with method:
             method_popover(summary.contribution, ctx)
-    selected = ctx.view.channels
-    pillar_selected = not selected or ctx.channels.filter(
-        pl.col("channel_id").is_in(list(selected)) & (pl.col("pillar") == p)
-    ).height > 0
-    value = summary.contribution.contribution if summary.contribution is not None else None
-    kpi(spec("profit_contribution").label_for(lang), fmt_money(value, lang, ctx.currency),
+    pillar_selected = is_selected(ctx, p)
+    value = summary.contribution.contribution if summary.contribution is not None and pillar_selected else None
+    kpi(spec("profit_contribution").label_for(lang), fmt_money(value, lang, ctx.currency) if pillar_selected else "—",
         delta=spend_text(summary, ctx), delta_color="off", help=spend_help(summary, ctx))
     if not pillar_selected:
-        st.caption(t("overview.no_channels", lang))
+        st.caption(t("overview.no_channels", lang, pillar=t(f"pillar.{p}", lang).lower()))
     elif not summary.spend:
         st.caption(t("overview.no_spend", lang))
     if not summary.headlines:
@@ -152,6 +159,39 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
         with st.container(key=f"ov_more_{p}", gap=None):
             for h in more:
                 secondary_line(h, ctx, pillar_selected=pillar_selected)
+
+
+def answer_text(answer: dict, ctx: PageContext) -> str:
+    """'₽12.4M spent → ₽31.0M estimated profit contribution (₽27.1M–₽35.2M), ROMI (12-month value) 250%,
+    +8.0% vs the comparison period'."""
+    lang = ctx.lang
+
+    def money(x: float) -> str:
+        return fmt_money(x, lang, ctx.currency)
+
+    text = t("overview.answer", lang, spend=money(answer["spend"]), contribution=money(answer["contribution"]),
+             low=money(answer["low"]), high=money(answer["high"]))
+    if answer["romi"] is not None:
+        text += t("overview.answer.romi", lang, label=spec("romi_12m").label_for(lang),
+                  romi=fmt_pct(answer["romi"], lang, digits=0))
+    if ctx.comparison is not None:
+        rel = answer["change"]
+        change = "—" if rel is None else fmt_pct(0.0, lang) if round(rel, 3) == 0 else \
+            f"{'-' if rel < 0 else '+'}{fmt_pct(abs(rel), lang)}"
+        text += t("overview.answer.change", lang, change=change)
+    return text
+
+
+def answer_line(answer: dict | None, ctx: PageContext, period: str) -> None:
+    """The period shown, and under it the page's answer in one line, its definition (and how the range is
+    combined) on hover."""
+    lang = ctx.lang
+    with st.container(key="ov_answer"):
+        if answer is None:
+            st.markdown(f"{period}  \n**{t('overview.answer.none', lang)}**")
+            return
+        st.markdown(f"{period}  \n**{answer_text(answer, ctx)}**",
+                    help="\n\n".join([metric_help("profit_contribution", lang), metric_help("romi_12m", lang)]))
 
 
 def retention_headline(headline: RetentionHeadline | None, ctx: PageContext) -> None:

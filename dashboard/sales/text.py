@@ -10,9 +10,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'sales.model': ('Attribution model', 'Модель атрибуции'),
     'sales.model.help': (
         'Which model credits new customers and their first-order revenue to channels in the channel table, ROAS '
-        'and ROMI. The chart below compares all models.',
+        'and ROMI (first orders). The chart below compares all models.',
         'Какая модель распределяет новых клиентов и выручку их первых заказов по каналам в таблице каналов, ROAS '
-        'и ROMI. График ниже сравнивает все модели.',
+        'и ROMI (первые заказы). График ниже сравнивает все модели.',
     ),
     'sales.lookback': ('Look-back window', 'Окно ретроспективы'),
     'sales.lookback.help': (

@@ -107,6 +107,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.short.revenue': ('Revenue', 'Выручка'),
     'scn.short.gross_profit': ('Gross profit', 'Валовая прибыль'),
     'scn.short.romi': ('ROMI', 'ROMI'),
+    'scn.short.romi.12m': ('ROMI (12-month value)', 'ROMI (ценность за 12 месяцев)'),
+    'scn.short.romi.first': ('ROMI (first orders)', 'ROMI (первые заказы)'),
     'scn.total': ('Total', 'Итого'),
     'scn.table_note': (
         'Leads: those the period\'s budget brings during the period and afterwards while its carry-over fades; '

@@ -186,7 +186,7 @@ def headline(ctx: PageContext, total: dict, base_total: dict, inputs: S.Inputs) 
     for col, name in zip(cells, names):
         with col:
             value, before = total[name], base_total[name]
-            label = t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang)
+            label = t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang, inputs.horizon)
             delta = delta_text(value, before, lang, points=name == "romi", scale=100.0)
             kpi(label, fmt_result(ctx, name, value), delta=delta, help=metric_help(SPEC_OF[name], lang))
             if name == "budget":
@@ -195,8 +195,11 @@ def headline(ctx: PageContext, total: dict, base_total: dict, inputs: S.Inputs) 
                 st.caption(t("scn.range", lang, range=fmt_range(ctx, name, total[f"{name}_lo"], total[f"{name}_hi"])))
 
 
-def _label(name: str, lang: str) -> str:
-    """The short name of a projected result (the full definition is in the help)."""
+def _label(name: str, lang: str, horizon: str | None = None) -> str:
+    """The short name of a projected result (the full definition is in the help); ROMI names the value of a new
+    customer it counts (first 12 months or first order), as on the Sales page and the Overview."""
+    if name == "romi" and horizon:
+        return t(f"scn.short.romi.{horizon}", lang)
     return t(f"scn.short.{name}", lang)
 
 
@@ -217,7 +220,7 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
             _label("customers", lang): fmt_number(r["customers"], lang),
             _label("revenue", lang): fmt_money(r["revenue"], lang, ctx.currency),
             _label("gross_profit", lang): fmt_money(r["gross_profit"], lang, ctx.currency),
-            _label("romi", lang): fmt_pct(r["romi"], lang, digits=0),
+            _label("romi", lang, base.horizon): fmt_pct(r["romi"], lang, digits=0),
             t("scn.col.romi_range", lang): fmt_range(ctx, "romi", r["romi_lo"], r["romi_hi"]),
             t("scn.col.marginal", lang): fmt_pct(r["marginal_romi"], lang, digits=0),
         })
@@ -230,7 +233,7 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
         _label("customers", lang): fmt_number(total["customers"], lang),
         _label("revenue", lang): fmt_money(total["revenue"], lang, ctx.currency),
         _label("gross_profit", lang): fmt_money(total["gross_profit"], lang, ctx.currency),
-        _label("romi", lang): fmt_pct(total["romi"], lang, digits=0),
+        _label("romi", lang, base.horizon): fmt_pct(total["romi"], lang, digits=0),
         t("scn.col.romi_range", lang): fmt_range(ctx, "romi", total["romi_lo"], total["romi_hi"]),
         t("scn.col.marginal", lang): "—",
     })
@@ -325,7 +328,7 @@ def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -
             help=metric_help("projected_leads", lang))
         kpi(_label("gross_profit", lang), fmt_money(gp, lang, ctx.currency),
             help=metric_help("projected_gross_profit", lang))
-        kpi(_label("romi", lang), fmt_pct((gp - budget) / budget, lang, digits=0) if budget else "—",
+        kpi(_label("romi", lang, inputs.horizon), fmt_pct((gp - budget) / budget, lang, digits=0) if budget else "—",
             help=metric_help("projected_romi", lang))
         kpi(t("scn.col.marginal", lang), fmt_pct(marginal, lang, digits=0), help=metric_help("marginal_romi", lang))
         st.caption(t("scn.what_if_total", lang, objective=t(f"scn.objective.{objective}", lang).lower(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dashboard.communication import data as comm
 from dashboard.context import PageContext
-from dashboard.overview.data import Headline
+from dashboard.overview.data import Headline, trend_points
 from metrics.communication import engagement_from_sums, growth_from_spans
 from metrics.periods import full_buckets
 from metrics.word_of_mouth import referral_share_from_counts
@@ -30,12 +30,12 @@ def headlines(ctx: PageContext, grain: str) -> list[Headline]:
         prev_spans = comm.follower_spans(ctx, None, True)
         net_prev = float(growth_from_spans(prev_spans)["net"][0]) if prev_spans.height else None
         share_prev = referral_share_from_counts(comm.customer_counts(ctx, comparison=True))["referral_share"][0]
-    er_trend = engagement_from_sums(sums, by=["period"])["er_reach"].to_list()
+    er_points, er_span = trend_points(engagement_from_sums(sums, by=["period"]), "er_reach", grain, ctx.period)
     net_trend = full_buckets(growth_from_spans(spans, by=["period"]), start=start, end=end, grain=grain)["net"]
     share_trend = referral_share_from_counts(customers, by=["period"])["referral_share"].to_list()
     return [
         Headline("er_reach", engagement_from_sums(sums)["er_reach"][0], er_prev, change="points",
-                 trend=_trend(er_trend), empty="overview.no_posts"),
+                 trend=er_points, empty="overview.no_posts", grain=grain, span=er_span),
         Headline("net_followers", float(comm.growth_total(spans)["net"][0]) if spans.height else None, net_prev,
                  change="absolute", trend=_trend(net_trend.to_list()), empty="comm.overview.no_followers"),
         Headline("referral_share", referral_share_from_counts(customers)["referral_share"][0], share_prev,

@@ -9,7 +9,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.context import PageContext
-from dashboard.overview.data import Headline
+from dashboard.overview.data import Headline, trend_points
 from dashboard.reputation.data import HANDLING, NPS_COUNTS, nps_of, review_totals_of, reviews_of
 from metrics.complaints import handling_shares
 from metrics.periods import full_buckets
@@ -24,9 +24,10 @@ def headlines(ctx: PageContext, grain: str) -> list[Headline]:
     now = nps_of(ctx.measures("nps_responses", NPS_COUNTS)).row(0, named=True)
     prev = nps_of(ctx.measures("nps_responses", NPS_COUNTS, comparison=True)).row(0, named=True) if ctx.comparison else None
     trend = nps_of(ctx.measures("nps_responses", NPS_COUNTS, grain=nps_grain), by=["period"])
+    points, span = trend_points(trend, "nps", nps_grain, ctx.period)
     out = [Headline(
         "nps", now["nps"], prev["nps"] if prev else None, change="points", margin=now["margin_of_error"],
-        n=now["n"], trend=_trend(trend, "nps"), company_wide=True, empty="overview.no_answers",
+        n=now["n"], trend=points, company_wide=True, empty="overview.no_answers", grain=nps_grain, span=span,
     )]
 
     totals = review_totals_of(reviews_of(ctx))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.context import PageContext
-from dashboard.overview.data import Headline
+from dashboard.overview.data import Headline, trend_points
 from metrics.periods import full_buckets
 
 
@@ -12,5 +12,6 @@ def headlines(ctx: PageContext, grain: str) -> list[Headline]:
     prev = ctx.measures("orders", ["revenue"], comparison=True)["revenue"][0] if ctx.comparison else None
     trend = full_buckets(ctx.measures("orders", ["revenue"], grain=grain), start=ctx.period[0], end=ctx.period[1],
                          grain=grain)
+    points, span = trend_points(trend, "revenue", grain, ctx.period)
     return [Headline("revenue", now["revenue"] if now["orders"] else None, prev,
-                     trend=tuple(trend["revenue"].to_list()), empty="overview.no_orders")]
+                     trend=points, empty="overview.no_orders", grain=grain, span=span)]

@@ -1,0 +1,60 @@
+"""Presentation mode (``?present=1``) in AppTest: the filters printed as one line, ◀ ▶ stepping through the
+registered pages with the same link."""
+
+from __future__ import annotations
+
+from dashboard.i18n import t
+from dashboard.present import neighbours
+from dashboard.registry import PAGES
+from tests.test_app import query, run_app
+
+LINK = {"present": "1", "compare": "year", "ch": "search_ads,social_media",
+        "region": "Москва"}
+
+
+def filters_line(at) -> str:
+    [line] = [md.value for md in at.markdown if md.value.startswith(("Last ", "Последние "))]
+    return line
+
+
+def test_the_filters_line_holds_the_period_comparison_channels_and_regions(app_env, small_store) -> None:
+    at = run_app(LINK)
+    assert not at.exception, at.exception
+    names = dict(small_store.execute_sql("SELECT channel_id, name FROM channels WHERE channel_id IN "
+                                         "('search_ads', 'social_media')").rows())
+    line = filters_line(at)
+    assert line.startswith("Last 90 days: 3 Aug 2026 – 31 Oct 2026 · compared with 3 Aug 2025 – 31 Oct 2025"), line
+    assert f"Channels: {names['search_ads']}, {names['social_media']}" in line
+    assert "Regions: Moscow" in line and "Data up to 31 Oct 2026" in line
+    assert query(at) == LINK  # the link still carries the whole view, the mode included
+    assert {b.key for b in at.button} >= {"present_prev", "present_next"}
+
+
+def test_the_filters_line_speaks_the_views_language(app_env) -> None:
+    at = run_app({"present": "1", "lang": "ru"})
+    assert not at.exception, at.exception
+    line = filters_line(at)
+    assert line.startswith("Последние 90 дней: ") and "2026 – " in line, line
+    assert "Данные по " in line, line
+    assert "Каналы: Все каналы" in line and "Регионы: Все регионы" in line
+
+
+def test_the_next_page_button_keeps_the_link(app_env) -> None:
+    at = run_app(LINK)
+    assert at.title[0].value == t(PAGES[0].heading, "en")
+    before, after = neighbours(PAGES[0].key)
+    assert (before.key, after.key) == (PAGES[-1].key, PAGES[1].key)  # the menu's order, wrapping round
+    at.button(key="present_next").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == t(PAGES[1].heading, "en")
+    assert query(at) == LINK
+    at.button(key="present_prev").click().run()
+    assert at.title[0].value == t(PAGES[0].heading, "en")
+    assert query(at) == LINK
+
+
+def test_without_the_parameter_there_is_no_presentation_bar(app_env) -> None:
+    at = run_app({"present": "0"})
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.key in ("present_prev", "present_next")]
+    assert "present" not in query(at)

@@ -1,0 +1,61 @@
+"""The report command against the session's running app: the PDF holds the period, the filters, the data's
+freshness and the same headline figures as the page opened in the browser; a PNG is a PNG of the width asked."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from tests.browser_support import metric_values, open_page, wait_until_idle
+from dashboard.report import page_of, page_url, parse_link, render
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+def report(server, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dashboard.report", "--base", server["base"], *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+def test_the_pdf_holds_the_period_and_the_pages_figures(server, browser, tmp_path) -> None:
+    out = tmp_path / "overview.pdf"
+    url = page_url(server["base"], page_of("overview"), parse_link("period=last_90_days&lang=ru"))
+    render(url, out, browser=browser)  # what the command does, in the session's browser
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1  # one page as tall as the content
+    text = plain(" ".join(p.extract_text() for p in reader.pages))
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, _ = open_page(context, f"{server['base']}/?lang=ru&present=1")
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+    wait_until_idle(page)
+    figures = [plain(v) for v in metric_values(page)]
+    line = plain(page.locator(".st-key-present_filters").inner_text())
+    context.close()
+
+    assert len(figures) == 6 and all(f != "—" for f in figures), figures
+    for figure in figures:  # the three contributions and the three headline results, as the browser shows them
+        assert figure in text, (figure, text[:2000])
+    assert line.startswith("Последние 90 дней: ") and line in text  # period, comparison, channels, regions, freshness
+    assert "сравнение с" in text and "Каналы: Все каналы" in text and "Данные по " in text
+
+
+def test_the_command_writes_a_png_of_the_width_asked(server, tmp_path) -> None:
+    out = tmp_path / "data.png"
+    done = report(server, "--page", "data", "--out", str(out), "--width", "1024")
+    assert done.returncode == 0, done.stderr
+    head = out.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", head[16:24])
+    assert width == 1024 and height > 900, (width, height)  # the whole page, taller than one screen
+    assert f"{width}×{height} px" in done.stdout
