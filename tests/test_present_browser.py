@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import open_page
+from tests.browser_support import WAIT_MS, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_presentation_mode_hides_the_sidebar(server, browser, artifacts) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page, watch = open_page(context, server["base"] + "/?present=1&compare=year")
-    page.wait_for_selector(".st-key-present_filters", timeout=60_000)
+    page.wait_for_selector(".st-key-present_filters", timeout=WAIT_MS)
     page.screenshot(path=str(artifacts / "present-overview-1280x720.png"))
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.count() == 0 or not sidebar.first.is_visible()

@@ -11,8 +11,8 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from tests.browser_support import metric_values, open_page, wait_until_idle
 from dashboard.report import page_of, page_url, parse_link, render
+from tests.browser_support import WAIT_MS, metric_values, open_page, wait_until_idle
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_the_pdf_holds_the_period_and_the_pages_figures(server, browser, tmp_pat
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page, _ = open_page(context, f"{server['base']}/?lang=ru&present=1")
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
     wait_until_idle(page)
     figures = [plain(v) for v in metric_values(page)]
     line = plain(page.locator(".st-key-present_filters").inner_text())
