@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 
 from connectors.export import csv_bytes
-from connectors.imports.templates import template
-from dashboard.i18n import fmt_date, fmt_money
 from connectors.imports import ImportRequest, apply_import, plan_import
+from connectors.imports.templates import template
 from connectors.store import SQLAlchemyStore
+from dashboard.i18n import fmt_date, fmt_money
 from tests.browser_support import WAIT_MS, app_server, metric_values, open_page, require_chromium, wait_until_idle
 from tests.conftest import ROOT
 
