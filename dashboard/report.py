@@ -23,6 +23,7 @@ import smtplib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -111,10 +112,12 @@ def running_app(base: str | None, *, timeout_s: float = 180.0) -> Iterator[str]:
         yield base
         return
     port = _free_port()
+    # the app's log goes to a file: a pipe read only at the end fills up, and the app then blocks on its next line
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, stdin=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -126,7 +129,8 @@ def running_app(base: str | None, *, timeout_s: float = 180.0) -> Iterator[str]:
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the app did not start: " + (proc.stderr.read() if proc.stderr else "")[-2000:])
+                    log.seek(0)
+                    raise RuntimeError("the app did not start: " + log.read().decode(errors="replace")[-2000:])
                 time.sleep(0.2)
         yield url
     finally:
@@ -135,6 +139,7 @@ def running_app(base: str | None, *, timeout_s: float = 180.0) -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def render(url: str, out: Path, *, width: int = 1280, timeout_s: float = 180.0, browser=None) -> dict[str, object]:

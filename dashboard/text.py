@@ -285,4 +285,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'param.objective': ('Objective', 'Цель'),
     'param.horizon': ('Value horizon', 'Горизонт ценности'),
     'param.compare_ids': ('Compared scenarios', 'Сценарии для сравнения'),
+    'param.outcome': ('Modelled outcome', 'Моделируемый результат'),
 }

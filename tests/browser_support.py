@@ -45,16 +45,20 @@ def free_port() -> int:
 def app_server(data_dir: Path, *, port: int | None = None, **env: str) -> Iterator[dict]:
     """``streamlit run streamlit_app.py`` on a free port (or ``port``) with the data in ``data_dir``; stopped afterwards.
 
-    Yields ``base`` (URL) and ``healthy_s`` (seconds from start to a healthy server).
+    Yields ``base`` (URL), ``healthy_s`` (seconds from start to a healthy server), ``data_dir`` and ``log`` (the
+    server's output, in ``data_dir``).
     """
     port = port or free_port()
     full_env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_DB_URL": "", **env}
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    # the server's output goes to a file: a pipe nobody reads fills up, and the server then blocks on its next line
+    log_path = data_dir / f"server-{port}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
     base = f"http://127.0.0.1:{port}"
     healthy = None
     for _ in range(600):
@@ -67,9 +71,9 @@ def app_server(data_dir: Path, *, port: int | None = None, **env: str) -> Iterat
             time.sleep(0.1)
     if healthy is None:
         proc.kill()
-        pytest.fail("the app did not become healthy:\n" + (proc.stdout.read() if proc.stdout else ""))
+        pytest.fail("the app did not become healthy:\n" + log_path.read_text(errors="replace")[-5000:])
     try:
-        yield {"base": base, "healthy_s": healthy, "data_dir": data_dir}
+        yield {"base": base, "healthy_s": healthy, "data_dir": data_dir, "log": log_path}
     finally:
         proc.terminate()
         try:

@@ -75,6 +75,9 @@ def test_filters_survive_a_language_switch_and_the_next_click(app_env) -> None:
     russian = _cards(at)
     assert len(russian) == len(english)
     for en_text, ru_text in zip(english, russian):  # the same numbers, written the Russian way
+        if en_text == "—":  # a pillar the channel filter leaves out has no figure, in either language
+            assert ru_text == "—"
+            continue
         (en_value, en_tol), (ru_value, ru_tol) = _figure(en_text, "en"), _figure(ru_text, "ru")
         assert abs(en_value - ru_value) <= en_tol + ru_tol + 1e-9, (en_text, ru_text)
     assert any("\u00a0" in text or "," in text for text in russian)  # and really written differently

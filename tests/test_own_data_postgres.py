@@ -138,7 +138,7 @@ def test_app_tables_are_created_where_missing_and_never_dropped(pg_server) -> No
     store.ensure_app_tables()
     store.ensure_app_tables()  # idempotent
     present = set(sa.inspect(store.engine).get_table_names())
-    assert present == {"orders", "scenarios", "import_log", "meta"}
+    assert present == {"orders", "scenarios", "import_log", "meta", "lift_tests"}
     assert store.execute_sql("SELECT count(*) AS n FROM orders")["n"][0] == 1
     sid = save_scenario(store, name="Q1", author="anna", note=None, payload={"budget": 1})
     assert list_scenarios(store)["scenario_id"].to_list() == [sid]

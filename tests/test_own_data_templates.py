@@ -83,8 +83,8 @@ def test_the_templates_import_in_order_on_an_empty_store_and_the_overview_shows_
     shown = {m.label: m.value for m in at.metric}
     assert_shows(shown["Revenue"], float(revenue))
     assert_shows(shown["Engagement rate (by reach)"], engaged[0] / engaged[1])
-    total = next(re.search(r"Total marketing spend: (\S+)", m.value) for m in at.markdown
-                 if "Total marketing spend" in m.value)
+    answer = next(m.value for m in at.markdown if " spent → " in m.value)  # the one-line answer: '**₽5.4K spent → …'
+    total = re.search(r"\*\*(.+?) spent →", answer)
     assert_shows(total[1], float(spent))
     assert f"Data up to {fmt_date(anchor, 'en')}" in [c.value for c in at.sidebar.caption]
 
