@@ -4,7 +4,7 @@ Every test lands in a lane by what it uses, so a new test file needs no marker o
 
 - ``browser``: uses the ``browser`` or ``server`` fixture (headless Chromium and a running app);
 - ``postgres``: uses the throwaway PostgreSQL server (``pg_server``, also through ``pg_store``);
-- ``app``: runs the app in Streamlit's ``AppTest`` (uses ``app_env``, or its module imports ``AppTest``);
+- ``app``: runs the app in Streamlit's ``AppTest`` (uses ``app_env``, its module imports ``AppTest``, or it or a fixture of its calls ``run_app``);
 - ``slow``: its module starts other processes (``subprocess``: fresh interpreters, the command line; or, listed in
   ``SLOW_MODULES``, the child process that reads XLSX and Parquet files), it uses a
   fixture listed in ``HEAVY_FIXTURES`` (a model or all journeys of the whole demo), or it is listed in ``SLOW`` (long
@@ -60,6 +60,28 @@ BROWSER_HALVES = {
 }
 
 
+def _calls(function, names: frozenset[str], seen: set) -> bool:
+    """Whether ``function`` or a function of its own module that it calls refers to one of ``names``."""
+    code = getattr(function, "__code__", None)
+    if code is None or function in seen:
+        return False
+    seen.add(function)
+    referred = set(code.co_names) | {n for c in code.co_consts if hasattr(c, "co_names") for n in c.co_names}
+    if referred & names:
+        return True
+    scope = getattr(function, "__globals__", {})
+    return any(_calls(scope.get(n), names, seen) for n in referred
+               if getattr(scope.get(n), "__module__", None) == function.__module__)
+
+
+def runs_app(item: pytest.Item) -> bool:
+    """Whether a test, or a fixture it uses, runs the app in ``AppTest`` (directly or through ``run_app``)."""
+    names, seen = frozenset({"AppTest", "run_app"}), set()
+    fixture_defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    functions = [getattr(item, "function", None)] + [d.func for defs in fixture_defs.values() for d in defs]
+    return any(_calls(f, names, seen) for f in functions)
+
+
 def lane_of(item: pytest.Item) -> set[str]:
     """The lanes a collected test belongs to (see the module docstring)."""
     fixtures = set(getattr(item, "fixturenames", ()))
@@ -71,7 +93,7 @@ def lane_of(item: pytest.Item) -> set[str]:
         lanes.add("postgres")
     if "spark_server" in fixtures:
         lanes.add("spark")
-    if "app_env" in fixtures or "AppTest" in module:
+    if "app_env" in fixtures or "AppTest" in module or runs_app(item):
         lanes.add("app")
     if ("subprocess" in module or fixtures & HEAVY_FIXTURES.keys() or item.nodeid.split("[")[0] in SLOW
             or item.nodeid.split("::")[0] in SLOW_MODULES):

@@ -17,7 +17,7 @@ import pytest
 import streamlit as st
 from polars.testing import assert_frame_equal
 
-from connectors.read import Filters, read_fact
+from connectors.read import read_fact
 from dashboard import context as app_data
 from dashboard.filters import ViewState
 from dashboard.overview.pillars import reputation as pillar
@@ -31,6 +31,7 @@ from metrics.reviews import (
     average_rating, rating_distribution, review_counts, review_responses, review_sentiment, review_totals,
 )
 from metrics.sentiment import default_classifier
+from tests.lanes import spread
 
 VIEWS = {
     "90 days": (ViewState(), "auto", (0, 10)),
@@ -122,7 +123,7 @@ def same(got, want, what: str) -> None:
         assert got == want, what
 
 
-@pytest.mark.parametrize("name", list(VIEWS))
+@pytest.mark.parametrize("name", spread(VIEWS, fast={"12 months, a region and channels"}))
 def test_the_page_shows_what_the_metrics_give_on_the_raw_rows(backend, name: str) -> None:
     view, grain_choice, scores = VIEWS[name]
     st.cache_resource.clear()
@@ -177,8 +178,8 @@ def old_headlines(store, ctx: app_data.PageContext, grain: str) -> list[tuple]:
     return out
 
 
-@pytest.mark.parametrize("name", ["90 days", "12 months vs last year", "all data",
-                                  "12 months, a region and channels"])
+@pytest.mark.parametrize("name", spread(["90 days", "12 months vs last year", "all data",
+                                         "12 months, a region and channels"], fast={"12 months vs last year"}))
 @pytest.mark.parametrize("grain", ["week", "month"])
 def test_the_overview_column_shows_what_the_metrics_give_on_the_raw_rows(backend, name: str, grain: str) -> None:
     st.cache_resource.clear()
@@ -218,7 +219,7 @@ def counted(small_store, monkeypatch):
 ROWS_BOUND = 1_000  # the answer's size: buckets × sentiment, groups, 30 comments, 12 reviews, ≤ 24 × 3 waves
 
 
-@pytest.mark.parametrize("period", ["last_90_days", "last_12_months", "all"])
+@pytest.mark.parametrize("period", spread(["last_90_days", "last_12_months", "all"], fast={"last_90_days"}))
 def test_a_cold_page_moves_rows_that_grow_with_the_answer_not_the_data(small_store, counted, period) -> None:
     st.cache_resource.clear()
     ctx = context(small_store, ViewState(period=period))

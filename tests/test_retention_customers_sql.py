@@ -17,13 +17,14 @@ from metrics import clv as mclv
 from metrics import retention as rm
 from metrics.cohorts import churn_counts
 from tests import retention_reference as ref
+from tests.lanes import spread
 from tests.retention_reference import VIEWS, context, moved, raw, same  # noqa: F401 (fixtures)
 from tests.test_retention import AS_OF, STATUS_ORDERS
 
 FIT = 1e-9  # fitted parameters: both paths reach the same optimum (the fits end with Newton steps)
 
 
-@pytest.mark.parametrize("name", list(VIEWS))
+@pytest.mark.parametrize("name", spread(VIEWS, fast={"channels", "earlier end"}))
 def test_customer_model_equals_the_computation_on_raw_rows(small_store, raw, name: str) -> None:
     ctx = context(small_store, VIEWS[name])
     s = ctx.settings
@@ -38,7 +39,7 @@ def test_customer_model_equals_the_computation_on_raw_rows(small_store, raw, nam
     same(rd.churn(ctx), want["churn"])
 
 
-@pytest.mark.parametrize("name", ["90 days", "channels", "region", "earlier end"])
+@pytest.mark.parametrize("name", spread(["90 days", "channels", "region", "earlier end"], fast={"channels"}))
 def test_clv_equals_the_fit_on_each_customer(small_store, raw, name: str) -> None:
     ctx = context(small_store, VIEWS[name])
     s = ctx.settings

@@ -18,9 +18,11 @@ from metrics import contribution as mc
 from metrics import retention_value as rv
 from metrics.scenarios import new_customer_value_from_sums
 from tests import retention_reference as ref
+from tests.lanes import spread
 from tests.retention_reference import REL, VIEWS, context, moved, raw, same  # noqa: F401 (fixtures)
 
-@pytest.mark.parametrize("name", list(VIEWS))
+
+@pytest.mark.parametrize("name", spread(VIEWS, fast={"channels"}))
 def test_value_model_equals_the_computation_on_raw_rows(small_store, raw, name: str) -> None:
     ctx = context(small_store, VIEWS[name])
     s = ctx.settings
@@ -38,7 +40,7 @@ def test_value_model_equals_the_computation_on_raw_rows(small_store, raw, name: 
         discount_rate=s.discount_rate))
 
 
-@pytest.mark.parametrize("name", ["90 days", "12 months", "all data", "channels", "region"])
+@pytest.mark.parametrize("name", spread(["90 days", "12 months", "all data", "channels", "region"], fast={"region"}))
 def test_contributions_equal_the_computation_on_raw_rows(small_store, raw, name: str) -> None:
     ctx = context(small_store, VIEWS[name])
     s = ctx.settings

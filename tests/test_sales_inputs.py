@@ -38,6 +38,7 @@ from metrics.sales import (
     acquisition_totals, campaign_results, channel_results, lead_counts, return_on_spend, sales_by_period,
     sales_spend, sales_totals, spend_and_margin_by_period, spend_sums,
 )
+from tests.lanes import spread
 
 FILTERS = [
     Filters(dt.date(2026, 8, 3), dt.date(2026, 10, 31)),
@@ -129,7 +130,7 @@ def raw_results(ctx: PageContext, model: str, lookback: int, grain: str) -> dict
     }
 
 
-@pytest.mark.parametrize("name", list(VIEWS))
+@pytest.mark.parametrize("name", spread(VIEWS, fast={"90d", "12m-filtered"}))
 def test_the_page_shows_the_numbers_of_the_raw_rows(small_store, name: str) -> None:
     view, model, lookback, grain = VIEWS[name]
     ctx = _context(small_store, view)
@@ -201,7 +202,7 @@ def test_touch_counts_equal_the_per_customer_journeys(backend, filters: Filters)
     assert got.by_touches.height < 100 and got.by_first_channel.height <= 20  # counts, not customers
 
 
-@pytest.mark.parametrize("filters", FILTERS, ids=FILTER_IDS)
+@pytest.mark.parametrize("filters", spread(FILTERS, ids=FILTER_IDS, fast={"12m-region"}))
 def test_counted_attribution_gives_every_model_the_credit_of_the_journeys(backend, filters: Filters) -> None:
     journeys = read_paths(backend, filters, lookback_days=30)
     for half_life, first, last in ((2.0, 0.4, 0.4), (7.0, 0.3, 0.5)):
@@ -300,7 +301,7 @@ def rows_by_caller(small_store, monkeypatch) -> Counter[str]:
 JOURNEY_READERS = {"read_attribution_counts"}
 
 
-@pytest.mark.parametrize("period", ["last_90_days", "last_12_months", "all"])
+@pytest.mark.parametrize("period", spread(["last_90_days", "last_12_months", "all"], fast={"last_90_days"}))
 def test_a_cold_page_receives_rows_that_grow_with_the_answer(small_store, rows_by_caller, period: str) -> None:
     ctx = _context(small_store, ViewState(period=period))
     sales_results(ctx, "markov", 30, "week")
