@@ -86,6 +86,30 @@ def test_a_budget_link_reproduces_its_numbers_and_edits_go_into_the_link(app_env
     assert kpis(at) == expected_kpis(plan(8), dict(budgets, display=120_000))
 
 
+def test_the_lead_source_table_shows_the_return_first_and_the_total_change_of_its_own_channels(
+        app_env, planning) -> None:
+    """The budget and the return sit next to the channel (no sideways scroll at 1440 px in Russian), and the total's
+    change compares the curves' channels with their own baseline, not with every channel's budget."""
+    plan, baseline = planning
+    base = baseline(8)
+    budgets = dict(base, search_ads=base["search_ads"] + 100_000)
+    link = ",".join(f"{k}:{v}" for k, v in budgets.items())
+    at = run_app({"budget": link, "weeks": "8"}, page=PAGE)
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "Marginal ROMI" in d.value.columns)
+    assert list(table.columns[:6]) == ["Channel", "Budget", "Change", "ROMI (12-month value)", "ROMI 90%",
+                                       "Marginal ROMI"]
+    total = table.iloc[-1]
+    assert total["Channel"] == "Total"
+    paid = sum(base[ch] for ch in plan(8).channels)
+    assert total["Change"] == "+" + fmt_pct(100_000 / paid, "en")
+    changes = dict(zip(table["Channel"], table["Change"]))
+    del changes["Total"]
+    search = next(name for name in changes if name.startswith("Search ads"))
+    assert changes.pop(search) == "+" + fmt_pct(100_000 / base["search_ads"], "en")
+    assert set(changes.values()) == {fmt_pct(0.0, "en"), "—"}, changes  # the others unchanged, organic: no budget
+
+
 def test_a_bad_scenario_link_says_so_and_shows_the_baseline(app_env, planning) -> None:
     plan, baseline = planning
     at = run_app({"scenario": "zzzz9999"}, page=PAGE)

@@ -204,8 +204,12 @@ def _label(name: str, lang: str, horizon: str | None = None) -> str:
 
 
 def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base: S.Inputs) -> pl.DataFrame:
-    """The projection by channel as shown (strings in the interface's formats); returns the shown frame."""
+    """The projection by channel as shown (strings in the interface's formats), the return next to the budget so
+    it shows without scrolling sideways; returns the shown frame. The total's change compares the budget of the
+    same channels (those with a curve) in the baseline."""
     lang = ctx.lang
+    paid = by_channel.filter(pl.col("kind") != "baseline")["channel_id"].to_list()
+    base_budget = float(sum(base.budgets.get(ch, 0) for ch in paid))
     rows = []
     for r in by_channel.iter_rows(named=True):
         organic = r["kind"] == "baseline"
@@ -215,27 +219,27 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
             t("scn.col.budget", lang): "—" if organic else fmt_money(r["budget"], lang, ctx.currency),
             t("scn.col.change", lang): "—" if organic else (
                 delta_text(r["budget"], float(base.budgets.get(r["channel_id"], 0)), lang) or "—"),
+            _label("romi", lang, base.horizon): fmt_pct(r["romi"], lang, digits=0),
+            t("scn.col.romi_range", lang): fmt_range(ctx, "romi", r["romi_lo"], r["romi_hi"]),
+            t("scn.col.marginal", lang): fmt_pct(r["marginal_romi"], lang, digits=0),
             _label("leads", lang): fmt_number(r["leads"], lang),
             t("scn.col.range", lang): fmt_range(ctx, "leads", r["leads_lo"], r["leads_hi"]),
             _label("customers", lang): fmt_number(r["customers"], lang),
             _label("revenue", lang): fmt_money(r["revenue"], lang, ctx.currency),
             _label("gross_profit", lang): fmt_money(r["gross_profit"], lang, ctx.currency),
-            _label("romi", lang, base.horizon): fmt_pct(r["romi"], lang, digits=0),
-            t("scn.col.romi_range", lang): fmt_range(ctx, "romi", r["romi_lo"], r["romi_hi"]),
-            t("scn.col.marginal", lang): fmt_pct(r["marginal_romi"], lang, digits=0),
         })
     rows.append({
         t("scn.col.channel", lang): t("scn.total", lang),
         t("scn.col.budget", lang): fmt_money(total["budget"], lang, ctx.currency),
-        t("scn.col.change", lang): delta_text(total["budget"], float(sum(base.budgets.values())), lang) or "—",
+        t("scn.col.change", lang): delta_text(total["budget"], base_budget, lang) or "—",
+        _label("romi", lang, base.horizon): fmt_pct(total["romi"], lang, digits=0),
+        t("scn.col.romi_range", lang): fmt_range(ctx, "romi", total["romi_lo"], total["romi_hi"]),
+        t("scn.col.marginal", lang): "—",
         _label("leads", lang): fmt_number(total["leads"], lang),
         t("scn.col.range", lang): fmt_range(ctx, "leads", total["leads_lo"], total["leads_hi"]),
         _label("customers", lang): fmt_number(total["customers"], lang),
         _label("revenue", lang): fmt_money(total["revenue"], lang, ctx.currency),
         _label("gross_profit", lang): fmt_money(total["gross_profit"], lang, ctx.currency),
-        _label("romi", lang, base.horizon): fmt_pct(total["romi"], lang, digits=0),
-        t("scn.col.romi_range", lang): fmt_range(ctx, "romi", total["romi_lo"], total["romi_hi"]),
-        t("scn.col.marginal", lang): "—",
     })
     shown = pl.DataFrame(rows)
     table(shown, hide_index=True, width="stretch")
