@@ -268,6 +268,14 @@ def period_line(ctx) -> str:
     return t("showing.nocompare", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
 
 
+def period_note(ctx) -> None:
+    """The period under a page's title; left out in presentation mode, whose filters line at the top says it."""
+    from dashboard import state
+
+    if not state.presenting():
+        st.markdown(period_line(ctx))
+
+
 def empty_period(lang: str) -> None:
     st.info(t("empty.period", lang), icon=":material/event_busy:")
 

@@ -8,7 +8,7 @@ from dashboard.communication import tables
 from dashboard import state
 from dashboard.app import context
 from dashboard.communication.view import email_kpis, social_kpis, word_of_mouth_kpis
-from dashboard.components import chart, period_line, table
+from dashboard.components import chart, period_note, table
 from dashboard.i18n import t
 from metrics.communication import DENOMINATORS
 from metrics.specs import spec
@@ -18,7 +18,7 @@ lang = ctx.lang
 
 st.title(t("page.communication", lang))
 st.caption(t("comm.subtitle", lang))
-st.markdown(period_line(ctx))
+period_note(ctx)
 
 state.page_param(comm.P_ER, comm.ER_KEY, parse=comm.parse_denominator, default=comm.DEFAULT_DENOMINATOR)
 state.page_param(comm.P_GRAIN, comm.GRAIN_KEY, parse=comm.parse_grain, default=comm.DEFAULT_GRAIN)

@@ -6,7 +6,7 @@ from dashboard.reputation import data as rep
 from dashboard.reputation import view
 from dashboard import state
 from dashboard.app import context
-from dashboard.components import period_line
+from dashboard.components import period_note
 from dashboard.i18n import t
 
 ctx = context()
@@ -14,7 +14,7 @@ lang = ctx.lang
 
 st.title(t("page.reputation", lang))
 st.caption(t("rep.subtitle", lang))
-st.markdown(period_line(ctx))
+period_note(ctx)
 st.caption(t("rep.company_wide", lang))
 
 state.page_param("grain", rep.GRAIN_KEY, parse=rep.parse_grain, default=rep.DEFAULT_GRAIN)

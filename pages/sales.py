@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.sales import charts
 from dashboard.sales import view as ui
 from dashboard.app import context
-from dashboard.components import period_line
+from dashboard.components import period_note
 from dashboard.components import chart, empty_period, metric_help
 from dashboard.i18n import CURRENCY_SYMBOLS, t
 from dashboard.sales.data import sales_results
@@ -19,7 +19,7 @@ money = CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)
 
 st.title(t("page.sales", lang))
 st.caption(t("sales.subtitle", lang))
-st.markdown(period_line(ctx))
+period_note(ctx)
 model, lookback, grain = ui.controls(ctx)
 
 with st.spinner():

@@ -30,6 +30,16 @@ def test_the_filters_line_holds_the_period_comparison_channels_and_regions(app_e
     assert {b.key for b in at.button} >= {"present_prev", "present_next"}
 
 
+def test_the_period_is_said_once_in_the_filters_line_not_again_under_the_title(app_env) -> None:
+    for page in ("pages/sales.py", "pages/reputation.py", "pages/communication.py"):
+        at = run_app(LINK, page=page)
+        assert not at.exception, at.exception
+        said = [md.value for md in at.markdown if "3 Aug 2026 – 31 Oct 2026" in md.value]
+        assert len(said) == 1 and said[0] == filters_line(at), (page, said)
+        shown = run_app({k: v for k, v in LINK.items() if k != "present"}, page=page)
+        assert any(md.value.startswith("3 Aug 2026 – 31 Oct 2026") for md in shown.markdown), page  # outside it
+
+
 def test_the_filters_line_speaks_the_views_language(app_env) -> None:
     at = run_app({"present": "1", "lang": "ru"})
     assert not at.exception, at.exception
