@@ -15,6 +15,7 @@ the answer is never worse than the start.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,6 +84,36 @@ def feasible_start(start: np.ndarray, total: float, lo: np.ndarray, hi: np.ndarr
             weights = free.astype(float)
         x = np.clip(x + gap * weights / weights.sum(), lo, hi)
     return x
+
+
+def best_from_starts(neg: Callable[[np.ndarray], tuple[float, np.ndarray]], starts: Sequence[np.ndarray],
+                     total: float, lo: np.ndarray, hi: np.ndarray, *, ftol: float = 1e-12) -> tuple[np.ndarray, float]:
+    """The split of ``total`` within ``[lo, hi]`` with the lowest ``neg``: SLSQP from each start.
+
+    ``neg(x)`` takes budgets in money and returns the value to minimise and its gradient. The search runs on
+    the budgets divided by ``max(total, 1)``. Each start is first brought within the bounds and to the total
+    (:func:`feasible_start`) and counts as a candidate itself, so the answer is never worse than a start.
+    Returns the best split and its ``neg``.
+    """
+    lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+    scale = max(total, 1.0)
+
+    def scaled(v: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = neg(v * scale)
+        return value, np.asarray(grad) * scale
+
+    cons = {"type": "eq", "fun": lambda v: v.sum() * scale - total, "jac": lambda v: np.full(v.size, scale)}
+    best, best_value = None, np.inf
+    for s0 in starts:
+        s0 = np.asarray(s0, float)
+        x0 = feasible_start(s0 if s0.sum() > 0 else np.ones_like(lo), total, lo, hi)
+        res = minimize(scaled, x0 / scale, jac=True, method="SLSQP", bounds=list(zip(lo / scale, hi / scale)),
+                       constraints=[cons], options={"maxiter": 200, "ftol": ftol})
+        for x in (x0, feasible_start(np.clip(res.x * scale, lo, hi), total, lo, hi)):
+            value = float(neg(x)[0])
+            if value < best_value:
+                best, best_value = x, value
+    return best, best_value
 
 
 def _greedy(planner: Planner, channels: list[str], lo: np.ndarray, hi: np.ndarray, total: float,

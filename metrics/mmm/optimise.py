@@ -17,11 +17,10 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from metrics.mmm.fit import INTERVAL, MMMFit
 from metrics.mmm.transforms import steady_response, steady_slope
-from metrics.optimiser import feasible_start
+from metrics.optimiser import best_from_starts
 
 RECENT_WEEKS = 13
 
@@ -70,26 +69,13 @@ def optimise_mix(fit: MMMFit, *, weekly_budget: float, bounds: dict[str, tuple[f
                 raise MixBudgetError(f"the bounds of {ch} leave no spend inside the observed range")
     if not lo.sum() - 1e-9 <= weekly_budget <= hi.sum() + 1e-9:
         raise MixBudgetError(f"the weekly budget must lie between {lo.sum():,.0f} and {hi.sum():,.0f}")
-    scale = max(weekly_budget, 1.0)
-
-    def neg(v):
-        x = v * scale
+    def neg(x):
         value = -(fit.beta * steady_response(x, fit.kappa, fit.s, fit.scale)).sum()
-        grad = -(fit.beta * steady_slope(x, fit.kappa, fit.s, fit.scale)) * scale
-        return value, grad
+        return value, -(fit.beta * steady_slope(x, fit.kappa, fit.s, fit.scale))
 
     recent = fit.data.spend[-RECENT_WEEKS:].mean(0)
     starts = [recent, np.ones_like(lo), fit.data.spend.mean(0), (lo + hi) / 2]
-    cons = {"type": "eq", "fun": lambda v: v.sum() * scale - weekly_budget, "jac": lambda v: np.full(v.size, scale)}
-    best, best_value = None, np.inf
-    for s0 in starts:
-        x0 = feasible_start(s0 if s0.sum() > 0 else np.ones_like(lo), weekly_budget, lo, hi)
-        res = minimize(neg, x0 / scale, jac=True, method="SLSQP", bounds=list(zip(lo / scale, hi / scale)),
-                       constraints=[cons], options={"maxiter": 200, "ftol": 1e-10})
-        x = feasible_start(np.clip(res.x * scale, lo, hi), weekly_budget, lo, hi)
-        value = neg(x / scale)[0]
-        if value < best_value:
-            best, best_value = x, value
+    best, best_value = best_from_starts(neg, starts, weekly_budget, lo, hi, ftol=1e-10)
     media = -best_value
     base = float(fit.baseline[-RECENT_WEEKS:].mean())
     media_range = outcome_range = None

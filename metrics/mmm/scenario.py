@@ -21,11 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from metrics.mmm.fit import INTERVAL, MMMFit
 from metrics.mmm.transforms import delayed, saturated_all
-from metrics.optimiser import feasible_start
+from metrics.optimiser import best_from_starts
 
 HEADROOM = 2.0  # with ``allow_outside``: up to this many times the observed top of a channel the model is sure of
 
@@ -162,29 +161,14 @@ def best_split(fit: MMMFit, *, total: float, weeks: int, lo: np.ndarray, hi: np.
     lo, hi = np.asarray(lo, float), np.asarray(hi, float)
     if not lo.sum() - 1e-6 * max(total, 1.0) <= total <= hi.sum() + 1e-6 * max(total, 1.0):
         raise SplitError(float(lo.sum()), float(hi.sum()))
-    scale = max(total, 1.0)
-    step = 1e-6 * scale
+    step = 1e-6 * max(total, 1.0)
 
-    def neg(v):
-        x = np.maximum(v * scale, 0.0)
+    def neg(x):
+        x = np.maximum(x, 0.0)
         now = period_contribution(fit, x, weeks)
         nudged = period_contribution(fit, x + step, weeks)
-        return -float(now.sum()), -(nudged - now) / step * scale
+        return -float(now.sum()), -(nudged - now) / step
 
-    last = last_budgets(fit, weeks)
-    starts = [s for s in (start, last, (lo + hi) / 2) if s is not None]
-    cons = {"type": "eq", "fun": lambda v: v.sum() * scale - total, "jac": lambda v: np.full(v.size, scale)}
-    best, best_value = None, np.inf
-    for s0 in starts:
-        s0 = np.asarray(s0, float)
-        x0 = feasible_start(s0 if s0.sum() > 0 else np.ones_like(lo), total, lo, hi)
-        value0 = neg(x0 / scale)[0]
-        if value0 < best_value:
-            best, best_value = x0, value0
-        res = minimize(neg, x0 / scale, jac=True, method="SLSQP", bounds=list(zip(lo / scale, hi / scale)),
-                       constraints=[cons], options={"maxiter": 200, "ftol": 1e-12})
-        x = feasible_start(np.clip(res.x * scale, lo, hi), total, lo, hi)
-        value = neg(x / scale)[0]
-        if value < best_value:
-            best, best_value = x, value
+    starts = [s for s in (start, last_budgets(fit, weeks), (lo + hi) / 2) if s is not None]
+    best, _ = best_from_starts(neg, starts, total, lo, hi)
     return best
