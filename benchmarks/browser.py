@@ -13,34 +13,21 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from dashboard import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
 
-def start_server(port: int, env: dict[str, str]) -> tuple[subprocess.Popen, float]:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, time.perf_counter() - t0
-        except OSError:
-            if time.perf_counter() - t0 > 120:
-                proc.kill()
-                raise SystemExit("server did not become healthy")
-            time.sleep(0.05)
+def start_server(port: int, env: dict[str, str]) -> serve.RunningApp:
+    try:
+        return serve.start_app(port=port, env=env, timeout_s=120)
+    except serve.AppDidNotStart as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -64,11 +51,10 @@ def main(argv: list[str] | None = None) -> None:
 
     healthy = []
     for _ in range(args.repeat):
-        proc, t = start_server(args.port, env)
-        healthy.append(t)
-        proc.terminate()
-        proc.wait()
-    proc, _ = start_server(args.port, env)
+        app = start_server(args.port, env)
+        healthy.append(app.healthy_s)
+        app.stop()
+    app = start_server(args.port, env)
     base = f"http://127.0.0.1:{args.port}/"
     first, redraw = [], []
     try:
@@ -102,8 +88,7 @@ def main(argv: list[str] | None = None) -> None:
                 context.close()
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait()
+        app.stop()
     print(f"server start to healthy:            median {statistics.median(healthy):.2f}s  (n={len(healthy)})")
     print(f"first Overview, first visit of a new server: {cold_server:.2f}s")
     print(f"first Overview, new browser session: median {statistics.median(first):.2f}s  (n={len(first)})")

@@ -24,14 +24,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks.loaders import ensure_large
 from connectors.store import DuckDBStore, truth_of
+from dashboard import serve
 from benchmarks.loaders import median_seconds as median_time
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,19 +113,12 @@ def browser_check(db: Path, port: int) -> None:
     artifacts = ROOT / "tests" / "artifacts"
     artifacts.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DASHBOARD_DB_URL": f"duckdb:///{db.resolve()}"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        app = serve.start_app(port=port, env=env, timeout_s=180)
+    except serve.AppDidNotStart as exc:
+        raise SystemExit(str(exc)) from None
+    base = app.url
+    try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, path in (("en", "/communication?period=last_12_months"),
@@ -153,11 +144,7 @@ def browser_check(db: Path, port: int) -> None:
                 context.close()
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        app.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,15 +18,15 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dashboard import serve
+from dashboard.serve import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -46,29 +46,6 @@ class Session:
     first: float | None = None  # seconds to the Overview's numbers
     change: float | None = None  # seconds from choosing a period to redrawn numbers
     errors: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the app did not become healthy within 120 s")
 
 
 async def one_session(browser, base: str, session: Session, timeout_s: float) -> None:
@@ -209,18 +186,18 @@ def main(argv: list[str] | None = None) -> int:
 
             load_demo(DuckDBStore(Path(tmp) / "dashboard.duckdb"), "small", seed=42)
         port = free_port()
-        server = start_server(port, env)
+        try:
+            app = serve.start_app(port=port, env=env, timeout_s=120)
+        except serve.AppDidNotStart as exc:
+            raise SystemExit(str(exc)) from None
+        server = app.proc
         try:
             started, cpu = time.perf_counter(), cpu_seconds(server.pid)
             sessions, browser_cpu = asyncio.run(run_sessions(f"http://127.0.0.1:{port}/", args.sessions,
                                                              args.timeout, warm=args.warm, server=server.pid))
             took, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            app.stop()
     print(f"{args.sessions} concurrent sessions on {os.cpu_count()} cores, "
           f"{'after one warming visit' if args.warm else 'on a freshly started server'}, {took:.1f} s in all, "
           f"CPU used: the app's server {cpu:.1f} s, the browser {browser_cpu:.1f} s (they share the machine)")

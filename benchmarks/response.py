@@ -176,19 +176,17 @@ def bench_large_demo(path: Path, repeat: int) -> None:
 def bench_browser(repeat: int) -> None:
     """A budget edit on the page, in headless Chromium on the small demo, until the KPIs are redrawn."""
     import os
-    import socket
     import tempfile
 
     from playwright.sync_api import sync_playwright
 
     from benchmarks.browser import ARGS, start_server
+    from dashboard.serve import free_port
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "DASHBOARD_DATA_DIR": data_dir, "DASHBOARD_DB_URL": ""}
-        proc, _ = start_server(port, env)
+        app = start_server(port, env)
         times, first = [], []
         try:
             with sync_playwright() as p:
@@ -215,8 +213,7 @@ def bench_browser(repeat: int) -> None:
                     context.close()
                 browser.close()
         finally:
-            proc.terminate()
-            proc.wait()
+            app.stop()
     print(f"\n5. Browser, small demo: first page visit of a new server {first[0]:.1f} s (builds the demo, fits the "
           f"curves); later first visits median {statistics.median(first[1:]):.2f} s; a budget edit until the KPIs "
           f"are redrawn median {statistics.median(times):.2f} s (n={len(times)})")

@@ -20,11 +20,7 @@ import contextlib
 import mimetypes
 import os
 import smtplib
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -33,10 +29,9 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from connectors.settings import Settings
-from dashboard import registry
+from dashboard import registry, serve
 from dashboard.filters import GLOBAL_PARAMS, LIST_PARAMS, ViewState, parse_query
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -99,47 +94,14 @@ def page_url(base: str, page: registry.Page, params: list[tuple[str, str]]) -> s
     return f"{base.rstrip('/')}/{page.url_path}?{urllib.parse.urlencode(params)}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_app(base: str | None, *, timeout_s: float = 180.0) -> Iterator[str]:
     """``base`` as it is, or the app started on a free local port for the length of the block."""
     if base:
         yield base
         return
-    port = _free_port()
-    # the app's log goes to a file: a pipe read only at the end fills up, and the app then blocks on its next line
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, stdin=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError("the app did not start: " + log.read().decode(errors="replace")[-2000:])
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with serve.running_app(timeout_s=timeout_s) as app:  # serve.AppDidNotStart (a RuntimeError) when it cannot
+        yield app.url
 
 
 def render(url: str, out: Path, *, width: int = 1280, timeout_s: float = 180.0, browser=None) -> dict[str, object]:

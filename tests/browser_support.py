@@ -8,17 +8,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from dashboard import serve
+from dashboard.serve import free_port  # noqa: F401 (the tests' import)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,51 +31,24 @@ def require_chromium() -> None:
         pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: apt-get install -y chromium")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def app_server(data_dir: Path, *, port: int | None = None, **env: str) -> Iterator[dict]:
-    """``streamlit run streamlit_app.py`` on a free port (or ``port``) with the data in ``data_dir``; stopped afterwards.
+    """The app (``dashboard.serve``) on a free port (or ``port``) with the data in ``data_dir``; stopped afterwards.
 
     Yields ``base`` (URL), ``healthy_s`` (seconds from start to a healthy server), ``data_dir`` and ``log`` (the
     server's output, in ``data_dir``).
     """
     port = port or free_port()
     full_env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_DB_URL": "", **env}
-    started = time.perf_counter()
-    # the server's output goes to a file: a pipe nobody reads fills up, and the server then blocks on its next line
-    log_path = data_dir / f"server-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-    base = f"http://127.0.0.1:{port}"
-    healthy = None
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    healthy = time.perf_counter() - started
-                    break
-        except OSError:
-            time.sleep(0.1)
-    if healthy is None:
-        proc.kill()
-        pytest.fail("the app did not become healthy:\n" + log_path.read_text(errors="replace")[-5000:])
     try:
-        yield {"base": base, "healthy_s": healthy, "data_dir": data_dir, "log": log_path}
+        app = serve.start_app(port=port, env=full_env, log_path=data_dir / f"server-{port}.log",
+                              timeout_s=WAIT_MS / 1000)
+    except serve.AppDidNotStart as exc:
+        pytest.fail(str(exc))
+    try:
+        yield {"base": app.url, "healthy_s": app.healthy_s, "data_dir": data_dir, "log": app.log_path}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        app.stop(timeout_s=10)
 
 
 class Watch:
