@@ -145,6 +145,48 @@ SPECS: tuple[SettingSpec, ...] = tuple(
 )
 
 
+# Settings whose value is a secret: the admin's settings table says whether they are set, never what they are.
+SECRET_SETTINGS = frozenset({"smtp_password"})
+
+
+@dataclass(frozen=True)
+class SettingInEffect:
+    name: str
+    env: str
+    shown: str  # the value fit for the UI: database URLs with their passwords masked, secrets as set or not
+    source: str  # "environment", "secrets" or "default"
+    help: str
+
+
+def shown_value(name: str, value: Any) -> str:
+    """A setting's value fit for the UI and logs (no secret in it)."""
+    if name in SECRET_SETTINGS:
+        return "••••••" if value else ""
+    if name == "db_url" and value:
+        from connectors.urls import safe_url
+
+        return safe_url(str(value))
+    return str(value)
+
+
+def in_effect(settings: Settings, environ: Mapping[str, str] | None = None,
+              secrets: Mapping[str, Any] | None = None) -> list[SettingInEffect]:
+    """Every setting with the value in effect and where it comes from (:meth:`Settings.from_env`'s order)."""
+    environ = os.environ if environ is None else environ
+    secrets = secrets or {}
+    rows = []
+    for spec in SPECS:
+        if environ.get(spec.env, "") != "":
+            source = "environment"
+        elif secrets.get(spec.name) not in (None, ""):
+            source = "secrets"
+        else:
+            source = "default"
+        rows.append(SettingInEffect(spec.name, spec.env, shown_value(spec.name, getattr(settings, spec.name)),
+                                    source, spec.help))
+    return rows
+
+
 def markdown_table() -> str:
     """The README's configuration table."""
     lines = ["| Environment variable | Default | Meaning |", "|---|---|---|"]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.app import context
+from dashboard.data.admin import show_settings
 from dashboard.data.view import show_connection, show_history, show_loaded, show_queries, show_templates
 from dashboard.i18n import t
 from dashboard.data.imports import import_wizard
@@ -28,6 +29,7 @@ show_history(ctx)
 
 st.subheader(t("data.connection", lang))
 show_connection(ctx)
+show_settings(ctx)
 
 st.subheader(t("data.templates", lang))
 show_templates(ctx)

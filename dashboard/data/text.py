@@ -16,6 +16,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'data.history': ('Import history', 'История импорта'),
     'data.templates': ('Templates', 'Шаблоны'),
     'data.connected': ('Connected', 'Подключено'),
+    'admin.title': ('Settings in effect and a database check (administrators)',
+                    'Действующие настройки и проверка базы данных (администраторы)'),
+    'admin.col.env': ('Environment variable', 'Переменная окружения'),
+    'admin.col.value': ('Value', 'Значение'),
+    'admin.col.source': ('From', 'Откуда'),
+    'admin.col.help': ('Meaning', 'Смысл'),
+    'admin.source.environment': ('environment', 'окружение'),
+    'admin.source.secrets': ('secrets.toml', 'secrets.toml'),
+    'admin.source.default': ('default', 'по умолчанию'),
+    'admin.where': (
+        "Settings are read at start from the service's environment (DASHBOARD_…) and from .streamlit/secrets.toml "
+        "(the same names in lower case); the environment wins. Passwords are never shown.",
+        'Настройки читаются при запуске из окружения сервиса (DASHBOARD_…) и из .streamlit/secrets.toml (те же имена '
+        'строчными буквами); окружение важнее. Пароли не показываются.'),
+    'admin.check.url': ('Check a database URL before switching to it', 'Проверить адрес базы данных перед переходом'),
+    'admin.check.button': ('Check the connection', 'Проверить подключение'),
+    'admin.check.failed': ('Could not connect to {url}: {error}', 'Не удалось подключиться к {url}: {error}'),
+    'admin.check.ok': ('Connected to {url} ({engine}): {found} of the dashboard\'s {total} tables are there.',
+                       'Подключение к {url} ({engine}) есть: в базе {found} из {total} таблиц панели.'),
+    'admin.check.writes': ('The dashboard would write imports and saved scenarios to it.',
+                           'Панель будет записывать в неё импорт и сохранённые сценарии.'),
+    'admin.check.reads': ('The dashboard would only read it (imports go to PostgreSQL or the embedded file).',
+                          'Панель будет её только читать (импорт пишется в PostgreSQL или встроенный файл).'),
+    'admin.check.missing': (
+        'Missing tables: {tables}. Create them with python -m connectors.init --empty --url "…" (the same URL).',
+        'Нет таблиц: {tables}. Создайте их командой python -m connectors.init --empty --url "…" (тот же адрес).'),
+    'admin.check.switch': (
+        'To switch, set DASHBOARD_DB_URL (or db_url in secrets.toml) to this URL and restart the app. '
+        'Nothing was written.',
+        'Чтобы перейти, задайте DASHBOARD_DB_URL (или db_url в secrets.toml) и перезапустите панель. '
+        'Ничего не записано.'),
     'data.kind.duckdb': ('embedded DuckDB file', 'встроенный файл DuckDB'),
     'data.kind.external': ('external database ({dialect})', 'внешняя база данных ({dialect})'),
     'data.mode.write': ('imports allowed', 'импорт разрешён'),
