@@ -28,7 +28,7 @@ def test_first_start_builds_the_demo_and_shows_real_numbers(server, browser, art
     page.goto(server["base"] + "/")
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
     first_paint = time.perf_counter() - t0
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)  # the first card comes before the others: wait for the run to finish
     page.screenshot(path=str(artifacts / "overview-first-start.png"), full_page=True)
     values = metric_values(page)
     assert len(values) == 6 and all(v.strip() and v != "—" for v in values), values  # contribution + main result ×3
@@ -137,7 +137,7 @@ def test_the_overview_fits_a_projector_screen(server, browser, artifacts) -> Non
     page, watch = open_page(context, server["base"] + "/")
     page.reload()  # a new session: without the first start's "demo is ready" box when this test runs alone
     page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=WAIT_MS)
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     page.screenshot(path=str(artifacts / "overview-1366x768.png"))
     headline = page.locator('[data-testid="stAlertContentSuccess"]').first
     box = headline.bounding_box()
@@ -148,7 +148,7 @@ def test_the_overview_fits_a_projector_screen(server, browser, artifacts) -> Non
     values = page.locator('[data-testid="stMetricValue"]')
     assert values.count() == 6
     assert all(values.nth(i).bounding_box()["y"] < 768 for i in range(values.count()))
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     body = page.locator('[data-testid="stPopoverBody"]')
     for _ in range(3):  # a click that lands during a rerun is lost: try again
         visible = [b for b in page.locator('[data-testid="stPopoverButton"]').all() if b.is_visible()]

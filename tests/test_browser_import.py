@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.importing import copy_store
-from tests.browser_support import WAIT_MS, Watch, app_server, require_chromium
+from tests.browser_support import WAIT_MS, Watch, app_server, require_chromium, wait_until_idle
 from tests.test_import import bad_spend_file
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def open_data_page(browser, base: str, lang: str = "en"):
     watch = Watch(page)
     page.goto(f"{base}/data" + ("?lang=ru" if lang == "ru" else ""))
     page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=WAIT_MS)
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     return context, page, watch
 
 

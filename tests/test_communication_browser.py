@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser_support import WAIT_MS, Watch
+from tests.browser_support import WAIT_MS, Watch, wait_until_idle
 
 pytestmark = pytest.mark.browser
 CHARTS = 6  # ER trend, follower flow, post types, e-mail funnel, e-mail rates, referral share
@@ -22,7 +22,7 @@ def _open(browser, url: str, *, height: int = 900):
     page.wait_for_selector('[data-testid="stMetric"], [data-testid="stException"]', timeout=WAIT_MS)
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {CHARTS} || "
                            "document.querySelector('[data-testid=\"stException\"]')", timeout=WAIT_MS)
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     page.wait_for_timeout(800)
     return context, page, watch
 

@@ -17,7 +17,7 @@ from connectors import review_labels, schema
 from connectors.export import csv_bytes
 from connectors.imports import ImportRequest, apply_import, plan_import
 from connectors.store import DuckDBStore
-from tests.browser_support import WAIT_MS, Watch, app_server, require_chromium
+from tests.browser_support import WAIT_MS, Watch, app_server, require_chromium, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def _open(browser, url: str, **context_args):
     watch = Watch(page)
     page.goto(url)
     page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stException"]', timeout=WAIT_MS)
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
     page.wait_for_timeout(1500)
     return context, page, watch
 
