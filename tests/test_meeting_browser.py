@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.browser_support import WAIT_MS, metric_values, open_page, wait_until_idle
 
 LINK = "/?period=last_30_days&compare=year&ch=search_ads&region=%D0%A2%D0%B2%D0%B5%D1%80%D1%8C"
@@ -59,5 +61,26 @@ def test_a_language_switch_keeps_and_translates_the_filters(server, browser, art
     assert page.url == url
     assert "Поисковая реклама (Яндекс Директ)" in _sidebar(page).inner_text()
     assert _sidebar(page).get_by_label("Период").input_value() == "Последние 90 дней"
+    assert not watch.errors(), watch.errors()
+    context.close()
+
+
+CUT = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"]')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+NARROW = {"overview-ru-1024": ("/?lang=ru", 1024), "retention-ru-1123": ("/retention?lang=ru", 1123),
+          "sales-ru-1024": ("/sales?lang=ru", 1024), "overview-en-1024": ("/?compare=year", 1024)}
+
+
+@pytest.mark.parametrize("name", list(NARROW))
+def test_no_kpi_number_is_cut_off_on_a_narrow_screen(server, browser, artifacts, name) -> None:
+    """Three pillars at 1024 px and five cards at 1123 px, with the sidebar open: every number shows whole."""
+    path, width = NARROW[name]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page, watch = open_page(context, server["base"] + path)
+    page.screenshot(path=str(artifacts / f"narrow-{name}.png"), full_page=True)
+    assert len(metric_values(page)) >= 5
+    assert page.evaluate(CUT) == []
     assert not watch.errors(), watch.errors()
     context.close()
