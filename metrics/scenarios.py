@@ -366,7 +366,8 @@ class Planner:
 
         ``budgets``: money per channel for the period (missing channels: 0).
         By channel (spend channels, then organic ones): ``channel_id``, ``kind``, ``budget``,
-        ``leads``, ``customers``, ``revenue``, ``gross_profit``, ``romi`` (null without spend),
+        ``leads``, ``customers``, ``revenue``, ``gross_profit``, ``romi`` (null without spend, and for a
+        constant channel, whose leads do not depend on its budget),
         ``marginal_romi``, each result with ``_lo`` / ``_hi``.
         Total (one row): ``budget``, ``leads``, ``customers``, ``revenue``, ``gross_profit`` (all
         channels including organic), ``paid_gross_profit`` (channels with a budget), ``romi``
@@ -417,7 +418,7 @@ class Planner:
         for per_lead in (1.0, c.conversion, c.conversion * c.revenue_per_customer,
                          c.conversion * c.gross_profit_per_customer):
             out += [point * per_lead, *_quantiles(draws * per_lead)]
-        if budget > 0 and c.kind != "baseline":
+        if budget > 0 and c.kind == "curve":  # a constant channel's leads come whatever its budget: no return
             gp = c.conversion * c.gross_profit_per_customer
             out += [(point * gp - budget) / budget, *_quantiles((draws * gp - budget) / budget)]
         else:

@@ -169,6 +169,7 @@ def test_projection_chain_by_hand() -> None:
     assert rows["a"]["romi"] == pytest.approx((leads_a * 0.5 * 400 - 40_000) / 40_000)
     assert rows["b"]["leads"] == 0.0 and rows["b"]["romi"] is None
     assert rows["c"]["leads"] == pytest.approx(28.0)  # constant: 7 a week whatever the budget
+    assert rows["c"]["romi"] is None  # so its budget earns no return of its own
     assert rows["o"]["leads"] == pytest.approx(120.0) and rows["o"]["romi"] is None
     t = total.row(0, named=True)
     assert t["budget"] == 48_000.0

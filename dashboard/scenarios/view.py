@@ -215,7 +215,8 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
         organic = r["kind"] == "baseline"
         rows.append({
             t("scn.col.channel", lang): ctx.channel_name(r["channel_id"]) + (
-                f" · {t('scn.organic', lang)}" if organic else ""),
+                f" · {t('scn.organic', lang)}" if organic else
+                f" · {t('scn.constant_tag', lang)}" if r["kind"] == "constant" else ""),
             t("scn.col.budget", lang): "—" if organic else fmt_money(r["budget"], lang, ctx.currency),
             t("scn.col.change", lang): "—" if organic else (
                 delta_text(r["budget"], float(base.budgets.get(r["channel_id"], 0)), lang) or "—"),
