@@ -139,7 +139,8 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
     p = summary.pillar
     title, method = st.columns([4, 1], vertical_alignment="center")
     with title:
-        st.markdown(f"#### :{PILLAR_MD_COLOR[p]}[{t(f'pillar.{p}', lang)}]", help=t(f"pillar.{p}.goal", lang))
+        st.container(key=f"ov_pillar_{p}").markdown(f"#### :{PILLAR_MD_COLOR[p]}[{t(f'pillar.{p}', lang)}]",
+                                                    help=t(f"pillar.{p}.goal", lang))
     if summary.contribution is not None and is_selected(ctx, p):
         with method:
             method_popover(summary.contribution, ctx)
