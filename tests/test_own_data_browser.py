@@ -1,6 +1,7 @@
 """The own-data path in a real browser (headless Chromium): an app started empty says what to load; the templates'
 example files, imported with the command line while the app runs (channels first, as documented), show on the
-Overview, with the periods ending on the last day both orders and spend cover. The same with the data in PostgreSQL.
+Overview, with the periods ending on the last day both orders and spend cover; with every template in, every page
+opens and shows numbers or says what it needs. The same with the data in PostgreSQL.
 Screenshots: tests/artifacts/own-data-*.png."""
 
 from __future__ import annotations
@@ -97,3 +98,26 @@ def test_the_own_data_path_on_postgresql_shows_the_templates_on_the_overview(pg_
         assert_overview_shows_the_templates(context, running["base"], artifacts / "own-data-3-postgres.png")
         context.close()
     store.close()
+
+
+def test_every_page_opens_on_the_templates_alone(empty_server, browser, artifacts, tmp_path) -> None:
+    """With every template imported (in the documented order) into the empty start, each registered page opens
+    without an error and shows numbers or says plainly what it still needs."""
+    from connectors.imports.templates import ORDER
+    from dashboard.registry import PAGES
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    open_page(context, empty_server["base"])[0].close()  # the first visit creates the empty database
+    db = empty_server["data_dir"] / "dashboard.duckdb"
+    for table in ORDER:  # a table imported before (the test above) reimports as nothing
+        (tmp_path / f"{table}.csv").write_bytes(csv_bytes(template(table)))
+        load(tmp_path / f"{table}.csv", table, db)
+    for registered in PAGES:
+        page, watch = open_page(context, f"{empty_server['base']}/{registered.url_path}")
+        page.screenshot(path=str(artifacts / f"own-data-page-{registered.key}.png"), full_page=True)
+        assert not page.locator('[data-testid="stException"]').count(), registered.key
+        shown = page.locator('[data-testid="stMetricValue"], [data-testid="stAlert"], [data-testid="stDataFrame"]')
+        assert shown.count(), registered.key
+        assert not watch.errors(), (registered.key, watch.errors())
+        page.close()
+    context.close()

@@ -23,7 +23,6 @@ from tests.overview_expected import assert_shows
 from tests.test_data_page import app_settings
 
 MB = 2**20
-NEEDS_CAMPAIGNS = ("email_sends",)  # e-mail sends name campaigns of the campaigns file
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -50,9 +49,6 @@ def test_the_templates_import_in_order_on_an_empty_store_and_the_overview_shows_
     store, env = empty
     for table in ORDER:
         plan = plan_import(store, csv_bytes(template(table)), f"{table}.csv", ImportRequest(table), max_bytes=MB)
-        if table in NEEDS_CAMPAIGNS:
-            assert {p.code for p in plan.problems} == {"unknown_campaign"}, report(plan.problems)
-            continue
         assert plan.ok and not plan.problems, (table, report(plan.problems))
         assert not plan.checked.unknown_channels and plan.request.create_channels == {}
         result = apply_import(store, plan)

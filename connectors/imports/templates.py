@@ -32,9 +32,13 @@ _CHANNELS = [c for c in CHANNELS if c[0] in NAMED_CHANNELS] + [
 EXAMPLES: dict[str, dict[str, list]] = {
     "channels": {name: [c[i] for c in _CHANNELS] for i, name in enumerate(("channel_id", "name", "name_ru", "pillar",
                                                                            "kind"))},
-    "campaigns": {"campaign_id": ["search_autumn_msk", "pr_interview"], "channel_id": ["search_ads", "pr"],
-                  "name": ["Поиск · осень · Москва", "Интервью в городском журнале"], "region": ["Москва", None],
-                  "start_date": [D(2026, 9, 1), D(2026, 10, 1)], "end_date": [D(2026, 11, 30), None]},
+    # the last two are the newsletters the e-mail sends example names (as the demo has them)
+    "campaigns": {"campaign_id": ["search_autumn_msk", "pr_interview", "newsletter_digest", "newsletter_promo"],
+                  "channel_id": ["search_ads", "pr", "newsletter", "newsletter"],
+                  "name": ["Поиск · осень · Москва", "Интервью в городском журнале", "Еженедельный дайджест",
+                           "Акционные письма"], "region": ["Москва", None, None, None],
+                  "start_date": [D(2026, 9, 1), D(2026, 10, 1), D(2023, 5, 1), D(2023, 5, 1)],
+                  "end_date": [D(2026, 11, 30), None, None, None]},
     "spend": {"day": [D(2026, 9, 1), D(2026, 9, 1)], "campaign_id": ["search_ads_msk", "display_tver"],
               "channel_id": ["search_ads", "display"], "region": ["Москва", "Тверь"], "amount": [4250.5, 1200.0],
               "impressions": [15300, 48000], "clicks": [410, 96], "campaign_name": [None, None]},
@@ -92,7 +96,7 @@ EXAMPLES: dict[str, dict[str, list]] = {
 
 
 # the order to import a new company's tables in: a file names only channels loaded before it (a spend file creates
-# the campaigns it names; e-mail sends need theirs in the campaigns file). The tables are listed in that order.
+# the campaigns it names; e-mail sends name campaigns of the campaigns file). The tables are listed in that order.
 ORDER: tuple[str, ...] = IMPORTABLE
 
 
