@@ -147,6 +147,8 @@ SPECS: tuple[SettingSpec, ...] = tuple(
 
 # Settings whose value is a secret: the admin's settings table says whether they are set, never what they are.
 SECRET_SETTINGS = frozenset({"smtp_password"})
+# Settings that name a place on the server: shown by their last part only, as the Data page names the database file
+PATH_SETTINGS = frozenset({"data_dir", "query_log"})
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,21 @@ def shown_value(name: str, value: Any) -> str:
     """A setting's value fit for the UI and logs (no secret in it)."""
     if name in SECRET_SETTINGS:
         return "••••••" if value else ""
+    if name in PATH_SETTINGS and value:
+        return _last_part(str(value))
     if name == "db_url" and value:
         from connectors.urls import safe_url
 
+        if str(value).startswith("duckdb:///"):
+            return "duckdb:///" + _last_part(str(value).removeprefix("duckdb:///"))
         return safe_url(str(value))
     return str(value)
+
+
+def _last_part(path: str) -> str:
+    """``…/name`` for a path with folders (the server's folders are not shown), the path itself otherwise."""
+    name = Path(path).name
+    return name if name == path else f"…/{name}"
 
 
 def in_effect(settings: Settings, environ: Mapping[str, str] | None = None,

@@ -30,6 +30,14 @@ def test_every_setting_says_where_it_comes_from_and_secrets_are_masked() -> None
     assert got["db_url"].env == "DASHBOARD_DB_URL" and got["db_url"].help
 
 
+def test_places_on_the_server_are_named_by_their_last_part() -> None:
+    environ = {"DASHBOARD_DATA_DIR": "/srv/marketing/data", "DASHBOARD_QUERY_LOG": "/var/log/dashboard/q.jsonl",
+               "DASHBOARD_DB_URL": "duckdb:////srv/marketing/own.duckdb"}
+    got = {r.name: r.shown for r in in_effect(Settings.from_env(environ, {}), environ, {})}
+    assert (got["data_dir"], got["query_log"], got["db_url"]) == ("…/data", "…/q.jsonl", "duckdb:///…/own.duckdb")
+    assert not any("/srv" in v or "/var" in v for v in got.values())
+
+
 def test_a_duckdb_file_is_checked_read_only(small_store) -> None:
     before = small_store.data_version()
     got = check_database(f"duckdb:///{small_store.path}")
