@@ -32,13 +32,17 @@ log = logging.getLogger(__name__)
 _BUILD_LOCK = threading.Lock()
 
 
+def app_secrets() -> dict:
+    """The app's ``secrets.toml`` as a dict (empty without one)."""
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets file: environment only
+        return {}
+
+
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    try:
-        secrets = dict(st.secrets)
-    except Exception:  # no secrets file: environment only
-        secrets = {}
-    cfg = Settings.from_env(secrets=secrets)
+    cfg = Settings.from_env(secrets=app_secrets())
     query_log.configure(cfg.query_log or None)
     from dashboard.data.uploads import hold_upload_limit
 

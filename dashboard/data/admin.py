@@ -13,7 +13,7 @@ from connectors.roles import Forbidden
 from connectors.settings import in_effect
 from dashboard import components
 from dashboard.auth import access as auth
-from dashboard.context import PageContext
+from dashboard.context import PageContext, app_secrets
 from dashboard.filters import escape_markdown
 from dashboard.i18n import t
 
@@ -22,17 +22,10 @@ CHECK = "admin_check"
 CHECK_RESULT = "admin_check_result"  # the last check's result, shown under the form
 
 
-def _secrets() -> dict:
-    try:
-        return dict(st.secrets)
-    except Exception:  # no secrets file
-        return {}
-
-
 def settings_frame(ctx: PageContext) -> pl.DataFrame:
     """Every setting: its environment variable, the value in effect (no secret in it), where it comes from."""
     lang = ctx.lang
-    rows = in_effect(ctx.settings, os.environ, _secrets())
+    rows = in_effect(ctx.settings, os.environ, app_secrets())
     return pl.DataFrame({
         "env": [r.env for r in rows],
         "value": [r.shown for r in rows],
