@@ -13,14 +13,16 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
+import signal
 import subprocess
 import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dashboard.serve import free_port
 
 HOST = "127.0.0.1"
 WORKERS = 2
@@ -38,12 +40,6 @@ def spark_home() -> Path:
 
 def java() -> str | None:
     return shutil.which("java")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def _listening(port: int) -> bool:
@@ -126,7 +122,7 @@ def start(*, timeout_s: float = 300.0) -> Cluster:
     root = Path(tempfile.mkdtemp(prefix="dashboard-spark-"))
     (root / "logs").mkdir()
     env = _env(root)
-    cluster = Cluster(root, _free_port(), _free_port(), _free_port())
+    cluster = Cluster(root, free_port(), free_port(), free_port())
     began = time.monotonic()
 
     def spawn(name: str, args: list[str], **extra: str) -> None:
@@ -141,7 +137,7 @@ def start(*, timeout_s: float = 300.0) -> Cluster:
                          "--webui-port", str(cluster.master_ui_port)], SPARK_DAEMON_MEMORY="256m")
         for i in range(WORKERS):
             spawn(f"worker{i}", [str(home / "bin" / "spark-class"), "org.apache.spark.deploy.worker.Worker",
-                                 "--host", HOST, "--port", str(_free_port()), "--webui-port", str(_free_port()),
+                                 "--host", HOST, "--port", str(free_port()), "--webui-port", str(free_port()),
                                  "--cores", "1", "--memory", WORKER_MEMORY, "--work-dir", str(root / f"work{i}"),
                                  cluster.master_url], SPARK_DAEMON_MEMORY="256m")
         confs = {
