@@ -99,6 +99,7 @@ def table(data, *, lang: str | None = None, export: str | None = "table", export
     kwargs.setdefault("placeholder", "—")
     source = data
     if isinstance(data, pl.DataFrame):
+        kwargs["column_config"] = pinned_first(data, kwargs.get("column_config"), kwargs.get("column_order"))
         data = neutralise_formulas(data, keep_signed_numbers=True)
         if data.height * max(data.width, 1) <= MAX_STYLED_CELLS:
             data, kwargs["column_config"] = localised_table(data, kwargs.get("column_config"), lang)
@@ -108,6 +109,22 @@ def table(data, *, lang: str | None = None, export: str | None = "table", export
         download_buttons(export_frame(source.select(order) if order else source, kwargs.get("column_config"), lang),
                          export, lang, extra_lines=export_lines)
     return shown
+
+
+def pinned_first(frame: pl.DataFrame, column_config: dict | None, column_order=None) -> dict:
+    """The column config with the first shown column pinned: on a narrow screen a wide table scrolls sideways
+    under its row names instead of losing them."""
+    config = dict(column_config or {})
+    shown = [c for c in (column_order or frame.columns) if c in frame.columns and config.get(c, "") is not None]
+    if not shown:
+        return config
+    first = shown[0]
+    entry = config.get(first)
+    if isinstance(entry, dict):
+        config[first] = {**entry, "pinned": True}
+    else:
+        config[first] = {"label": entry, "pinned": True} if isinstance(entry, str) else {"pinned": True}
+    return config
 
 
 MAX_STYLED_CELLS = 20_000  # a styled table costs about 30 ms per 1,000 cells; larger ones keep Streamlit's formats

@@ -97,6 +97,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'sales.col.impressions': ('Impressions', 'Показы'),
     'sales.col.clicks': ('Clicks', 'Клики'),
     'sales.col.converted_leads': ('Customers from leads', 'Клиенты из лидов'),
+    # the channel table's short titles: its caption names the attribution model, each title's help the measure
+    'sales.col.attributed_revenue': ('Revenue', 'Выручка'),
+    'sales.col.attributed_gross_profit': ('Gross profit', 'Валовая прибыль'),
+    'sales.col.attributed_customers': ('New customers', 'Новые клиенты'),
     'sales.col.cost_per_customer': ('Cost per customer', 'Цена клиента'),
     'sales.col.customers': ('Customers (by source)', 'Клиенты (по источнику)'),
     'sales.col.responses': ('Responses (leads)', 'Отклики (лиды)'),
