@@ -1,10 +1,11 @@
 """Presentation mode (``?present=1``) in AppTest: the filters printed as one line, ◀ ▶ stepping through the
-registered pages with the same link."""
+registered pages with the same link, and the script that lets the arrow keys press them (the keys themselves are
+pressed in tests/test_present_browser.py)."""
 
 from __future__ import annotations
 
 from dashboard.i18n import t
-from dashboard.present import neighbours
+from dashboard.present import KEYS_SCRIPT, STEP_KEYS, neighbours
 from dashboard.registry import PAGES
 from tests.test_app import query, run_app
 
@@ -63,8 +64,26 @@ def test_the_next_page_button_keeps_the_link(app_env) -> None:
     assert query(at) == LINK
 
 
+def key_scripts(at) -> list[str]:
+    return [h.value for h in at.html if "<script>" in h.value]
+
+
+def test_the_arrow_keys_script_is_on_the_page_once_and_presses_the_bars_buttons(app_env) -> None:
+    assert set(STEP_KEYS) == {"ArrowLeft", "ArrowRight", "PageUp", "PageDown"}
+    assert set(STEP_KEYS.values()) == {"present_prev", "present_next"}
+    at = run_app(LINK)
+    assert key_scripts(at) == [KEYS_SCRIPT]
+    assert {b.key for b in at.button} >= set(STEP_KEYS.values())  # the buttons the script looks for
+    for key, button in STEP_KEYS.items():
+        assert f'"{key}": "{button}"' in KEYS_SCRIPT
+    at.button(key="present_next").click().run()
+    assert not at.exception, at.exception
+    assert key_scripts(at) == [KEYS_SCRIPT]  # on the next page too, still one
+
+
 def test_without_the_parameter_there_is_no_presentation_bar(app_env) -> None:
     at = run_app({"present": "0"})
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.key in ("present_prev", "present_next")]
+    assert not key_scripts(at)  # and no arrow keys stepping through pages
     assert "present" not in query(at)
