@@ -2,14 +2,16 @@
 
     python -m dashboard.report --page overview --query 'period=last_90_days&lang=ru' --out overview.pdf
     python -m dashboard.report --page sales --out sales.png --base http://127.0.0.1:8501
+    python -m dashboard.report --page sales --out sales.png --width 1366 --scale 3   # 4098 pixels wide
 
 Starts the app (``streamlit run streamlit_app.py`` on a free local port, with this process's environment, so the
 same settings and database) or uses a running one (``--base``), opens the page in Debian's headless Chromium
 through Playwright in presentation mode (``present=1``: the filters printed on the page as one line with the data's
 freshness), waits until the run has finished, and writes ``page.pdf()`` (one page as tall as the content) or a
-full-page screenshot. With ``--mail-to`` (once per address) the file is then mailed as an attachment through the
+full-page screenshot at a device pixel ratio of ``--scale`` (default 2: the page laid out at ``--width`` CSS pixels,
+the image ``--width`` × ``--scale`` pixels wide, sharp on projectors and high-density screens). With ``--mail-to`` (once per address) the file is then mailed as an attachment through the
 SMTP settings (``DASHBOARD_SMTP_*``, see the README's configuration table). Exit codes: 0 written (and mailed);
-2 a bad ``--page``, ``--query``, ``--out`` or ``--mail-to``, or no SMTP server configured (the message says what);
+2 a bad ``--page``, ``--query``, ``--out``, ``--width``, ``--scale`` or ``--mail-to``, or no SMTP server configured (the message says what);
 1 the page could not be drawn (the app's error box, a time-out) or the mail could not be sent.
 """
 
@@ -20,6 +22,7 @@ import contextlib
 import mimetypes
 import os
 import smtplib
+import struct
 import sys
 import urllib.parse
 import urllib.request
@@ -36,6 +39,7 @@ CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 FORMATS = (".pdf", ".png")
+SCALES = (1.0, 3.0)  # the device pixel ratios a PNG may be drawn at
 # the app has finished its run: no running indicator and no element left over from the previous run
 IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
               && !document.querySelector('[data-stale="true"]')"""
@@ -104,11 +108,24 @@ def running_app(base: str | None, *, timeout_s: float = 180.0) -> Iterator[str]:
         yield app.url
 
 
-def render(url: str, out: Path, *, width: int = 1280, timeout_s: float = 180.0, browser=None) -> dict[str, object]:
+def png_size(path: Path) -> tuple[int, int]:
+    """A PNG's width and height in pixels, from its header."""
+    head = path.read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        raise ValueError(f"{path} is not a PNG")
+    return struct.unpack(">II", head[16:24])
+
+
+def render(url: str, out: Path, *, width: int = 1280, scale: float = 2.0, timeout_s: float = 180.0,
+           browser=None) -> dict[str, object]:
     """Open ``url`` in headless Chromium (a Playwright ``browser`` of the caller's, or one launched for the call),
-    wait for the app's run to finish and write ``out`` (PDF or PNG). Returns the page's text and the size written."""
+    wait for the app's run to finish and write ``out``: a PDF, or a PNG at device pixel ratio ``scale`` (the page
+    laid out at ``width`` CSS pixels, the image ``width`` × ``scale`` pixels wide). Returns the page's text, its
+    size in CSS pixels (``width``, ``height``), the file's in pixels (``pixels``; a PDF's are its CSS size) and
+    the width the page was laid out at and the pixel ratio it was drawn at, as the page saw them (``laid_out``,
+    ``ratio``)."""
     if browser is not None:
-        return _render(browser, url, out, width=width, timeout_s=timeout_s)
+        return _render(browser, url, out, width=width, scale=scale, timeout_s=timeout_s)
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -116,14 +133,15 @@ def render(url: str, out: Path, *, width: int = 1280, timeout_s: float = 180.0, 
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            return _render(launched, url, out, width=width, timeout_s=timeout_s)
+            return _render(launched, url, out, width=width, scale=scale, timeout_s=timeout_s)
         finally:
             launched.close()
 
 
-def _render(browser, url: str, out: Path, *, width: int, timeout_s: float) -> dict[str, object]:
+def _render(browser, url: str, out: Path, *, width: int, scale: float, timeout_s: float) -> dict[str, object]:
     ms = int(timeout_s * 1000)
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    pdf = out.suffix.lower() == ".pdf"  # a PDF is vector: the pixel ratio does not change it
+    context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=1 if pdf else scale)
     try:
         page = context.new_page()
         page.goto(url, timeout=ms)
@@ -140,9 +158,10 @@ def _render(browser, url: str, out: Path, *, width: int, timeout_s: float) -> di
             page.set_viewport_size({"width": width, "height": height})
             _settle(page, ms)
         text = page.locator('[data-testid="stMain"]').inner_text()
+        laid_out, ratio = page.evaluate("() => [window.innerWidth, window.devicePixelRatio]")
         line = page.locator(".st-key-present_filters")
         filters = line.first.inner_text().strip() if line.count() else ""
-        if out.suffix.lower() == ".pdf":
+        if pdf:
             page.emulate_media(media="screen")
             page.pdf(path=str(out), width=f"{width}px", height=f"{height + 40}px", print_background=True,
                      margin={"top": "0", "bottom": "0", "left": "0", "right": "0"})
@@ -150,7 +169,9 @@ def _render(browser, url: str, out: Path, *, width: int, timeout_s: float) -> di
             page.screenshot(path=str(out), full_page=True)
     finally:
         context.close()
-    return {"text": text, "filters": filters, "width": width, "height": height}
+    pixels = (width, height) if pdf else png_size(out)
+    return {"text": text, "filters": filters, "width": width, "height": height, "pixels": pixels,
+            "laid_out": laid_out, "ratio": ratio}
 
 
 def _settle(page, ms: int) -> None:
@@ -201,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="the file to write: .pdf or .png")
     parser.add_argument("--base", default=None, help="a running app's address (default: start one for the report)")
     parser.add_argument("--width", type=int, default=1280, help="page width in CSS pixels (default 1280)")
+    parser.add_argument("--scale", type=float, default=2.0,
+                        help="a PNG's device pixel ratio, 1 to 3 (default 2): the page is laid out at --width CSS "
+                             "pixels and the image is --width × --scale pixels wide; a PDF is not affected")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the app (default 180)")
     parser.add_argument("--mail-to", action="append", default=[], metavar="ADDRESS",
                         help="mail the report to this address (repeat for more) through the DASHBOARD_SMTP_* settings")
@@ -212,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         out = output_path(args.out)
         if not 320 <= args.width <= 4000:
             raise ReportError("--width is between 320 and 4000 pixels")
+        if not SCALES[0] <= args.scale <= SCALES[1]:  # NaN fails this too
+            raise ReportError(f"--scale is between {SCALES[0]:g} and {SCALES[1]:g} (a device pixel ratio; "
+                              f"got {args.scale:g})")
         try:
             settings = Settings.from_env()
         except ValueError as exc:
@@ -219,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         recipients = mail_recipients(args.mail_to, settings)
         with running_app(args.base, timeout_s=args.timeout) as base:
             url = page_url(base, page, params)
-            done = render(url, out, width=args.width, timeout_s=args.timeout)
+            done = render(url, out, width=args.width, scale=args.scale, timeout_s=args.timeout)
         if recipients:
             view = args.query.lstrip("?") or "default view"
             send_report(out, recipients, settings, subject=args.subject or f"Marketing results: {page.key} ({view})",
@@ -231,7 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the page could not be drawn: say why, exit 1
         print(f"report: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    print(f"{out} written ({done['width']}×{done['height']} px)" + (f", mailed to {', '.join(recipients)}"
+    pixels_wide, pixels_high = done["pixels"]
+    at_scale = (f", laid out {done['laid_out']} CSS px wide at pixel ratio {done['ratio']:g}"
+                if out.suffix.lower() == ".png" else "")
+    print(f"{out} written ({pixels_wide}×{pixels_high} px{at_scale})" + (f", mailed to {', '.join(recipients)}"
                                                                         if recipients else ""))
     return 0
 

@@ -18,6 +18,10 @@ from dashboard import report
     (["--page", "overview", "--out", "x.txt"], "the report is written as .pdf or .png"),
     (["--page", "overview", "--out", "/no/such/folder/x.pdf"], "the folder /no/such/folder does not exist"),
     (["--page", "overview", "--out", "x.png", "--width", "10"], "--width is between 320 and 4000"),
+    (["--page", "overview", "--out", "x.png", "--scale", "0.5"],
+     "--scale is between 1 and 3 (a device pixel ratio; got 0.5)"),
+    (["--page", "overview", "--out", "x.png", "--scale", "3.5"], "--scale is between 1 and 3"),
+    (["--page", "overview", "--out", "x.pdf", "--scale", "nan"], "--scale is between 1 and 3"),
 ])
 def test_a_bad_request_says_what_and_exits_with_2(args, message, capsys, monkeypatch, tmp_path) -> None:
     monkeypatch.chdir(tmp_path)
@@ -26,6 +30,25 @@ def test_a_bad_request_says_what_and_exits_with_2(args, message, capsys, monkeyp
     assert report.main(args) == 2
     assert message in capsys.readouterr().err
     assert not started  # refused before an app is started
+
+
+def test_a_scale_that_is_not_a_number_is_refused_with_2(capsys, monkeypatch) -> None:
+    started = []
+    monkeypatch.setattr(report, "running_app", lambda *a, **k: started.append(a))
+    with pytest.raises(SystemExit) as exit_:
+        report.main(["--page", "overview", "--out", "x.png", "--scale", "sharp"])
+    assert exit_.value.code == 2
+    assert "argument --scale: invalid float value: 'sharp'" in capsys.readouterr().err
+    assert not started
+
+
+def test_the_help_says_what_the_scale_does(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        report.main(["--help"])
+    assert exit_.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--scale SCALE a PNG's device pixel ratio, 1 to 3 (default 2)" in text, text
+    assert "--width × --scale pixels wide; a PDF is not affected" in text, text
 
 
 def test_a_good_link_is_kept_and_shown_in_presentation_mode() -> None:

@@ -1,5 +1,6 @@
 """The report command against the session's running app: the PDF holds the period, the filters, the data's
-freshness and the same headline figures as the page opened in the browser; a PNG is a PNG of the width asked."""
+freshness and the same headline figures as the page opened in the browser; a PNG is a PNG of the width asked
+times the pixel ratio asked, the page laid out at the width asked whatever the ratio."""
 
 from __future__ import annotations
 
@@ -50,12 +51,23 @@ def test_the_pdf_holds_the_period_and_the_pages_figures(server, browser, tmp_pat
     assert "сравнение с" in text and "Каналы: Все каналы" in text and "Данные по " in text
 
 
-def test_the_command_writes_a_png_of_the_width_asked(server, tmp_path) -> None:
-    out = tmp_path / "data.png"
-    done = report(server, "--page", "data", "--out", str(out), "--width", "1024")
+def written(done: subprocess.CompletedProcess, out) -> tuple[int, int]:
+    """The PNG's size in pixels, from its header; checked against what the command printed."""
     assert done.returncode == 0, done.stderr
     head = out.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
     width, height = struct.unpack(">II", head[16:24])
-    assert width == 1024 and height > 900, (width, height)  # the whole page, taller than one screen
-    assert f"{width}×{height} px" in done.stdout
+    assert f"{width}×{height} px" in done.stdout, done.stdout
+    return width, height
+
+
+def test_the_command_writes_a_png_of_the_width_and_scale_asked(server, tmp_path) -> None:
+    sharp, one_to_one = tmp_path / "data.png", tmp_path / "data-1x.png"
+    done = report(server, "--page", "data", "--out", str(sharp), "--width", "1024")
+    width, height = written(done, sharp)
+    assert width == 2048 and height > 1800, (width, height)  # the default pixel ratio 2; the whole page
+    assert "laid out 1024 CSS px wide at pixel ratio 2" in done.stdout  # as the page measured itself
+    done = report(server, "--page", "data", "--out", str(one_to_one), "--width", "1024", "--scale", "1")
+    width, height = written(done, one_to_one)
+    assert width == 1024 and height > 900, (width, height)  # taller than one screen
+    assert "laid out 1024 CSS px wide at pixel ratio 1" in done.stdout

@@ -71,7 +71,8 @@ def test_the_command_mails_what_it_wrote(smtp, tmp_path, monkeypatch, capsys) ->
     def drawn(url: str, out: Path, **_) -> dict:
         seen.append(url)
         out.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
-        return {"text": "", "filters": "Last 90 days: 3 Aug 2026 – 31 Oct 2026", "width": 1280, "height": 900}
+        return {"text": "", "filters": "Last 90 days: 3 Aug 2026 – 31 Oct 2026", "width": 1280, "height": 900,
+                "pixels": (2560, 1800), "laid_out": 1280, "ratio": 2}
 
     monkeypatch.setattr(report, "render", drawn)
     out = tmp_path / "sales.png"
