@@ -8,11 +8,12 @@ Starts the app (``streamlit run streamlit_app.py`` on a free local port, with th
 same settings and database) or uses a running one (``--base``), opens the page in Debian's headless Chromium
 through Playwright in presentation mode (``present=1``: the filters printed on the page as one line with the data's
 freshness), waits until the run has finished, and writes ``page.pdf()`` (one page as tall as the content) or a
-full-page screenshot at a device pixel ratio of ``--scale`` (default 2: the page laid out at ``--width`` CSS pixels,
-the image ``--width`` × ``--scale`` pixels wide, sharp on projectors and high-density screens). With ``--mail-to`` (once per address) the file is then mailed as an attachment through the
-SMTP settings (``DASHBOARD_SMTP_*``, see the README's configuration table). Exit codes: 0 written (and mailed);
-2 a bad ``--page``, ``--query``, ``--out``, ``--width``, ``--scale`` or ``--mail-to``, or no SMTP server configured (the message says what);
-1 the page could not be drawn (the app's error box, a time-out) or the mail could not be sent.
+full-page screenshot at a device pixel ratio of ``--scale`` (default 2: the page laid out at ``--width`` CSS
+pixels, the image ``--width`` × ``--scale`` pixels wide, sharp on projectors and high-density screens). With
+``--mail-to`` (once per address) the file is then mailed as an attachment through the SMTP settings
+(``DASHBOARD_SMTP_*``, see the README's configuration table). Exit codes: 0 written (and mailed); 2 a bad
+``--page``, ``--query``, ``--out``, ``--width``, ``--scale`` or ``--mail-to``, or no SMTP server configured (the
+message says what); 1 the page could not be drawn (the app's error box, a time-out) or the mail could not be sent.
 """
 
 from __future__ import annotations
