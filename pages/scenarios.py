@@ -1,5 +1,7 @@
 """Budget scenarios: plan next period's budget per channel on the marketing-mix model fitted from history."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard.scenarios import mix_view, mmm_panel, panels
@@ -8,7 +10,7 @@ from dashboard.app import context
 from dashboard.components import show_link_notice
 from dashboard.i18n import t
 from dashboard.scenarios.data import (
-    TABS, Inputs, baseline_budgets, current_inputs, planner, saved_frame, scenario_data, seed_from_link, write_link,
+    TABS, baseline_budgets, current_inputs, planner, saved_frame, scenario_data, seed_from_link, write_link,
 )
 from dashboard.scenarios.mix_data import mix_model, mix_outcomes
 
@@ -24,19 +26,18 @@ if data is None:
     st.stop()
 
 show_link_notice(seed_from_link(ctx, data), lang)
-views.period_controls(ctx, data)
+outcomes = mix_outcomes(ctx)
+views.main_controls(ctx, data, outcomes)
 inputs = current_inputs(data)
 views.link_error(lang, inputs)
-views.loaded_banner(ctx, data, inputs)
-base = Inputs(inputs.weeks, inputs.objective, inputs.horizon, baseline_budgets(data, inputs.weeks))
+views.loaded_banner(ctx, data, inputs, outcomes)
+base = replace(inputs, budgets=baseline_budgets(data, inputs.weeks))
 
 st.subheader(t("scn.mix.title", lang))
-outcomes = mix_outcomes(ctx)
 mix = None
 if outcomes:
-    outcome = mix_view.outcome_control(ctx, outcomes)
     with st.spinner(t("scn.mmm.fitting", lang)):
-        mix = mix_model(ctx, outcome)
+        mix = mix_model(ctx, inputs.outcome)
 if mix is None:
     st.info(t("scn.mix.no_data", lang), icon=":material/query_stats:")
 else:
@@ -45,6 +46,7 @@ views.budget_editor(ctx, data, base)
 
 st.subheader(t("scn.lead.title", lang))
 st.caption(t("scn.lead.caption", lang))
+views.lead_controls(ctx)
 plan = planner(ctx, data, inputs.horizon, inputs.weeks)
 by_channel, total = plan.project(inputs.budgets)
 base_total = plan.project(base.budgets)[1].row(0, named=True)
@@ -68,4 +70,4 @@ with fit:
     panels.model_fit(ctx, data, plan, inputs.horizon)
     if mix is not None:
         mmm_panel.section(ctx, mix)
-write_link(current_inputs(data), data)
+write_link(current_inputs(data), data, outcomes)

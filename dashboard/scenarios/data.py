@@ -8,8 +8,10 @@ after that (projections, curves, the optimiser) runs on every redraw and takes m
 
 A scenario's inputs are the period length, the objective, the value horizon and a budget
 per channel. Unsaved inputs live in the link (``budget=search_ads:300000,display:150000``,
-``weeks``, ``objective``, ``horizon``); a saved scenario is ``?scenario=<id>``. The outcome the
-marketing-mix model explains is ``outcome`` (kept beside a saved scenario, not in it).
+``weeks``, ``objective``, ``horizon``, ``outcome``); a saved scenario is ``?scenario=<id>``. The outcome the
+marketing-mix model explains and maximises is part of the scenario: saved with it (payload version 2) and
+restored when it is opened. A scenario saved before that (version 1) holds none and opens on the link's
+``outcome``, else the default, as it always did.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ DEFAULT_OBJECTIVE = "gross_profit"
 DEFAULT_HORIZON = "12m"
 MAX_BUDGET = 10**12
 MAX_COMPARE = 3  # saved scenarios next to the current one: four side by side
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2  # 2: the marketing-mix model's outcome is saved in the scenario
+PAYLOAD_VERSIONS = (1, 2)  # the versions that open (1: saved before the outcome was part of a scenario)
 
 # widget and state keys
 OUTCOME = "scn_outcome"
@@ -58,6 +61,7 @@ HORIZON = "scn_horizon"
 COMPARE = "scn_compare"
 SEEDED = "scn_seeded"
 LOADED = "scn_loaded"
+LOADED_OUTCOME = "scn_loaded_outcome"  # the outcome the open saved scenario was opened on
 LINK_ERROR = "scn_link_error"
 SEED_INPUTS = "scn_seed_inputs"
 KEPT = "scn_kept"  # the inputs as of the last run (widget state is dropped while another page is shown)
@@ -169,10 +173,11 @@ class Inputs:
     objective: str = DEFAULT_OBJECTIVE
     horizon: str = DEFAULT_HORIZON
     budgets: dict[str, int] = field(default_factory=dict)
+    outcome: str = DEFAULT_OUTCOME  # what the marketing-mix model explains and its optimiser maximises
 
     def payload(self) -> dict[str, Any]:
         return {"version": PAYLOAD_VERSION, "weeks": self.weeks, "objective": self.objective,
-                "horizon": self.horizon, "budgets": dict(self.budgets)}
+                "horizon": self.horizon, "budgets": dict(self.budgets), "outcome": self.outcome}
 
 
 def baseline_budgets(data: ScenarioData, weeks: int) -> dict[str, int]:
@@ -218,13 +223,34 @@ def parse_weeks(text: str) -> int | None:
     return value if value in WEEK_CHOICES else None
 
 
-def inputs_from_payload(payload: dict[str, Any], data: ScenarioData) -> Inputs | None:
-    """A saved payload back into inputs; None when it does not fit the current data or is damaged."""
+def saved_outcome(payload: dict[str, Any]) -> str | None:
+    """The outcome a saved payload holds; None for a version 1 payload (saved before scenarios held one)."""
+    return None if payload.get("version") == 1 else payload.get("outcome")
+
+
+def available_outcome(outcome: str, outcomes: tuple[str, ...]) -> str:
+    """``outcome`` when the data supports it (or supports none: there is no model to show), else the default,
+    else the first supported one."""
+    if outcome in outcomes or not outcomes:
+        return outcome
+    return DEFAULT_OUTCOME if DEFAULT_OUTCOME in outcomes else outcomes[0]
+
+
+def inputs_from_payload(payload: dict[str, Any], data: ScenarioData, *, outcome: str = DEFAULT_OUTCOME,
+                        outcomes: tuple[str, ...] = OUTCOMES) -> Inputs | None:
+    """A saved payload back into inputs; None when it does not fit the current data or is damaged.
+
+    The outcome is the payload's own (version 2) or ``outcome`` (a version 1 payload holds none), moved to an
+    outcome the data supports (``outcomes``, see ``available_outcome``) when it no longer supports that one."""
     channels = data.budget_channels()
     weeks, objective, horizon = payload.get("weeks"), payload.get("objective"), payload.get("horizon")
     budgets = payload.get("budgets")
-    if weeks not in WEEK_CHOICES or objective not in OBJECTIVES or horizon not in HORIZONS \
-            or not isinstance(budgets, dict):
+    version = payload.get("version")
+    if version not in PAYLOAD_VERSIONS or isinstance(version, bool) or weeks not in WEEK_CHOICES \
+            or objective not in OBJECTIVES or horizon not in HORIZONS or not isinstance(budgets, dict):
+        return None
+    kept = saved_outcome(payload)
+    if version != 1 and kept not in OUTCOMES:
         return None
     clean = baseline_budgets(data, weeks)
     for ch, value in budgets.items():
@@ -234,14 +260,15 @@ def inputs_from_payload(payload: dict[str, Any], data: ScenarioData) -> Inputs |
                 or not 0 <= value <= MAX_BUDGET:
             return None
         clean[ch] = int(round(value))
-    return Inputs(int(weeks), objective, horizon, clean)
+    return Inputs(int(weeks), objective, horizon, clean, available_outcome(kept or outcome, outcomes))
 
 
 def current_inputs(data: ScenarioData) -> Inputs:
     ss = st.session_state
     weeks = ss.get(WEEKS, DEFAULT_WEEKS)
     budgets = {ch: int(ss.get(budget_key(ch), 0) or 0) for ch in data.budget_channels()}
-    return Inputs(weeks, ss.get(OBJECTIVE, DEFAULT_OBJECTIVE), ss.get(HORIZON, DEFAULT_HORIZON), budgets)
+    return Inputs(weeks, ss.get(OBJECTIVE, DEFAULT_OBJECTIVE), ss.get(HORIZON, DEFAULT_HORIZON), budgets,
+                  ss.get(OUTCOME, DEFAULT_OUTCOME))
 
 
 def set_inputs(inputs: Inputs) -> None:
@@ -250,8 +277,29 @@ def set_inputs(inputs: Inputs) -> None:
     ss[WEEKS] = ss[WEEKS_PREV] = inputs.weeks
     ss[OBJECTIVE] = inputs.objective
     ss[HORIZON] = inputs.horizon
+    ss[OUTCOME] = inputs.outcome
     for ch, value in inputs.budgets.items():
         ss[budget_key(ch)] = int(value)
+
+
+def open_saved(saved: SavedScenario, inputs: Inputs) -> None:
+    """Show a saved scenario: its inputs into the widgets' state (from a callback or before the widgets)."""
+    ss = st.session_state
+    set_inputs(inputs)
+    ss[LOADED] = saved
+    ss[LOADED_OUTCOME] = inputs.outcome
+    ss[LINK_ERROR] = None
+
+
+def loaded_inputs(data: ScenarioData, outcomes: tuple[str, ...]) -> Inputs | None:
+    """The open saved scenario's inputs as opened (a version 1 scenario: on the outcome it was opened on);
+    None when none is open or it no longer fits the data."""
+    ss = st.session_state
+    saved: SavedScenario | None = ss.get(LOADED)
+    if saved is None:
+        return None
+    return inputs_from_payload(saved.payload, data, outcome=ss.get(LOADED_OUTCOME, DEFAULT_OUTCOME),
+                               outcomes=outcomes)
 
 
 # --- the link ----------------------------------------------------------------------------------
@@ -280,7 +328,6 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
         if kept is not None and any(budget_key(ch) not in ss for ch in kept[0].budgets):
             set_inputs(kept[0])  # back from another page: Streamlit forgot the widgets, we did not
             ss[COMPARE] = list(kept[1])
-            ss[OUTCOME] = kept[2]
         return []
     ss[SEEDED] = True
     ss[LOADED] = None
@@ -288,19 +335,23 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
     problems: list[str] = []
     channels = data.budget_channels()
     inputs: Inputs | None = None
+    outcome = _checked(P_OUTCOME, OUTCOMES, DEFAULT_OUTCOME, problems)
     raw_id = st.query_params.get_all(P_SCENARIO)
     if raw_id:
         sid = raw_id[0] if len(raw_id) == 1 else ""  # a repeated id is ambiguous: not a scenario
         saved = get_scenario(ctx.store, sid) if valid_id(sid) else None
+        loose = [P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON]  # a saved scenario wins over loose parameters
         if saved is None:
             ss[LINK_ERROR] = ("scn.bad_id", sid[:40])
         else:
-            inputs = inputs_from_payload(saved.payload, data)
+            inputs = inputs_from_payload(saved.payload, data, outcome=outcome, outcomes=mix_outcomes(ctx))
             if inputs is None:
                 ss[LINK_ERROR] = ("scn.bad_payload", saved.name[:80])
             else:
-                ss[LOADED] = saved
-        for p in (P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON):  # a saved scenario wins over loose parameters
+                open_saved(saved, inputs)
+                if saved_outcome(saved.payload) is not None:
+                    loose.append(P_OUTCOME)  # the scenario holds its outcome
+        for p in loose:
             if p in st.query_params:
                 del st.query_params[p]
         if inputs is None:
@@ -322,9 +373,8 @@ def seed_from_link(ctx: PageContext, data: ScenarioData) -> list[str]:
                 problems.append(P_BUDGET)
             else:
                 budgets.update(parsed)
-        inputs = Inputs(weeks, objective, horizon, budgets)
+        inputs = Inputs(weeks, objective, horizon, budgets, outcome)
     set_inputs(inputs)
-    ss[OUTCOME] = _checked(P_OUTCOME, OUTCOMES, DEFAULT_OUTCOME, problems)
     ss[SEED_INPUTS] = inputs
     ss[COMPARE] = _seed_compare(ctx, problems)
     for p in problems:
@@ -355,14 +405,17 @@ def _seed_compare(ctx: PageContext, problems: list[str]) -> list[str]:
     return good
 
 
-def write_link(inputs: Inputs, data: ScenarioData) -> None:
-    """The address bar: ``scenario=<id>`` while a saved scenario is shown unchanged, else the inputs."""
+def write_link(inputs: Inputs, data: ScenarioData, outcomes: tuple[str, ...]) -> None:
+    """The address bar: ``scenario=<id>`` while a saved scenario is shown unchanged (with ``outcome`` beside a
+    version 1 one, which holds none), else the inputs."""
     ss = st.session_state
     qp = st.query_params
     loaded: SavedScenario | None = ss.get(LOADED)
     wanted: dict[str, str] = {}
-    if loaded is not None and inputs_from_payload(loaded.payload, data) == inputs:
+    if loaded is not None and loaded_inputs(data, outcomes) == inputs:
         wanted[P_SCENARIO] = loaded.scenario_id
+        if saved_outcome(loaded.payload) is None and inputs.outcome != DEFAULT_OUTCOME:
+            wanted[P_OUTCOME] = inputs.outcome
     else:
         if inputs.weeks != DEFAULT_WEEKS:
             wanted[P_WEEKS] = str(inputs.weeks)
@@ -372,11 +425,10 @@ def write_link(inputs: Inputs, data: ScenarioData) -> None:
             wanted[P_HORIZON] = inputs.horizon
         if inputs.budgets != baseline_budgets(data, inputs.weeks):
             wanted[P_BUDGET] = dump_budget(inputs.budgets, data.budget_channels())
-    outcome = ss.get(OUTCOME, DEFAULT_OUTCOME)
-    if outcome != DEFAULT_OUTCOME:
-        wanted[P_OUTCOME] = outcome
+        if inputs.outcome != DEFAULT_OUTCOME:
+            wanted[P_OUTCOME] = inputs.outcome
     compare = ss.get(COMPARE) or []
-    ss[KEPT] = (inputs, tuple(compare), outcome)
+    ss[KEPT] = (inputs, tuple(compare))
     if compare:
         wanted[P_COMPARE] = ",".join(compare)
     for param in (P_SCENARIO, P_BUDGET, P_WEEKS, P_OBJECTIVE, P_HORIZON, P_COMPARE, P_OUTCOME):
@@ -396,10 +448,11 @@ def saved_frame(ctx: PageContext) -> pl.DataFrame:
 
 
 def saved_inputs(ctx: PageContext, data: ScenarioData, scenario_id: str) -> tuple[SavedScenario, Inputs] | None:
+    """A saved scenario and its inputs, on an outcome the data supports (a version 1 one: the default)."""
     saved = get_scenario(ctx.store, scenario_id)
     if saved is None:
         return None
-    inputs = inputs_from_payload(saved.payload, data)
+    inputs = inputs_from_payload(saved.payload, data, outcomes=mix_outcomes(ctx))
     return (saved, inputs) if inputs is not None else None
 
 

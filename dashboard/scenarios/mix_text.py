@@ -20,12 +20,31 @@ MIX_MESSAGES: dict[str, tuple[str, str]] = {
         'Калибровка по lift-тестам этого показателя: {n} (страница «Данные», таблица «Lift-тесты»): модель должна '
         'согласовываться и с тем, что измерили эти эксперименты.',
     ),
-    'scn.outcome': ('Outcome the model explains', 'Что объясняет модель'),
+    'scn.outcome': ('What to maximise', 'Что максимизировать'),
     'scn.outcome_help': (
-        'The weekly result the marketing-mix model is fitted to and the optimiser maximises. Only outcomes with '
-        'at least 26 complete weeks of data are offered.',
-        'Недельный результат, на котором подбирается маркетинг-микс модель и который максимизирует оптимизатор. '
-        'Предлагаются только показатели, по которым есть не меньше 26 полных недель данных.',
+        'The weekly result the marketing-mix model is fitted to, projects and its optimiser maximises; a saved '
+        'scenario keeps it. Only outcomes with at least 26 complete weeks of data are offered. The lead-source '
+        'curves further down have their own goal and value of a new customer, which do not change this model.',
+        'Недельный результат, на котором подбирается маркетинг-микс модель, который она прогнозирует и '
+        'максимизирует её оптимизатор; сохранённый сценарий его запоминает. Предлагаются только показатели, по '
+        'которым есть не меньше 26 полных недель данных. У кривых по источникам лидов ниже свои цель и ценность '
+        'нового клиента, на эту модель они не влияют.',
+    ),
+    'scn.outcome_gone': (
+        'It was saved for {saved}, which the current data no longer supports (the model needs at least 26 '
+        'complete weeks of it): it is shown on {shown} instead.',
+        'Он сохранён для показателя «{saved}», который текущие данные больше не позволяют моделировать (нужно '
+        'не меньше 26 полных недель): он показан для показателя «{shown}».',
+    ),
+    'scn.col.outcome': ('Maximises', 'Максимизирует'),
+    'scn.compare_projected': ('Model: {outcome}', 'Модель: {outcome}'),
+    'scn.compare_outcomes': (
+        'These scenarios maximise different outcomes: each "Model" row holds only the scenarios of its outcome '
+        '(a dash for the others) and last period on that outcome\'s model; the rows below it are counted alike '
+        'for all.',
+        'Эти сценарии максимизируют разные показатели: в каждой строке «Модель» только сценарии этого показателя '
+        '(у остальных прочерк) и прошлый период по модели этого показателя; строки ниже посчитаны одинаково для '
+        'всех.',
     ),
     'scn.outcome.gross_profit': ('Gross profit', 'Валовая прибыль'),
     'scn.outcome.revenue': ('Revenue', 'Выручка'),

@@ -13,21 +13,12 @@ from dashboard.components import delta_text, kpi, table
 from dashboard.context import PageContext
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, t
 from dashboard.scenarios import data as S
-from dashboard.scenarios.mix_data import DEFAULT_OUTCOME, MONEY_OUTCOMES, MixModel
+from dashboard.scenarios.mix_data import MONEY_OUTCOMES, MixModel
 from dashboard.scenarios.view import flash
 from metrics.mmm.scenario import Projection, SplitError, best_split, observed_range, project, split_bounds
 from metrics.optimiser import whole_units
 
 ROI_PER_COUNT = 1000  # a count outcome (orders, leads) per 1,000 of money; a money outcome per 1
-
-
-def outcome_control(ctx: PageContext, outcomes: tuple[str, ...]) -> str:
-    """The outcome chooser (``?outcome=``); an outcome the data does not support falls back to the default."""
-    ss = st.session_state
-    if ss.get(S.OUTCOME) not in outcomes:
-        ss[S.OUTCOME] = DEFAULT_OUTCOME if DEFAULT_OUTCOME in outcomes else outcomes[0]
-    return st.selectbox(t("scn.outcome", ctx.lang), outcomes, key=S.OUTCOME,
-                        format_func=lambda o: t(f"scn.outcome.{o}", ctx.lang), help=t("scn.outcome_help", ctx.lang))
 
 
 def fmt_outcome(ctx: PageContext, outcome: str, value: float | None, *, compact: bool = True) -> str:

@@ -140,6 +140,7 @@ def _save(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total: dict)
         ss[S.FLASH] = ("error", "scn.save_failed", {"message": str(exc)}, "saved")
         return
     ss[S.LOADED] = get_scenario(ctx.store, sid)
+    ss[S.LOADED_OUTCOME] = inputs.outcome
     ss[S.FLASH] = ("success", "scn.saved", {"id": sid}, "saved")
 
 
@@ -150,10 +151,7 @@ def _open(ctx: PageContext, data: S.ScenarioData) -> None:
     if got is None:
         ss[S.FLASH] = ("error", "scn.bad_id", {"id": sid or ""}, "saved")
         return
-    saved, inputs = got
-    S.set_inputs(inputs)
-    ss[S.LOADED] = saved
-    ss[S.LINK_ERROR] = None
+    S.open_saved(*got)
 
 
 def _ask_delete() -> None:

@@ -26,20 +26,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Будущие недели, на которые планируется бюджет, с понедельника после последней полной недели данных. При '
         'смене периода недельный бюджет каналов сохраняется.',
     ),
-    'scn.objective': ('Goal', 'Цель'),
+    'scn.objective': ('Goal of the lead-source curves', 'Цель для кривых по источникам лидов'),
     'scn.objective_help': (
-        'What the optimiser maximises, and what the response curves show.',
-        'Что максимизирует оптимизатор и что показывают кривые отклика.',
+        'What this view\'s curves show and its optimiser (tab "Optimiser on the curves") maximises. The '
+        'marketing-mix model above does not read it: what it maximises is chosen at the top of the page.',
+        'Что показывают кривые этого раздела и что максимизирует его оптимизатор (вкладка «Оптимизатор по '
+        'кривым»). Маркетинг-микс модель выше его не использует: её показатель выбирается вверху страницы.',
     ),
     'scn.objective.gross_profit': ('Gross profit', 'Валовая прибыль'),
     'scn.objective.revenue': ('Revenue', 'Выручка'),
     'scn.objective.leads': ('Leads', 'Лиды'),
-    'scn.horizon': ('Value of a new customer', 'Ценность нового клиента'),
+    'scn.horizon': ('Value of a new customer (lead-source curves)',
+                    'Ценность нового клиента (кривые по источникам лидов)'),
     'scn.horizon_help': (
-        'Revenue and gross profit a new customer brings: over their first 12 months (customers acquired at least '
-        'a year before the end of the data), or their first order only.',
-        'Выручка и валовая прибыль от нового клиента: за первые 12 месяцев (клиенты, привлечённые не позже чем за '
-        'год до конца данных) или только первый заказ.',
+        'How this view turns leads into money: the revenue and gross profit a new customer brings over their first '
+        '12 months (customers acquired at least a year before the end of the data), or their first order only. '
+        'The marketing-mix model above does not read it: it is fitted to the weekly outcome itself.',
+        'Как этот раздел переводит лиды в деньги: выручка и валовая прибыль от нового клиента за первые 12 месяцев '
+        '(клиенты, привлечённые не позже чем за год до конца данных) или только первый заказ. Маркетинг-микс '
+        'модель выше его не использует: она подбирается прямо по недельному показателю.',
     ),
     'scn.horizon.12m': ('First 12 months', 'Первые 12 месяцев'),
     'scn.horizon.first': ('First order only', 'Только первый заказ'),

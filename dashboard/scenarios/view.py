@@ -75,10 +75,13 @@ def _on_weeks_change(data: S.ScenarioData) -> None:
     S.set_inputs(after)
 
 
-def period_controls(ctx: PageContext, data: S.ScenarioData) -> None:
-    lang = ctx.lang
+def main_controls(ctx: PageContext, data: S.ScenarioData, outcomes: tuple[str, ...]) -> None:
+    """The scenario's main inputs, at the top: the period to plan and what the marketing-mix model maximises
+    (``?outcome=``; an outcome the data does not support falls back to the default). Without an outcome the
+    data supports there is no model, and no outcome to choose."""
+    lang, ss = ctx.lang, st.session_state
     start = period_start(data.last_day)
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     with c1:
         st.selectbox(
             t("scn.weeks", lang), S.WEEK_CHOICES, key=S.WEEKS, on_change=_on_weeks_change, args=(data,),
@@ -86,26 +89,47 @@ def period_controls(ctx: PageContext, data: S.ScenarioData) -> None:
                                     end=fmt_date(start + dt.timedelta(days=7 * w - 1), lang)),
             help=t("scn.weeks_help", lang),
         )
-    with c2:
+    ss[S.WEEKS_PREV] = ss[S.WEEKS]
+    if outcomes:
+        shown = S.available_outcome(ss.get(S.OUTCOME, S.DEFAULT_OUTCOME), outcomes)
+        if ss.get(S.OUTCOME) != shown:
+            ss[S.OUTCOME] = shown
+        with c2:
+            st.selectbox(t("scn.outcome", lang), outcomes, key=S.OUTCOME,
+                         format_func=lambda o: t(f"scn.outcome.{o}", lang), help=t("scn.outcome_help", lang))
+
+
+def lead_controls(ctx: PageContext) -> None:
+    """The lead-source view's own inputs, drawn inside that view: what its curves and its optimiser count, and
+    the value of a new customer they count it with. The marketing-mix model reads neither."""
+    lang = ctx.lang
+    c1, c2 = st.columns(2)
+    with c1:
         st.selectbox(t("scn.objective", lang), OBJECTIVES, key=S.OBJECTIVE,
                      format_func=lambda o: t(f"scn.objective.{o}", lang), help=t("scn.objective_help", lang))
-    with c3:
+    with c2:
         st.selectbox(t("scn.horizon", lang), tuple(HORIZONS), key=S.HORIZON,
                      format_func=lambda h: t(f"scn.horizon.{h}", lang), help=t("scn.horizon_help", lang))
-    st.session_state[S.WEEKS_PREV] = st.session_state[S.WEEKS]
 
 
-def loaded_banner(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs) -> None:
+def loaded_banner(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, outcomes: tuple[str, ...]) -> None:
+    """Which saved scenario is open; whether it was changed since, whether the data was; and, when the data no
+    longer supports the outcome it was saved for, which one it is shown on instead."""
     saved = st.session_state.get(S.LOADED)
     if saved is None:
         return
     lang = ctx.lang
-    changed = S.inputs_from_payload(saved.payload, data) != inputs
+    opened = S.loaded_inputs(data, outcomes)
+    changed = opened != inputs
     text = t("scn.loaded", lang, name=escape_markdown(saved.name, limit=80),
              author=escape_markdown(saved.author or t("scn.no_author", lang), limit=80),
              date=fmt_date(saved.created_at.date(), lang))
     if saved.note:
         text += "\n\n" + escape_markdown(saved.note, limit=500)
+    kept = S.saved_outcome(saved.payload)
+    if opened is not None and kept is not None and kept != opened.outcome:
+        text += "\n\n" + t("scn.outcome_gone", lang, saved=t(f"scn.outcome.{kept}", lang),
+                            shown=t(f"scn.outcome.{opened.outcome}", lang))
     if changed:
         text += "\n\n" + t("scn.loaded_changed", lang)
     if str(saved.payload.get("data_version")) not in ("None", ctx.version):
