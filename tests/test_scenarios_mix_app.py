@@ -118,3 +118,124 @@ def test_allowing_more_never_moves_an_uncertain_channel_outside_its_range(app_en
         value = at.number_input(key=f"scn_budget_{ch}").value
         if ch in flagged:
             assert lo[j] - 1 <= value <= hi[j] + 1, ch
+
+
+# --- the outcome is part of a saved scenario ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def revenue_fit(small_store):
+    frame = sql_weekly(small_store, "sum(revenue)", "orders", "ordered_at")
+    channels = [c for c in frame.columns if c not in ("week", "outcome")]
+    return fit_mmm(mmm_input(frame, date="week", outcome="outcome", spend=channels), n_draws=200, seed=0)
+
+
+def boxes(at, fit) -> np.ndarray:
+    return np.array([float(at.number_input(key=f"scn_budget_{ch}").value) for ch in fit.channels])
+
+
+def saved(store, payload: dict, name: str = "Plan") -> str:
+    from connectors.scenarios import save_scenario
+
+    return save_scenario(store, name=name, author=None, note=None, payload=payload)
+
+
+def test_a_scenario_saved_on_revenue_reopens_on_revenue_with_its_numbers(app_env, small_store, revenue_fit):
+    from connectors.scenarios import delete_scenario, get_scenario
+
+    fit = revenue_fit
+    at = run_app(page=PAGE)
+    at.selectbox(key="scn_outcome").select("revenue").run()
+    at.number_input(key="scn_budget_search_ads").set_value(410_000).run()
+    budgets = boxes(at, fit)
+    hand = project(fit, budgets, WEEKS).outcome  # the model refitted here on a plain-SQL weekly frame
+    cards = mix_cards(at)
+    assert cards["Projected: Revenue"] == fmt_money(hand, "en")
+    at.text_input(key="scn_save_name").input("Revenue plan")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    sid = query(at)["scenario"]
+    try:
+        assert query(at) == {"scenario": sid}  # the scenario holds the outcome: no parameter beside it
+        stored = get_scenario(small_store, sid).payload
+        assert (stored["version"], stored["outcome"], stored["budgets"]["search_ads"]) == (2, "revenue", 410_000)
+
+        fresh = run_app({"scenario": sid}, page=PAGE)
+        assert not fresh.exception, fresh.exception
+        assert fresh.selectbox(key="scn_outcome").value == "revenue"
+        assert mix_cards(fresh) == cards
+        assert np.array_equal(boxes(fresh, fit), budgets)
+        assert query(fresh) == {"scenario": sid}
+        assert not any("changed it since opening" in i.value for i in fresh.info)
+
+        beside = run_app({"scenario": sid, "outcome": "orders"}, page=PAGE)  # the scenario's own outcome wins
+        assert beside.selectbox(key="scn_outcome").value == "revenue"
+        assert mix_cards(beside) == cards and query(beside) == {"scenario": sid}
+
+        fresh.selectbox(key="scn_outcome").select("gross_profit").run()  # now it is not the saved scenario
+        assert "Projected: Gross profit" in mix_cards(fresh)
+        assert "scenario" not in query(fresh) and "search_ads:410000" in query(fresh)["budget"]
+        assert any("changed it since opening" in i.value for i in fresh.info)
+    finally:
+        delete_scenario(small_store, sid)
+
+
+def test_a_scenario_saved_without_an_outcome_opens_as_it_always_did(app_env, small_store, gross_profit_fit):
+    from connectors.scenarios import delete_scenario
+
+    fit = gross_profit_fit
+    sid = saved(small_store, {"version": 1, "weeks": WEEKS, "objective": "gross_profit", "horizon": "12m",
+                              "budgets": {"search_ads": 350_000}})
+    try:
+        at = run_app({"scenario": sid}, page=PAGE)
+        assert not at.exception, at.exception
+        assert at.selectbox(key="scn_outcome").value == "gross_profit"  # the default
+        assert at.number_input(key="scn_budget_search_ads").value == 350_000
+        hand = project(fit, boxes(at, fit), WEEKS).outcome
+        assert mix_cards(at)["Projected: Gross profit"] == fmt_money(hand, "en")
+        assert query(at) == {"scenario": sid}
+        assert any("Plan" in i.value for i in at.info) and not at.error
+        old_link = run_app({"scenario": sid, "outcome": "orders"}, page=PAGE)  # a link written before: as then
+        assert old_link.selectbox(key="scn_outcome").value == "orders"
+        assert old_link.number_input(key="scn_budget_search_ads").value == 350_000
+        assert query(old_link) == {"scenario": sid, "outcome": "orders"}
+        assert not any("changed it since opening" in i.value for i in old_link.info)
+        future = saved(small_store, {"version": 3, "weeks": WEEKS, "objective": "gross_profit", "horizon": "12m",
+                                     "budgets": {"search_ads": 350_000}, "outcome": "revenue"}, name="Later")
+        unknown = run_app({"scenario": future}, page=PAGE)  # a shape this version does not know: not guessed
+        assert any("cannot be opened" in e.value for e in unknown.error)
+        delete_scenario(small_store, future)
+    finally:
+        delete_scenario(small_store, sid)
+
+
+def test_a_saved_outcome_the_data_no_longer_supports_opens_on_another_with_a_notice(app_env, small_store, tmp_path,
+                                                                                   monkeypatch):
+    import duckdb
+
+    from dashboard.context import settings
+    from tests.importing import copy_store
+
+    store = copy_store(small_store, tmp_path)
+    with duckdb.connect(str(store.path)) as con:  # every customer acquired in the last complete week
+        con.execute("UPDATE customers SET first_seen = TIMESTAMP '2026-10-20 12:00:00'")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    settings.clear()
+    try:
+        sid = saved(store, {"version": 2, "weeks": WEEKS, "objective": "gross_profit", "horizon": "12m",
+                            "budgets": {"search_ads": 300_000}, "outcome": "new_customers"}, name="Acquisition")
+        at = run_app({"scenario": sid}, page=PAGE)
+        assert not at.exception, at.exception
+        assert not at.error
+        outcomes = at.selectbox(key="scn_outcome")
+        assert "new_customers" not in outcomes.options and "New customers" not in outcomes.options
+        assert outcomes.value == "gross_profit"
+        notice = next(i.value for i in at.info if "Acquisition" in i.value)
+        assert "saved for New customers, which the current data no longer supports" in notice
+        assert "shown on Gross profit instead" in notice
+        assert at.number_input(key="scn_budget_search_ads").value == 300_000
+        assert "Projected: Gross profit" in mix_cards(at)
+        assert query(at) == {"scenario": sid}
+    finally:
+        monkeypatch.undo()
+        settings.clear()

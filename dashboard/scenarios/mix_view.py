@@ -13,7 +13,7 @@ from dashboard.components import delta_text, kpi, table
 from dashboard.context import PageContext
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, t
 from dashboard.scenarios import data as S
-from dashboard.scenarios.mix_data import MONEY_OUTCOMES, MixModel
+from dashboard.scenarios.mix_data import MONEY_OUTCOMES, MixModel, mix_model
 from dashboard.scenarios.view import flash
 from metrics.mmm.scenario import Projection, SplitError, best_split, observed_range, project, split_bounds
 from metrics.optimiser import whole_units
@@ -38,6 +38,31 @@ def projections(mix: MixModel, inputs: S.Inputs, base: S.Inputs) -> tuple[Projec
     weeks = inputs.weeks
     return (project(mix.fit, mix.budgets(inputs.budgets, weeks), weeks),
             project(mix.fit, mix.budgets(base.budgets, weeks), weeks))
+
+
+def compare_rows(ctx: PageContext, columns: list[S.Inputs], *, baseline: frozenset[int]) -> list[tuple[str, list[str]]]:
+    """The model's rows of the side-by-side comparison, as (label, one cell per column): what each scenario
+    maximises, then one row per outcome among them, holding the projection of the scenarios of that outcome only
+    (a dash for the others: numbers of different outcomes never share a row). The ``baseline`` columns (last
+    period continued, which maximises nothing) are projected on every row's model. No rows without a model."""
+    lang = ctx.lang
+    wanted = dict.fromkeys(c.outcome for i, c in enumerate(columns) if i not in baseline)
+    models = {o: m for o in wanted if (m := mix_model(ctx, o)) is not None}
+    if not models:
+        return []
+    rows = [(t("scn.col.outcome", lang), ["—" if i in baseline else t(f"scn.outcome.{c.outcome}", lang)
+                                          for i, c in enumerate(columns)])]
+    for outcome, mix in models.items():
+        cells = []
+        for i, c in enumerate(columns):
+            if i not in baseline and c.outcome != outcome:
+                cells.append("—")
+                continue
+            got = project(mix.fit, mix.budgets(c.budgets, c.weeks), c.weeks)
+            cells.append(f"{fmt_outcome(ctx, outcome, got.outcome)} "
+                         f"({_range(ctx, outcome, *(got.outcome_range or (None, None)))})")
+        rows.append((t("scn.compare_projected", lang, outcome=t(f"scn.outcome.{outcome}", lang)), cells))
+    return rows
 
 
 def _roi_per(outcome: str) -> int:

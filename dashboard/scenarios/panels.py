@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import polars as pl
 import streamlit as st
@@ -12,6 +13,7 @@ from connectors.scenarios import MAX_AUTHOR, MAX_NAME, MAX_NOTE, delete_scenario
 from connectors.roles import Forbidden
 from connectors.store import StoreError
 from dashboard.scenarios import data as S
+from dashboard.scenarios import mix_view
 from dashboard.context import PageContext
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from dashboard.scenarios.view import RESULTS, _label, flash, fmt_range, fmt_result
@@ -234,11 +236,18 @@ def _saved_table(ctx: PageContext, saved: pl.DataFrame) -> pl.DataFrame:
             t("scn.save_author", lang): r["author"] or "",
             t("scn.col.saved_at", lang): fmt_date(r["created_at"].date(), lang),
             t("scn.col.weeks", lang): str(payload.get("weeks", "—")),
+            t("scn.col.outcome", lang): t(f"scn.outcome.{_kept_outcome(payload)}", lang),
             t("scn.col.budget", lang): fmt_money(budget, lang, ctx.currency) if isinstance(budget, (int, float)) else "—",
             t("scn.save_note", lang): r["note"] or "",
             t("scn.col.link", lang): f"?scenario={r['scenario_id']}",
         })
     return pl.DataFrame(rows)
+
+
+def _kept_outcome(payload: dict) -> str:
+    """What a saved scenario maximises: its own outcome, or the default for one saved before scenarios held one."""
+    kept = S.saved_outcome(payload)
+    return kept if kept in S.OUTCOMES else S.DEFAULT_OUTCOME
 
 
 def compare_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, total: dict, base_total: dict,
@@ -251,32 +260,31 @@ def compare_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, tota
     ss[S.COMPARE] = [i for i in ss.get(S.COMPARE, []) if i in ids]
     st.multiselect(t("scn.compare", lang), ids, key=S.COMPARE, max_selections=S.MAX_COMPARE,
                    format_func=lambda i: names.get(i, i), placeholder=t("scn.compare_placeholder", lang))
-    columns = [(t("scn.point.last", lang), inputs.weeks, base_total),
-               (t("scn.current", lang), inputs.weeks, total)]
+    base = replace(inputs, budgets=S.baseline_budgets(data, inputs.weeks))
+    columns = [(t("scn.point.last", lang), base, base_total), (t("scn.current", lang), inputs, total)]
     for sid in ss.get(S.COMPARE, []):
         got = S.saved_inputs(ctx, data, sid)
         if got is None:
             continue
         saved_one, other = got
         plan = S.planner(ctx, data, other.horizon, other.weeks)
-        columns.append((saved_one.name, other.weeks, plan.project(other.budgets)[1].row(0, named=True)))
-    rows = []
-    for name in ("weeks", "budget", *RESULTS):
-        label = t("scn.col.weeks", lang) if name == "weeks" else (
-            t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang))
-        row = {t("scn.col.metric", lang): label}
-        for i, (title, weeks, tot) in enumerate(columns):
-            if title in [c[0] for c in columns[:i]]:
-                title = f"{title} ({i + 1})"
-            if name == "weeks":
-                row[title] = str(weeks)
-            elif name == "budget":
-                row[title] = fmt_money(tot["budget"], lang, ctx.currency)
-            else:
-                row[title] = f"{fmt_result(ctx, name, tot[name])} ({fmt_range(ctx, name, tot[f'{name}_lo'], tot[f'{name}_hi'])})"
+        columns.append((saved_one.name, other, plan.project(other.budgets)[1].row(0, named=True)))
+    titles = [title if title not in [c[0] for c in columns[:i]] else f"{title} ({i + 1})"
+              for i, (title, _, _) in enumerate(columns)]
+    head = t("scn.col.metric", lang)
+    rows = [{head: t("scn.col.weeks", lang), **{k: str(c[1].weeks) for k, c in zip(titles, columns)}}]
+    model = mix_view.compare_rows(ctx, [c[1] for c in columns], baseline=frozenset({0}))
+    rows += [{head: label, **dict(zip(titles, cells))} for label, cells in model]
+    for name in ("budget", *RESULTS):
+        row = {head: t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang)}
+        for title, (_, _, tot) in zip(titles, columns):
+            row[title] = fmt_money(tot["budget"], lang, ctx.currency) if name == "budget" else (
+                f"{fmt_result(ctx, name, tot[name])} ({fmt_range(ctx, name, tot[f'{name}_lo'], tot[f'{name}_hi'])})")
         rows.append(row)
     shown = pl.DataFrame(rows)
     table(shown, hide_index=True, width="stretch")
+    if model and len({c[1].outcome for c in columns[1:]}) > 1:
+        st.caption(t("scn.compare_outcomes", lang))
     st.caption(t("scn.compare_note", lang))
     return shown
 
