@@ -1,6 +1,7 @@
 """The Budget scenarios page's default view in AppTest: the marketing-mix model's projection equals the model
-fitted here on a plain-SQL weekly frame and summed by hand from its fitted parts; the outcome is in the link;
-the optimiser on the model keeps every channel within its observed range and improves the projection."""
+fitted here on a plain-SQL weekly frame and summed by hand from its fitted parts; the outcome is in the link and in
+a saved scenario, and steers the model only (the lead-source view's goal and value steer that view only); the
+optimiser on the model keeps every channel within its observed range and improves the projection."""
 
 from __future__ import annotations
 
@@ -239,3 +240,70 @@ def test_a_saved_outcome_the_data_no_longer_supports_opens_on_another_with_a_not
     finally:
         monkeypatch.undo()
         settings.clear()
+
+
+# --- which control steers which numbers --------------------------------------------------------------------
+
+
+def lead_cards(at) -> dict[str, str]:
+    """The lead-source view's six cards (after the model's three)."""
+    return {m.label: m.value for m in at.metric[3:9]}
+
+
+def test_the_lead_source_controls_steer_only_their_view_and_the_outcome_only_the_model(app_env, revenue_fit):
+    at = run_app(page=PAGE)
+    assert not at.exception, at.exception
+    keys = [s.key for s in at.selectbox]
+    assert keys[:4] == ["scn_weeks", "scn_outcome", "scn_objective", "scn_horizon"]  # the main inputs first
+    assert at.selectbox(key="scn_outcome").label == "What to maximise"
+    assert "lead-source curves" in at.selectbox(key="scn_objective").label
+    assert "lead-source curves" in at.selectbox(key="scn_horizon").label
+    model, lead = mix_cards(at), lead_cards(at)
+
+    at.selectbox(key="scn_horizon").select("first").run()
+    assert mix_cards(at) == model
+    first_order = lead_cards(at)
+    assert first_order["Revenue"] != lead["Revenue"] and first_order["Leads"] == lead["Leads"]
+    at.selectbox(key="scn_objective").select("leads").run()
+    assert mix_cards(at) == model and lead_cards(at) == first_order
+    assert any(c.value.startswith("Finds the split of the budget that maximises leads") for c in at.caption)
+    assert query(at) == {"objective": "leads", "horizon": "first"}
+
+    at.selectbox(key="scn_outcome").select("revenue").run()
+    assert not at.exception, at.exception
+    assert lead_cards(at) == first_order
+    hand = project(revenue_fit, boxes(at, revenue_fit), WEEKS).outcome
+    assert mix_cards(at)["Projected: Revenue"] == fmt_money(hand, "en") != model["Projected: Gross profit"]
+    assert query(at) == {"objective": "leads", "horizon": "first", "outcome": "revenue"}
+
+
+def test_comparing_scenarios_of_different_outcomes_keeps_their_numbers_apart(app_env, small_store, gross_profit_fit,
+                                                                            revenue_fit):
+    from connectors.scenarios import delete_scenario
+
+    sid = saved(small_store, {"version": 2, "weeks": WEEKS, "objective": "gross_profit", "horizon": "12m",
+                              "budgets": {"search_ads": 500_000}, "outcome": "revenue"}, name="Revenue push")
+    try:
+        at = run_app({"compare_ids": sid}, page=PAGE)
+        assert not at.exception, at.exception
+        table = next(d.value for d in at.dataframe if "Revenue push" in d.value.columns).set_index("Result")
+        assert list(table.columns) == ["Last period continued", "This scenario", "Revenue push"]
+        assert list(table.loc["Maximises"]) == ["—", "Gross profit", "Revenue"]
+        gp, rev = table.loc["Model: Gross profit"], table.loc["Model: Revenue"]
+        assert gp["Revenue push"] == "—" and rev["This scenario"] == "—"  # never side by side in one row
+        now = project(gross_profit_fit, boxes(at, gross_profit_fit), WEEKS)
+        assert gp["This scenario"].startswith(fmt_money(now.outcome, "en") + " (")
+        theirs = dict(zip(gross_profit_fit.channels, boxes(at, gross_profit_fit)), search_ads=500_000.0)
+        other = project(revenue_fit, np.array([theirs[ch] for ch in revenue_fit.channels]), WEEKS)
+        lo, hi = other.outcome_range
+        shown = f"{fmt_money(other.outcome, 'en')} ({fmt_money(lo, 'en')} – {fmt_money(hi, 'en')})"
+        assert rev["Revenue push"] == shown
+        last = project(revenue_fit, last_budgets(revenue_fit, WEEKS), WEEKS).outcome
+        assert rev["Last period continued"].startswith(fmt_money(last, "en") + " (")
+        assert any("maximise different outcomes" in c.value for c in at.caption)
+        same = run_app({"compare_ids": sid, "outcome": "revenue"}, page=PAGE)
+        table = next(d.value for d in same.dataframe if "Revenue push" in d.value.columns).set_index("Result")
+        assert "Model: Gross profit" not in table.index and table.loc["Model: Revenue", "This scenario"] != "—"
+        assert not any("maximise different outcomes" in c.value for c in same.caption)
+    finally:
+        delete_scenario(small_store, sid)
