@@ -175,11 +175,25 @@ def _render(browser, url: str, out: Path, *, width: int, scale: float, timeout_s
             "laid_out": laid_out, "ratio": ratio}
 
 
+# The page has finished drawing when, for ``quiet`` ms on end, no run is going and neither the page's height nor
+# its number of elements has changed. Streamlit shows its running indicator only half a second into a run, so
+# "no indicator" alone can be read before the page has started to draw the rest.
+STEADY = """(quiet) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const idle = !document.querySelector('[data-testid="stStatusWidget"]') && !document.querySelector('[data-stale="true"]');
+  const seen = [main ? main.scrollHeight : 0, document.querySelectorAll('[data-testid="stElementContainer"]').length,
+                document.querySelectorAll('.js-plotly-plot .main-svg').length].join();
+  const now = performance.now();
+  if (!idle || window.__reportSeen !== seen) { window.__reportSeen = seen; window.__reportSince = now; return false; }
+  return now - window.__reportSince >= quiet;
+}"""
+STEADY_MS = 1500
+
+
 def _settle(page, ms: int) -> None:
     page.wait_for_load_state("networkidle", timeout=ms)
     page.wait_for_function(IDLE, timeout=ms)
-    page.wait_for_timeout(800)  # a rerun that starts right after the first one
-    page.wait_for_function(IDLE, timeout=ms)
+    page.wait_for_function(STEADY, arg=STEADY_MS, polling=200, timeout=ms)
 
 
 def mail_recipients(addresses: Sequence[str], settings: Settings) -> list[str]:
