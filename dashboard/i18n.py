@@ -74,6 +74,11 @@ def fmt_number(x: float | None, lang: str = "en", *, digits: int = 0, compact: b
     return format_decimal(x, format=pattern, locale=_locale(lang))
 
 
+def money_title(label: str, currency: str = "RUB") -> str:
+    """A money column's title: its label and the currency's symbol ('Spend, ₽'); the cells hold plain numbers."""
+    return f"{label}, {CURRENCY_SYMBOLS.get(currency, currency)}"
+
+
 def fmt_money(x: float | None, lang: str = "en", currency: str = "RUB", *, compact: bool = True) -> str:
     """Money in the reporting currency: '₽12.3M' (en) / '12,3 млн ₽' (ru)."""
     if _missing(x):

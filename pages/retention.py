@@ -46,7 +46,8 @@ with c5:
 # --- segments -----------------------------------------------------------------------------------------------------
 st.subheader(t("retention.segments", lang), help=metric_help("customer_status", lang))
 segments = rd.segment_table(model, clv, lang)
-table(tables.segments(ctx, segments), hide_index=True, width="stretch")
+frame, columns = tables.segments(ctx, segments)
+table(frame, column_config=columns, hide_index=True, width="stretch", export="customer_statuses")
 st.caption(t("retention.segments.caption", lang, years=years, rate=rate))
 pick, button = st.columns([2, 1], vertical_alignment="bottom")
 with pick:
@@ -86,7 +87,8 @@ else:
         sens, delta=delta, x_title=t("impact.chart.x", lang), y_title=t("impact.chart.y", lang),
         ours=t("impact.chart.ours", lang), folklore=t("impact.chart.folklore", lang)), width="stretch")
     st.markdown(f"**{t('impact.inputs', lang)}**")
-    table(tables.projection_inputs(ctx, inputs), hide_index=True, width="stretch")
+    frame, columns = tables.projection_inputs(ctx, inputs)
+    table(frame, column_config=columns, hide_index=True, width="stretch", export="retention_inputs")
     st.caption(t("impact.inputs.more", lang, new=fmt_number(inputs.new_customers, lang),
                  spend=fmt_money(inputs.acquisition_spend, lang, ctx.currency),
                  cac=fmt_money(inputs.cac, lang, ctx.currency), years=years, rate=rate),
@@ -139,7 +141,8 @@ with nps_kpi:
     kpi(t("value.promoter_vs_detractor", lang), fmt_money(gap, lang, ctx.currency),
         help=metric_help("promoter_value", lang))
 with nps_table:
-    table(tables.nps_value(ctx, model.nps_value), hide_index=True, width="stretch")
+    frame, columns = tables.nps_value(ctx, model.nps_value)
+    table(frame, column_config=columns, hide_index=True, width="stretch", export="promoter_value")
     st.caption(t("value.nps.caption", lang))
 c_kpi, c_table = st.columns([1, 3])
 with c_kpi:
@@ -147,4 +150,5 @@ with c_kpi:
     kpi(t("value.fast_vs_slow", lang, hours=cfg.complaint_resolution_hours), fmt_money(gap, lang, ctx.currency),
         help=metric_help("complaint_value", lang))
 with c_table:
-    table(tables.complaint_value(ctx, model.complaints), hide_index=True, width="stretch")
+    frame, columns = tables.complaint_value(ctx, model.complaints)
+    table(frame, column_config=columns, hide_index=True, width="stretch", export="complaint_value")

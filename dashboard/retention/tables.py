@@ -1,69 +1,77 @@
-"""Tables of the Retention & profit page: metric frames formatted for display in the chosen language."""
+"""Tables of the Retention & profit page: the metric frames' numbers with their column titles and formats in the
+chosen language (the numbers stay numbers: they sort as numbers and download as numbers)."""
 
 from __future__ import annotations
 
 import polars as pl
+import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.i18n import fmt_money, fmt_number, fmt_pct, t
+from dashboard.i18n import money_title, t
 from metrics.retention_value import RetentionInputs
 
-
-def _money(ctx: PageContext, x: float | None) -> str:
-    return fmt_money(x, ctx.lang, ctx.currency)
+Table = tuple[pl.DataFrame, dict]
 
 
-def segments(ctx: PageContext, table: pl.DataFrame) -> pl.DataFrame:
-    """The status table: labels, counts, shares and CLVs as text."""
-    lang = ctx.lang
-    rows = []
-    for r in table.iter_rows(named=True):
-        rows.append({
-            t("col.status", lang): r["status_label"],
-            t("col.action", lang): r["action_label"],
-            t("col.customers", lang): fmt_number(r["customers"], lang),
-            t("col.customer_share", lang): fmt_pct(r["customer_share"], lang),
-            t("col.revenue_share", lang): fmt_pct(r["revenue_share"], lang),
-            t("col.gross_profit_share", lang): fmt_pct(r["gross_profit_share"], lang),
-            t("col.historical_clv", lang): _money(ctx, r["historical_clv"]),
-            t("col.predicted_clv", lang): _money(ctx, r["predicted_clv"]),
-        })
-    return pl.DataFrame(rows)
+def _text(ctx: PageContext, key: str):
+    return st.column_config.TextColumn(t(key, ctx.lang))
 
 
-def projection_inputs(ctx: PageContext, inputs: RetentionInputs) -> pl.DataFrame:
+def _count(ctx: PageContext, key: str, fmt: str = "localized"):
+    return st.column_config.NumberColumn(t(key, ctx.lang), format=fmt)
+
+
+def _share(ctx: PageContext, key: str):
+    return st.column_config.NumberColumn(t(key, ctx.lang), format="percent")
+
+
+def _money(ctx: PageContext, key: str):
+    return st.column_config.NumberColumn(money_title(t(key, ctx.lang), ctx.currency), format="%.0f")
+
+
+def segments(ctx: PageContext, table: pl.DataFrame) -> Table:
+    """The status table: labels, counts, shares and CLVs."""
+    config = {
+        "status_label": _text(ctx, "col.status"), "action_label": _text(ctx, "col.action"),
+        "customers": _count(ctx, "col.customers"), "customer_share": _share(ctx, "col.customer_share"),
+        "revenue_share": _share(ctx, "col.revenue_share"),
+        "gross_profit_share": _share(ctx, "col.gross_profit_share"),
+        "historical_clv": _money(ctx, "col.historical_clv"), "predicted_clv": _money(ctx, "col.predicted_clv"),
+    }
+    return table.select(list(config)), config
+
+
+def projection_inputs(ctx: PageContext, inputs: RetentionInputs) -> Table:
     """Retention, base and margin by tenure: every input of the projection."""
-    lang = ctx.lang
-    return pl.DataFrame([{
-        t("col.tenure", lang): t(f"tenure.{r['tenure']}", lang),
-        t("col.active_prev", lang): fmt_number(r["active_prev"], lang),
-        t("col.retained", lang): fmt_number(r["retained"], lang),
-        t("col.retention", lang): fmt_pct(r["retention"], lang),
-        t("col.active_now", lang): fmt_number(r["active_now"], lang),
-        t("col.margin_per_active", lang): _money(ctx, r["margin_per_active"]),
-    } for r in inputs.tenure.iter_rows(named=True)])
+    frame = inputs.tenure.with_columns(
+        pl.col("tenure").map_elements(lambda x: t(f"tenure.{x}", ctx.lang), return_dtype=pl.String))
+    config = {
+        "tenure": _text(ctx, "col.tenure"), "active_prev": _count(ctx, "col.active_prev"),
+        "retained": _count(ctx, "col.retained"), "retention": _share(ctx, "col.retention"),
+        "active_now": _count(ctx, "col.active_now"), "margin_per_active": _money(ctx, "col.margin_per_active"),
+    }
+    return frame.select(list(config)), config
 
 
-def nps_value(ctx: PageContext, frame: pl.DataFrame) -> pl.DataFrame:
-    lang = ctx.lang
-    return pl.DataFrame([{
-        t("col.nps_group", lang): t(f"nps.{r['nps_group']}", lang),
-        t("col.customers", lang): fmt_number(r["customers"], lang),
-        t("col.repeat_rate", lang): fmt_pct(r["repeat_rate"], lang),
-        t("col.gross_profit_12m", lang): _money(ctx, r["gross_profit_12m"]),
-        t("col.referrals", lang): fmt_number(r["referrals_per_customer"], lang, digits=3),
-        t("col.value", lang): _money(ctx, r["value"]),
-    } for r in frame.iter_rows(named=True)])
+def nps_value(ctx: PageContext, frame: pl.DataFrame) -> Table:
+    shown = frame.with_columns(
+        pl.col("nps_group").map_elements(lambda x: t(f"nps.{x}", ctx.lang), return_dtype=pl.String))
+    config = {
+        "nps_group": _text(ctx, "col.nps_group"), "customers": _count(ctx, "col.customers"),
+        "repeat_rate": _share(ctx, "col.repeat_rate"), "gross_profit_12m": _money(ctx, "col.gross_profit_12m"),
+        "referrals_per_customer": _count(ctx, "col.referrals", "%.3f"), "value": _money(ctx, "col.value"),
+    }
+    return shown.select(list(config)), config
 
 
-def complaint_value(ctx: PageContext, frame: pl.DataFrame) -> pl.DataFrame:
-    lang = ctx.lang
-    return pl.DataFrame([{
-        t("col.speed", lang): t(f"speed.{r['speed']}", lang),
-        t("col.complaints", lang): fmt_number(r["complaints"], lang),
-        t("col.ordered_again", lang): fmt_pct(r["ordered_again"], lang),
-        t("col.gp_after", lang): _money(ctx, r["gross_profit_12m"]),
-    } for r in frame.iter_rows(named=True)])
+def complaint_value(ctx: PageContext, frame: pl.DataFrame) -> Table:
+    shown = frame.with_columns(
+        pl.col("speed").map_elements(lambda x: t(f"speed.{x}", ctx.lang), return_dtype=pl.String))
+    config = {
+        "speed": _text(ctx, "col.speed"), "complaints": _count(ctx, "col.complaints"),
+        "ordered_again": _share(ctx, "col.ordered_again"), "gross_profit_12m": _money(ctx, "col.gp_after"),
+    }
+    return shown.select(list(config)), config
 
 
 def difference(frame: pl.DataFrame, key: str, first: str, second: str, column: str) -> float | None:

@@ -10,7 +10,7 @@ from dashboard.components import delta_text
 from dashboard.components import kpi, metric_help, table
 from dashboard.context import PageContext
 from dashboard.freshness import comparison_covered
-from dashboard.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct, t
+from dashboard.i18n import fmt_money, fmt_number, fmt_pct, money_title, t
 from dashboard.sales.data import (
     DEFAULT_MODEL, GRAIN, GRAIN_CHOICES, LOOKBACK, MAX_LOOKBACK, MODEL, Kpi, SalesResults, lookback_options,
     parse_grain, parse_lookback, parse_model,
@@ -96,7 +96,7 @@ def kpi_cards(results: SalesResults, ctx: PageContext) -> None:
 
 
 def _money_title(label: str, ctx: PageContext) -> str:
-    return f"{label}, {CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)}"
+    return money_title(label, ctx.currency)
 
 
 def shown_frame(frame: pl.DataFrame, ctx: PageContext, column: str = "channel_id") -> pl.DataFrame:
