@@ -75,7 +75,17 @@ def test_the_templates_import_in_order_on_an_empty_store_and_the_overview_shows_
     with app_settings(**env):
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
         at.run()
+        reputation = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+        reputation.run()
+        reputation.switch_page("pages/reputation.py").run()
     assert not at.exception, at.exception
+    # the examples' answers, reviews and complaints fall in the same days: Reputation shows them, not an empty period
+    assert not reputation.exception, reputation.exception
+    cards = {m.label: m.value for m in reputation.metric}
+    reviews, nps = template("reviews"), template("nps_responses")
+    assert cards["Positive reviews"] == str((reviews["rating"] >= 4).sum())  # the 5-star review
+    assert cards["Negative reviews"] == str((reviews["sentiment"] == "negative").sum())  # the one marked negative
+    assert nps["score"].to_list() == [9, 4] and cards["NPS"].startswith("0.0 ±")  # one promoter, one detractor
     shown = {m.label: m.value for m in at.metric}
     assert_shows(shown["Revenue"], float(revenue))
     assert_shows(shown["Engagement rate (by reach)"], engaged[0] / engaged[1])
