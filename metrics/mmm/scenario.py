@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from metrics.mmm.contributions import draws_media
 from metrics.mmm.fit import INTERVAL, MMMFit
 from metrics.mmm.transforms import delayed, saturated_all
 from metrics.optimiser import best_from_starts
@@ -84,20 +85,9 @@ def _media(fit: MMMFit, spend: np.ndarray, theta, kappa, s, beta) -> np.ndarray:
 
 
 def _draws_media(fit: MMMFit, spend: np.ndarray, weeks: int) -> np.ndarray:
-    """Each draw's contribution per channel over the last ``weeks`` weeks (B, C): the carry-over of every
-    draw and channel at once, one week at a time (``transforms`` has the same recursion in blocks)."""
-    d = fit.draws
-    x = np.column_stack([delayed(spend[:, j], fit.delays[j]) for j in range(spend.shape[1])])  # (n, C)
-    a = np.zeros_like(d.beta) if fit.before is None else fit.before / (1.0 - d.theta)  # (B, C) before week 0
-    h = np.zeros_like(d.beta)
-    n = x.shape[0]
-    for t in range(n):
-        a = x[t] + d.theta * a
-        if t >= n - weeks:
-            u = (1.0 - d.theta) * a / fit.scale
-            with np.errstate(divide="ignore"):
-                h += np.where(u > 0, 1.0 / (1.0 + (d.kappa / np.where(u > 0, u, 1.0)) ** d.s), 0.0)
-    return h * d.beta
+    """Each draw's contribution per channel over the last ``weeks`` weeks (B, C)."""
+    n = spend.shape[0]
+    return draws_media(fit, spend, np.arange(n) >= n - weeks)
 
 
 def period_contribution(fit: MMMFit, budgets: np.ndarray, weeks: int) -> np.ndarray:
