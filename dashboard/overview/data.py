@@ -150,5 +150,8 @@ def retention_headline(ctx: PageContext) -> RetentionHeadline | None:
 
 def warm_up(ctx: PageContext) -> None:
     """The default view's numbers into the caches (see ``dashboard/warmup.py``)."""
+    from dashboard.overview.mix import mix_estimates
+
     overview_answer(ctx, pillar_summaries(ctx))
+    mix_estimates(ctx)  # fits the Budget scenarios page's default model, which that page then reuses
     retention_headline(ctx)

@@ -148,4 +148,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Company-wide result: the channel filter does not apply to it.',
         'Результат по всей компании: фильтр каналов к нему не применяется.',
     ),
+    'mix.label': (
+        'Marketing-mix model',
+        'Модель маркетинг-микса',
+    ),
+    'mix.value': (
+        '{label}: **{value}** ({low}–{high})',
+        '{label}: **{value}** ({low}–{high})',
+    ),
+    'mix.value.point': (
+        '{label}: **{value}**',
+        '{label}: **{value}**',
+    ),
+    'mix.help': (
+        'A second, independent estimate: the gross profit within the period\'s whole weeks that this pillar\'s '
+        'spend explains, by the marketing-mix model of the Budget scenarios page (the company\'s weekly gross '
+        'profit against every channel\'s weekly spend over the whole history, with carry-over and saturation). '
+        'The range holds 90% of the model\'s draws. The first estimate above values the new customers and '
+        'promoters the period brought over their first 12 months, minus spend; the model counts only the gross '
+        'profit inside the period\'s weeks and does not subtract spend. So the two need not agree: agreement in '
+        'direction is what to look for.',
+        'Вторая, независимая оценка: валовая прибыль в полных неделях периода, которую объясняют затраты этой '
+        'группы, по модели маркетинг-микса страницы «Сценарии бюджета» (недельная валовая прибыль компании '
+        'против недельных затрат каждого канала за всю историю, с переносом эффекта и насыщением). В диапазон '
+        'попадает 90% вариантов модели. Первая оценка выше — ценность новых клиентов и промоутеров периода за '
+        'первые 12 месяцев минус затраты; модель считает только валовую прибыль внутри недель периода и затраты '
+        'не вычитает. Поэтому оценки не обязаны совпадать: смотрите, совпадают ли они по направлению.',
+    ),
+    'mix.weeks': (
+        'Weeks counted: {weeks} whole weeks, {start} – {end}.',
+        'Учтено недель: {weeks} полных, {start} – {end}.',
+    ),
+    'mix.region': (
+        'company-wide only, not by region',
+        'только по всей компании, не по регионам',
+    ),
+    'mix.region.help': (
+        'The model is fitted on the whole company\'s weekly numbers and cannot be split by region; clear the '
+        'region filter to see it.',
+        'Модель построена по недельным данным всей компании и не делится по регионам; снимите фильтр регионов, '
+        'чтобы её увидеть.',
+    ),
+    'mix.unavailable': (
+        'not available for these data',
+        'недоступна для этих данных',
+    ),
+    'mix.unavailable.help': (
+        'The model needs at least 26 whole weeks of gross profit and some marketing spend.',
+        'Модели нужны не меньше 26 полных недель валовой прибыли и хоть какие-то затраты на маркетинг.',
+    ),
+    'mix.no_week': (
+        'no whole week in this period',
+        'в периоде нет полной недели',
+    ),
+    'mix.no_week.help': (
+        'The model is weekly (Monday to Sunday): choose a period that holds at least one whole week.',
+        'Модель недельная (с понедельника по воскресенье): выберите период хотя бы с одной полной неделей.',
+    ),
+    'mix.beyond': (
+        'the period lies outside the modelled weeks',
+        'период вне недель модели',
+    ),
+    'mix.beyond.help': (
+        'The model covers the whole weeks from the first data to the data\'s last day; this period has none of them.',
+        'Модель охватывает полные недели от начала данных до их последнего дня; в этом периоде таких нет.',
+    ),
+    'mix.no_channels': (
+        'no spend on this pillar\'s channels',
+        'затрат на каналы группы нет',
+    ),
+    'mix.no_channels.help': (
+        'None of this pillar\'s channels in the filter had spend in the modelled weeks.',
+        'Ни у одного канала группы в фильтре не было затрат в неделях модели.',
+    ),
 }

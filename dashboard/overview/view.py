@@ -3,6 +3,8 @@ own units; and the retention-to-profit line under the cards."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard.components import delta_text, kpi, metric_help
@@ -12,6 +14,7 @@ from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, fmt_points,
 from dashboard.overview.data import Headline, PillarSummary
 from dashboard.overview.data import pillar_selected as is_selected
 from dashboard.overview.contribution import Contribution, RetentionHeadline
+from dashboard.overview.mix import MixEstimate
 from metrics.periods import change
 import metrics.answer  # noqa: F401  (registers romi_12m)
 from metrics.specs import spec
@@ -132,9 +135,32 @@ def method_popover(contribution: Contribution, ctx: PageContext) -> None:
         st.caption(t("contribution.estimate_note", lang))
 
 
-def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
+def mix_line(estimate: MixEstimate, ctx: PageContext) -> None:
+    """'Marketing-mix model: **₽5.1M** (₽3.2M–₽6.9M)', or why there is no number; what it is on hover."""
+    lang = ctx.lang
+    label = t("mix.label", lang)
+    if estimate.note is not None:
+        st.markdown(f"{label}: {t(estimate.note, lang)}",
+                    help=f"{t(f'{estimate.note}.help', lang)}\n\n{t('mix.help', lang)}")
+        return
+
+    def money(x: float) -> str:
+        return fmt_money(x, lang, ctx.currency)
+
+    if estimate.low is None or estimate.high is None:
+        text = t("mix.value.point", lang, label=label, value=money(estimate.contribution))
+    else:
+        text = t("mix.value", lang, label=label, value=money(estimate.contribution), low=money(estimate.low),
+                 high=money(estimate.high))
+    weeks = t("mix.weeks", lang, weeks=estimate.weeks, start=fmt_date(estimate.first_week, lang),
+              end=fmt_date(estimate.last_week + dt.timedelta(days=6), lang))
+    st.markdown(text, help=f"{t('mix.help', lang)}\n\n{weeks}")
+
+
+def pillar_card(summary: PillarSummary, ctx: PageContext, mix: MixEstimate | None = None) -> None:
     """Pillar name (goal on hover) and the method button; the estimated profit contribution with the pillar's
-    spend and share under it; then the headline results."""
+    spend and share under it; then the headline results, the marketing-mix model's estimate first among the
+    one-line ones."""
     lang = ctx.lang
     p = summary.pillar
     title, method = st.columns([4, 1], vertical_alignment="center")
@@ -152,12 +178,13 @@ def pillar_card(summary: PillarSummary, ctx: PageContext) -> None:
         st.caption(t("overview.no_channels", lang, pillar=t(f"pillar.{p}", lang).lower()))
     elif not summary.spend:
         st.caption(t("overview.no_spend", lang))
-    if not summary.headlines:
-        return
-    first, *more = summary.headlines
-    headline_kpi(first, ctx, pillar_selected=pillar_selected)
-    if more:
+    first, *more = summary.headlines or (None,)
+    if first is not None:
+        headline_kpi(first, ctx, pillar_selected=pillar_selected)
+    if more or mix is not None:
         with st.container(key=f"ov_more_{p}", gap=None):
+            if mix is not None:
+                mix_line(mix, ctx)
             for h in more:
                 secondary_line(h, ctx, pillar_selected=pillar_selected)
 
