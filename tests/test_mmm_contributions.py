@@ -89,3 +89,33 @@ def test_on_a_fitted_model_the_groups_add_up_to_the_weeks_fitted_parts(simulated
     assert (got["weeks"] == 13).all()
     for row in got.iter_rows(named=True):
         assert row["low"] < row["contribution"] < row["high"], row
+
+
+def test_on_the_demos_leads_the_sales_pillars_truth_lies_in_its_range(small_store):
+    """The demo records each channel's true weekly leads (not its gross profit), so the grouping is checked on
+    the model of leads over the Overview's default weeks (3 Aug to 25 Oct 2026). Sales: the truth (about 1,590
+    leads) lies inside the 90% range around about 1,770. Reputation and communication cause no leads in the demo,
+    yet the model credits them some (a steady channel is confounded with the baseline): their ranges start just
+    above zero, written down here so that a change shows."""
+    import json
+
+    import polars as pl
+
+    from connectors.demo.mmm_truth import true_weekly_contribution
+    from dashboard.scenarios.mix_data import fit_mix
+
+    truth = json.loads(small_store.get_meta("demo_truth"))
+    fit = fit_mix(small_store, dt.date(2026, 10, 31), "leads").fit
+    rows = small_store.execute_sql("SELECT channel_id, pillar FROM channels", {})
+    pillars = dict(zip(rows["channel_id"].to_list(), rows["pillar"].to_list()))
+    got = {r["group"]: r for r in group_contributions(fit, pillars, start=dt.date(2026, 8, 3),
+                                                      end=dt.date(2026, 10, 31)).iter_rows(named=True)}
+    weekly = true_weekly_contribution(truth).filter(pl.col("week").is_between(dt.date(2026, 8, 3),
+                                                                               dt.date(2026, 10, 19)))
+    true = {p: float(weekly.filter(pl.col("channel_id").replace_strict(pillars, default=None) == p)["contribution"]
+                     .sum()) for p in got}
+    assert got["sales"]["weeks"] == 12
+    assert got["sales"]["low"] <= true["sales"] <= got["sales"]["high"]
+    assert true["sales"] > 1000 and abs(got["sales"]["contribution"] - true["sales"]) / true["sales"] < 0.2
+    for p in ("reputation", "communication"):
+        assert true[p] == 0.0 and got[p]["contribution"] > 0 and got[p]["low"] >= 0, p
