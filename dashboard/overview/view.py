@@ -20,6 +20,10 @@ import metrics.answer  # noqa: F401  (registers romi_12m)
 from metrics.specs import spec
 
 PILLAR_MD_COLOR = {"sales": "blue", "reputation": "orange", "communication": "green"}
+# why the marketing-mix model shows no number (``MixEstimate.note``) -> what to do about it, on hover
+MIX_NOTE_HELP = {"mix.region": "mix.region.help", "mix.unavailable": "mix.unavailable.help",
+                 "mix.no_week": "mix.no_week.help", "mix.beyond": "mix.beyond.help",
+                 "mix.no_channels": "mix.no_channels.help"}
 
 
 def headline_value(h: Headline, ctx: PageContext) -> str:
@@ -141,7 +145,7 @@ def mix_line(estimate: MixEstimate, ctx: PageContext) -> None:
     label = t("mix.label", lang)
     if estimate.note is not None:
         st.markdown(f"{label}: {t(estimate.note, lang)}",
-                    help=f"{t(f'{estimate.note}.help', lang)}\n\n{t('mix.help', lang)}")
+                    help=f"{t(MIX_NOTE_HELP[estimate.note], lang)}\n\n{t('mix.help', lang)}")
         return
 
     def money(x: float) -> str:
