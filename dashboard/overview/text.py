@@ -150,11 +150,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     'mix.label': (
         'Marketing-mix model',
-        'Модель маркетинг-микса',
+        'Модель микса',
     ),
     'mix.value': (
-        '{label}: **{value}** ({low}–{high})',
-        '{label}: **{value}** ({low}–{high})',
+        '{label}: **{value}** ({range})',
+        '{label}: **{value}** ({range})',
     ),
     'mix.value.point': (
         '{label}: **{value}**',

@@ -139,6 +139,20 @@ def method_popover(contribution: Contribution, ctx: PageContext) -> None:
         st.caption(t("contribution.estimate_note", lang))
 
 
+def money_range(low: float, high: float, lang: str, currency: str) -> str:
+    """A range with its currency once: '₽3M–9.4M' / '3–9,4 млн ₽' ('117,2 тыс.–6,1 млн ₽' across units)."""
+    lo, hi = fmt_money(low, lang, currency), fmt_money(high, lang, currency)
+    if lang == "ru":
+        lo_parts, hi_parts = lo.split("\u00a0"), hi.split("\u00a0")
+        if lo_parts[-1] == hi_parts[-1]:  # the currency
+            lo_parts = lo_parts[:-1]
+            if len(lo_parts) > 1 and len(hi_parts) > 2 and lo_parts[-1] == hi_parts[-2]:  # the same unit word
+                lo_parts = lo_parts[:-1]
+        return "\u00a0".join(lo_parts) + "–" + hi
+    symbol = fmt_money(0, lang, currency).removesuffix("0")
+    return f"{lo}–{hi.removeprefix(symbol)}" if hi.startswith(symbol) else f"{lo}–{hi}"
+
+
 def mix_line(estimate: MixEstimate, ctx: PageContext) -> None:
     """'Marketing-mix model: **₽5.1M** (₽3.2M–₽6.9M)', or why there is no number; what it is on hover."""
     lang = ctx.lang
@@ -154,8 +168,8 @@ def mix_line(estimate: MixEstimate, ctx: PageContext) -> None:
     if estimate.low is None or estimate.high is None:
         text = t("mix.value.point", lang, label=label, value=money(estimate.contribution))
     else:
-        text = t("mix.value", lang, label=label, value=money(estimate.contribution), low=money(estimate.low),
-                 high=money(estimate.high))
+        text = t("mix.value", lang, label=label, value=money(estimate.contribution),
+                 range=money_range(estimate.low, estimate.high, lang, ctx.currency))
     weeks = t("mix.weeks", lang, weeks=estimate.weeks, start=fmt_date(estimate.first_week, lang),
               end=fmt_date(estimate.last_week + dt.timedelta(days=6), lang))
     st.markdown(text, help=f"{t('mix.help', lang)}\n\n{weeks}")
