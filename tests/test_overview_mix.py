@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from dashboard.i18n import fmt_money
+from dashboard.overview.view import money_range
 from metrics.mmm import fit_mmm, mmm_input
 from metrics.mmm.fit import INTERVAL
 from metrics.mmm.transforms import delayed, saturated
@@ -20,7 +21,7 @@ from tests.test_app import run_app
 from tests.test_scenarios_mix_app import sql_weekly
 
 PERIOD = (dt.date(2026, 8, 3), dt.date(2026, 10, 31))  # the default view: the last 90 days
-LABEL = {"en": "Marketing-mix model", "ru": "Модель маркетинг-микса"}
+LABEL = {"en": "Marketing-mix model", "ru": "Модель микса"}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_each_pillar_shows_the_models_gross_profit_of_the_periods_weeks_against_
     shown = mix_lines(at, lang)
     order = ["sales", "reputation", "communication"]  # the cards' order
     assert shown == [f"{LABEL[lang]}: **{fmt_money(hand[p][0], lang)}** "
-                     f"({fmt_money(hand[p][1], lang)}–{fmt_money(hand[p][2], lang)})" for p in order]
+                     f"({money_range(hand[p][1], hand[p][2], lang, 'RUB')})" for p in order]
     for p in order:
         assert hand[p][1] <= hand[p][0] <= hand[p][2], p
     helps = [md.help for md in at.markdown if md.value.startswith(LABEL[lang] + ":")]
@@ -89,7 +90,7 @@ def test_a_channel_filter_counts_only_the_kept_channels(app_env, small_store, re
     hand = by_hand(refit, pillar_of(small_store), PERIOD, keep={"search_ads", "social_media"})
     assert set(hand) == {"sales", "communication"}  # no reputation channel kept: no line there, like the first method
     assert mix_lines(at, "en") == [f"{LABEL['en']}: **{fmt_money(hand[p][0], 'en')}** "
-                                   f"({fmt_money(hand[p][1], 'en')}–{fmt_money(hand[p][2], 'en')})"
+                                   f"({money_range(hand[p][1], hand[p][2], 'en', 'RUB')})"
                                    for p in ("sales", "communication")]
 
 
@@ -150,6 +151,13 @@ def test_the_overview_reuses_the_model_the_budget_scenarios_page_fitted(app_env,
     assert not at.exception, at.exception
     assert len(mix_lines(at, "en")) == 3 and all("**" in line for line in mix_lines(at, "en"))
     assert fits == ["gross_profit"]  # not fitted again
+
+
+def test_a_range_names_its_currency_once():
+    assert money_range(3e6, 9.4e6, "en", "RUB") == "₽3M–9.4M"
+    assert money_range(3e6, 9.4e6, "ru", "RUB") == "3–9,4\u00a0млн\u00a0₽"
+    assert money_range(117_237, 6.1e6, "ru", "RUB") == "117,2\u00a0тыс.–6,1\u00a0млн\u00a0₽"
+    assert money_range(-2e5, 3e6, "en", "RUB") == "−₽200K–3M"
 
 
 def test_a_whole_week_is_monday_to_sunday_inside_the_period():
