@@ -95,3 +95,26 @@ def test_editors_and_viewers_get_no_panel_and_a_crafted_check_is_refused(app_env
     assert not at.exception, at.exception
     assert any("Your role (editor) may not change the connection settings" in e.value for e in at.error), at.error
     assert not at.success
+
+
+def test_every_setting_has_its_meaning_in_russian() -> None:
+    from dashboard.data.settings_text import HELP_RU
+
+    assert set(HELP_RU) == {spec.name for spec in SPECS}  # none missing, none left over from a removed setting
+    assert all(text.strip() and text != spec.help for spec in SPECS for text in [HELP_RU[spec.name]])
+    assert all(spec.env.removeprefix("DASHBOARD_").lower() == spec.name for spec in SPECS)
+
+
+def test_the_russian_panel_explains_the_settings_in_russian() -> None:
+    from dashboard.data import admin
+    from dashboard.data.settings_text import HELP_RU
+
+    class Ctx:  # what the settings table reads of a page's context
+        lang = "ru"
+        settings = Settings()
+
+    frame = admin.settings_frame(Ctx())
+    shown = dict(zip(frame["env"], frame["help"]))
+    assert shown["DASHBOARD_DB_URL"] == HELP_RU["db_url"] and "Пусто" in shown["DASHBOARD_DB_URL"]
+    assert shown["DASHBOARD_SMTP_PORT"] == "Порт SMTP-сервера."
+    assert set(frame["source"]) <= {"окружение", "secrets.toml", "по умолчанию"}

@@ -14,6 +14,7 @@ from connectors.settings import in_effect
 from dashboard import components
 from dashboard.auth import access as auth
 from dashboard.context import PageContext, app_secrets
+from dashboard.data.settings_text import HELP_RU
 from dashboard.filters import escape_markdown
 from dashboard.i18n import t
 
@@ -30,7 +31,7 @@ def settings_frame(ctx: PageContext) -> pl.DataFrame:
         "env": [r.env for r in rows],
         "value": [r.shown for r in rows],
         "source": [t(f"admin.source.{r.source}", lang) for r in rows],
-        "help": [r.help for r in rows],
+        "help": [r.help if lang == "en" else HELP_RU[r.name] for r in rows],
     })
 
 
