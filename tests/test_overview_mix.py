@@ -14,11 +14,10 @@ import pytest
 
 from dashboard.i18n import fmt_money
 from dashboard.overview.view import money_range
-from metrics.mmm import fit_mmm, mmm_input
 from metrics.mmm.fit import INTERVAL
 from metrics.mmm.transforms import delayed, saturated
 from tests.test_app import run_app
-from tests.test_scenarios_mix_app import sql_weekly
+from tests.test_scenarios_mix_app import sql_gross_profit_fit
 
 PERIOD = (dt.date(2026, 8, 3), dt.date(2026, 10, 31))  # the default view: the last 90 days
 LABEL = {"en": "Marketing-mix model", "ru": "Модель микса"}
@@ -26,9 +25,7 @@ LABEL = {"en": "Marketing-mix model", "ru": "Модель микса"}
 
 @pytest.fixture(scope="module")
 def refit(small_store):
-    frame = sql_weekly(small_store, "sum(revenue) - sum(cost_of_goods)", "orders", "ordered_at")
-    channels = [c for c in frame.columns if c not in ("week", "outcome")]
-    return fit_mmm(mmm_input(frame, date="week", outcome="outcome", spend=channels), n_draws=200, seed=0)
+    return sql_gross_profit_fit(small_store)
 
 
 def pillar_of(store) -> dict[str, str]:

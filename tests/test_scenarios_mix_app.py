@@ -36,11 +36,16 @@ def sql_weekly(store, outcome_sql: str, table: str, day: str) -> pl.DataFrame:
     return frame.select("week", "outcome", *sorted(c for c in frame.columns if c not in ("week", "outcome")))
 
 
-@pytest.fixture(scope="module")
-def gross_profit_fit(small_store):
-    frame = sql_weekly(small_store, "sum(revenue) - sum(cost_of_goods)", "orders", "ordered_at")
+def sql_gross_profit_fit(store):
+    """The joint model of weekly gross profit refitted on the weekly frame plain SQL builds."""
+    frame = sql_weekly(store, "sum(revenue) - sum(cost_of_goods)", "orders", "ordered_at")
     channels = [c for c in frame.columns if c not in ("week", "outcome")]
     return fit_mmm(mmm_input(frame, date="week", outcome="outcome", spend=channels), n_draws=200, seed=0)
+
+
+@pytest.fixture(scope="module")
+def gross_profit_fit(small_store):
+    return sql_gross_profit_fit(small_store)
 
 
 def mix_cards(at) -> dict[str, str]:
