@@ -30,8 +30,8 @@ def _money(ctx: PageContext, key: str):
 
 
 def _labelled(ctx: PageContext, frame: pl.DataFrame, column: str, prefix: str) -> pl.DataFrame:
-    """``column``'s codes replaced by their names in the view's language (``t(f"{prefix}.{code}")``)."""
-    names = {code: t(f"{prefix}.{code}", ctx.lang) for code in frame[column].unique().to_list()}
+    """``column``'s codes replaced by their names in the view's language (the message ``prefix + code``)."""
+    names = {code: t(f"{prefix}{code}", ctx.lang) for code in frame[column].unique().to_list()}
     return frame.with_columns(pl.col(column).replace_strict(names, return_dtype=pl.String))
 
 
@@ -49,7 +49,7 @@ def segments(ctx: PageContext, table: pl.DataFrame) -> Table:
 
 def projection_inputs(ctx: PageContext, inputs: RetentionInputs) -> Table:
     """Retention, base and margin by tenure: every input of the projection."""
-    frame = _labelled(ctx, inputs.tenure, "tenure", "tenure")
+    frame = _labelled(ctx, inputs.tenure, "tenure", "tenure.")
     config = {
         "tenure": _text(ctx, "col.tenure"), "active_prev": _count(ctx, "col.active_prev"),
         "retained": _count(ctx, "col.retained"), "retention": _share(ctx, "col.retention"),
@@ -59,7 +59,7 @@ def projection_inputs(ctx: PageContext, inputs: RetentionInputs) -> Table:
 
 
 def nps_value(ctx: PageContext, frame: pl.DataFrame) -> Table:
-    shown = _labelled(ctx, frame, "nps_group", "nps")
+    shown = _labelled(ctx, frame, "nps_group", "nps.")
     config = {
         "nps_group": _text(ctx, "col.nps_group"), "customers": _count(ctx, "col.customers"),
         "repeat_rate": _share(ctx, "col.repeat_rate"), "gross_profit_12m": _money(ctx, "col.gross_profit_12m"),
@@ -69,7 +69,7 @@ def nps_value(ctx: PageContext, frame: pl.DataFrame) -> Table:
 
 
 def complaint_value(ctx: PageContext, frame: pl.DataFrame) -> Table:
-    shown = _labelled(ctx, frame, "speed", "speed")
+    shown = _labelled(ctx, frame, "speed", "speed.")
     config = {
         "speed": _text(ctx, "col.speed"), "complaints": _count(ctx, "col.complaints"),
         "ordered_again": _share(ctx, "col.ordered_again"), "gross_profit_12m": _money(ctx, "col.gp_after"),
