@@ -75,6 +75,8 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
 def test_a_bad_scenario_link_shows_a_clear_message(server, browser, artifacts) -> None:
     context = browser.new_context(viewport=VIEW)
     page, watch = open_page(context, server["base"] + "/scenarios?scenario=nothere2")
+    # the notice comes before the numbers: wait for the numbers themselves
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
     settle(page)
     alert = page.locator('[data-testid="stAlert"]').first.inner_text()
     assert "was not found" in alert and "nothere2" in alert
