@@ -9,13 +9,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-# Not kept in the repository (third-party data): put PyMC-Marketing's data/mmm_example.csv here, or name it
-# with DASHBOARD_MMM_EXAMPLE; the tests that need it are skipped without it (tests/data/README.md).
+# PyMC-Marketing's data/mmm_example.csv (Apache-2.0), kept as published (tests/data/README.md); another copy can be
+# named with DASHBOARD_MMM_EXAMPLE.
 PYMC_EXAMPLE = Path(os.environ.get("DASHBOARD_MMM_EXAMPLE") or Path(__file__).parent / "data" / "mmm_example.csv")
 PYMC_TRUE_DECAY = {"x1": 0.4, "x2": 0.2}
 _LAM = {"x1": 4.0, "x2": 3.0}
 _BETA = {"x1": 3.0, "x2": 2.0}
 SCALE = 1000.0
+# SHA-256 of the published file (PyMC-Marketing, commit c6626a7f517fa6fe771a2d112d5cd16ce1f4c3f6)
+PYMC_EXAMPLE_SHA256 = "320d299569b989c37facac5bda6a4ee2d661cb12e158ac5d80689c8cc3d37955"
 
 
 def _geometric_adstock(x: np.ndarray, alpha: float, l_max: int = 8) -> np.ndarray:

@@ -9,6 +9,7 @@ Where the tolerance is not reached, the test says so and checks the weaker claim
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import numpy as np
@@ -21,7 +22,7 @@ from connectors.read import Filters
 from metrics.mmm import channel_summary, fit_mmm, mmm_input
 from metrics.mmm.data import weekly_frame
 from metrics.mmm.simulate import default_channels, simulate_mmm
-from tests.mmm_reference import PYMC_EXAMPLE, PYMC_TRUE_DECAY, pymc_example, pymc_true_shares
+from tests.mmm_reference import PYMC_EXAMPLE, PYMC_EXAMPLE_SHA256, PYMC_TRUE_DECAY, pymc_example, pymc_true_shares
 
 DECAY_TOL, SHARE_TOL, MIN_SHARE = 0.07, 0.03, 0.05
 CORRELATED = ("display_a", "display_b")
@@ -63,10 +64,13 @@ def test_simulated_correlated_pair_is_recovered_together(simulated_fits):
             assert row["contribution_share"] > 0.0  # never dropped
 
 
+def test_public_example_is_the_published_file():
+    assert hashlib.sha256(PYMC_EXAMPLE.read_bytes()).hexdigest() == PYMC_EXAMPLE_SHA256
+    assert pymc_example().height == 179
+
+
 @pytest.fixture(scope="module")
 def pymc_fit():
-    if not PYMC_EXAMPLE.exists():
-        pytest.skip(f"PyMC-Marketing's example data is not here ({PYMC_EXAMPLE}); see tests/data/README.md")
     frame = pymc_example()
     data = mmm_input(frame, date="date_week", outcome="y", spend=["x1", "x2"], controls=["event_1", "event_2"])
     return (frame, channel_summary(fit_mmm(data, n_draws=200, seed=0)),
