@@ -16,6 +16,11 @@ def kpi_values(page) -> list[str]:
     return [e.inner_text() for e in page.locator('[data-testid="stMetricValue"]').all()[:6]]
 
 
+def wait_for_numbers(page) -> None:
+    """A saved scenario's notice (or a bad link's) is drawn before the numbers: wait for the numbers themselves."""
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
+
+
 def settle(page, ms: int = 1200) -> None:
     wait_until_idle(page)
     page.wait_for_timeout(ms)
@@ -48,8 +53,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
 
     fresh = browser.new_context(viewport=VIEW)  # a colleague opening the link from the invitation
     page2, watch2 = open_page(fresh, shared)
-    # the saved scenario's notice can come before the numbers: wait for the numbers themselves
-    page2.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
+    wait_for_numbers(page2)
     settle(page2)
     assert kpi_values(page2) == edited
     assert "Meeting plan" in page2.locator('[data-testid="stAlert"]').first.inner_text()
@@ -75,8 +79,7 @@ def test_edit_save_and_open_the_link_in_a_fresh_browser(server, browser, artifac
 def test_a_bad_scenario_link_shows_a_clear_message(server, browser, artifacts) -> None:
     context = browser.new_context(viewport=VIEW)
     page, watch = open_page(context, server["base"] + "/scenarios?scenario=nothere2")
-    # the notice comes before the numbers: wait for the numbers themselves
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
+    wait_for_numbers(page)
     settle(page)
     alert = page.locator('[data-testid="stAlert"]').first.inner_text()
     assert "was not found" in alert and "nothere2" in alert
