@@ -235,7 +235,10 @@ def test_every_template_imports_into_the_demo_and_reimports_as_nothing(store) ->
         assert plan.ok, (table, report(plan.problems))
         assert not [p for p in plan.problems if p.severity == "warning"], (table, report(plan.problems))
         result = apply_import(store, plan)
-        assert result.rows_added + result.rows_updated == 2, table  # the demo may hold a key already
+        # two example rows of each template are new to the demo (the channels and campaigns templates also repeat
+        # some of the demo's own, unchanged); the referrals template has one, a recommendation between its customers
+        expected = 1 if table == "referrals" else 2
+        assert result.rows_added + result.rows_updated == expected, table
         again = apply_import(store, plan_import(store, data, f"{table}.csv", ImportRequest(table), max_bytes=MB))
         assert (again.rows_added, again.rows_updated) == (0, 0), table
 

@@ -91,9 +91,9 @@ EXAMPLES: dict[str, dict[str, list]] = {
     "lift_tests": {"channel_id": ["search_ads", "social_ads"], "start_date": [D(2026, 9, 7), D(2026, 9, 7)],
                    "outcome": ["gross_profit", "gross_profit"], "end_date": [D(2026, 10, 4), D(2026, 10, 4)],
                    "lift": [410000.0, 260000.0], "lift_se": [95000.0, 80000.0]},
-    "referrals": {"referral_id": [900000001, 900000002], "referrer_customer_id": [1, 2],
-                  "referred_customer_id": [900000001, 900000002],
-                  "referred_at": [T(2026, 9, 1, 12, 0), T(2026, 9, 2, 9, 30)]},
+    # the template's first customer recommends its second, who arrives through the referral programme
+    "referrals": {"referral_id": [900000001], "referrer_customer_id": [900000001],
+                  "referred_customer_id": [900000002], "referred_at": [T(2026, 9, 2, 9, 30)]},
 }
 
 
