@@ -140,6 +140,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ', {change} vs the comparison period',
         ', {change} к периоду сравнения',
     ),
+    'overview.answer.no_comparison': (
+        ', no comparison data: the comparison period starts before the spend or orders data begin',
+        ', нет данных для сравнения: период сравнения начинается раньше, чем данные о затратах или заказах',
+    ),
     'overview.answer.none': (
         'No pillar is in this filter: nothing to add up.',
         'В этом фильтре нет ни одной группы — складывать нечего.',
