@@ -477,13 +477,15 @@ register(
         "money", "derived", ("projected_customers",),
     ),
     MetricSpec(
-        "projected_romi", "Projected ROMI", "Прогноз ROMI",
+        "projected_romi", "Projected ROMI (first orders or 12-month value, as chosen)",
+        "Прогноз ROMI (первые заказы или ценность за 12 месяцев — по выбору)",
         "(Gross profit the budget brings − budget) / budget. Organic leads are not counted.",
         "(Валовая прибыль, которую приносит бюджет − бюджет) / бюджет. Органические лиды не учитываются.",
         "ratio", "derived", ("projected_gross_profit", "spend"),
     ),
     MetricSpec(
-        "marginal_romi", "Marginal ROMI", "Предельный ROMI",
+        "marginal_romi", "Marginal ROMI (first orders or 12-month value, as chosen)",
+        "Предельный ROMI (первые заказы или ценность за 12 месяцев — по выбору)",
         "Gross profit of the next rouble of the channel's budget minus that rouble: the slope of the "
         "response curve × gross profit per lead − 1. Above zero, one more rouble pays back.",
         "Валовая прибыль следующего рубля бюджета канала минус сам рубль: наклон кривой отклика × "

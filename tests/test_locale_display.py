@@ -153,3 +153,21 @@ def test_grouped_digits_are_babels(x, lang, digits) -> None:
     if round(scaled) == 0:  # Babel writes '-0' for a small negative; a table shows a plain 0
         expected = expected.lstrip("-")
     assert grouped(x, lang, digits=digits) == expected
+
+
+def test_the_marketing_mix_chart_on_budget_scenarios_is_drawn_the_russian_way(app_env) -> None:
+    from dashboard.i18n import t
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at.query_params["lang"] = "ru"
+    at.run()
+    at.switch_page("pages/scenarios.py").run()
+    assert not at.exception, at.exception
+    baseline = t("scn.mmm.baseline", "ru")
+    charts = [(json.loads(c.proto.spec), json.loads(c.proto.config)) for c in at.get("plotly_chart")]
+    decomposition = [(f, c) for f, c in charts if any(tr.get("name") == baseline for tr in f["data"])]
+    assert len(decomposition) == 1, [[tr.get("name") for tr in f["data"]] for f, _ in charts]
+    for figure, config in charts:  # that chart and every other chart of the page
+        assert figure["layout"]["separators"] == ", "
+        assert config["locale"] == "ru" and config["locales"]["ru"]["format"]["decimal"] == ","
+    assert decomposition[0][1]["displayModeBar"] is False  # the chart's own setting is kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from types import SimpleNamespace
 
@@ -12,11 +13,13 @@ import fastexcel
 import polars as pl
 import pytest
 import streamlit as st
+from streamlit.proto.Dataframe_pb2 import Dataframe as DataframeProto
 from streamlit.testing.v1 import AppTest
 
 from connectors.export import csv_bytes, rounded_to_units, xlsx_bytes
 from dashboard.components import export_frame, export_header
 from dashboard.filters import ViewState
+from dashboard.registry import PAGES
 from tests.conftest import ROOT
 
 NAMES = {"search_ads": "Поисковая реклама", "display": "Медийная реклама"}
@@ -86,17 +89,18 @@ def test_csv_keeps_neutralising_formulas() -> None:
     assert text.splitlines() == ["# Период: 2026-10-01 – 2026-10-31", "name,x", "'=cmd|' /C calc'!A0,-1.5"]
 
 
-@pytest.mark.parametrize("page", ["pages/sales.py", "pages/communication.py"])
-def test_every_table_has_csv_and_excel_downloads(app_env, page) -> None:
+@pytest.mark.parametrize("registered", PAGES, ids=[p.key for p in PAGES])
+def test_every_table_has_csv_and_excel_downloads(app_env, registered) -> None:
+    """Every page that shows figures (cards or tables) offers them as CSV and Excel; every table has its own."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.query_params["lang"] = "ru"
     at.run()
-    at.switch_page(page).run()
+    at.switch_page(registered.file).run()
     assert not at.exception, at.exception
     labels = [d.proto.label for d in at.get("download_button")]
-    shown = len(at.dataframe)
-    assert shown >= 2
-    assert labels.count("CSV") >= shown and labels.count("Excel") >= shown
+    tables = sum(1 for d in at.dataframe if d.proto.editing_mode == DataframeProto.EditingMode.READ_ONLY)
+    assert at.metric or tables, "every registered page shows figures"
+    assert labels.count("CSV") >= max(tables, 1) and labels.count("Excel") >= max(tables, 1), labels
 
 
 def test_the_channel_table_puts_roas_and_romi_next_to_the_channel(app_env) -> None:
@@ -106,3 +110,114 @@ def test_the_channel_table_puts_roas_and_romi_next_to_the_channel(app_env) -> No
     at.switch_page("pages/sales.py").run()
     assert not at.exception, at.exception
     assert list(at.dataframe[0].proto.column_order[:4]) == ["channel_id", "spend", "roas", "romi"]
+
+
+def overview_files(monkeypatch, params: dict[str, str]) -> tuple[AppTest, dict[str, bytes]]:
+    """The Overview run with ``params``, and the files its download buttons hand out (name -> bytes)."""
+    files: dict[str, bytes] = {}
+    original = st.download_button
+
+    def recording(label, data=None, file_name=None, **kwargs):
+        files[file_name] = data() if callable(data) else data
+        return original(label, data=data, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at, files
+
+
+def parse_csv(data: bytes) -> tuple[list[str], pl.DataFrame]:
+    """A download's header lines (after '# ') and its table."""
+    text = data.decode("utf-8-sig")
+    header = [line[2:] for line in text.splitlines() if line.startswith("# ")]
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
+    return header, pl.read_csv(io.StringIO(body), infer_schema_length=None)
+
+
+OVERVIEW_WORDS = {
+    "en": {"group": "Group", "figure": "Figure", "value": "Value", "low": "Range from", "high": "Range to",
+           "margin": "Margin of error (±)", "unit": "Unit", "spend": "Spend", "total": "Total",
+           "contribution": "Profit contribution (estimate)", "romi": "ROMI (12-month value)",
+           "change": "Change vs the comparison period",
+           "pillars": ["Sales", "Reputation", "Communication"], "all": "Channels: all"},
+    "ru": {"group": "Группа", "figure": "Показатель", "value": "Значение", "low": "Диапазон от", "high": "Диапазон до",
+           "margin": "Погрешность (±)", "unit": "Единица", "spend": "Затраты", "total": "Итого",
+           "contribution": "Вклад в прибыль (оценка)", "romi": "ROMI (ценность за 12 месяцев)",
+           "change": "Изменение к периоду сравнения",
+           "pillars": ["Продажи", "Репутация", "Коммуникации"], "all": "Каналы: все"},
+}
+ANSWER_FIGURES = {  # the one-line answer's figures (non-breaking spaces read as spaces)
+    "en": re.compile(r"^(?P<spend>.+?) spent → (?P<total>.+?) estimated profit contribution \((?P<low>.+?)–"
+                     r"(?P<high>.+?)\), ROMI \(12-month value\) (?P<romi>.+?), (?P<change>.+?) vs the comparison"),
+    "ru": re.compile(r"^Потрачено (?P<spend>.+?) → оценка вклада в прибыль (?P<total>.+?) \((?P<low>.+?)–"
+                     r"(?P<high>.+?)\), ROMI \(ценность за 12 месяцев\) (?P<romi>.+?), (?P<change>.+?) к периоду"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_overview_downloads_hold_the_figures_the_page_shows(app_env, monkeypatch, lang) -> None:
+    from tests.overview_expected import assert_shows
+
+    at, files = overview_files(monkeypatch, {"lang": lang})
+    assert sorted(n.rsplit(".", 1)[1] for n in files) == ["csv", "xlsx"]
+    csv_name = next(n for n in files if n.endswith(".csv"))
+    assert csv_name == "overview_2026-08-03_2026-10-31.csv"
+    header, frame = parse_csv(files[csv_name])
+    w = OVERVIEW_WORDS[lang]
+    assert frame.columns[:3] == [w["group"], w["figure"], w["value"]] and w["unit"] in frame.columns
+    assert header[0].endswith("2026-08-03 – 2026-10-31") and header[1].endswith("2026-05-05 – 2026-08-02")
+    assert header[2] == w["all"]
+    answer = next(md.value for md in at.markdown if "→" in md.value)
+    assert answer.endswith(f"**{header[4]}**")  # the one-line answer, as shown
+
+    def figure(group: str, name: str, column: str | None = None) -> float:
+        rows = frame.filter((pl.col(w["group"]) == group) & (pl.col(w["figure"]) == name))
+        assert rows.height == 1, (group, name, frame)
+        return rows[column or w["value"]][0]
+
+    for value in frame[w["value"]].drop_nulls().to_list():  # rounded to the unit: at most two decimals
+        assert round(value, 2) == value
+    cards = list(at.metric)
+    contribution_cards = [m for m in cards if m.label == w["contribution"]]
+    assert len(contribution_cards) == 3
+    for pillar, card in zip(w["pillars"], contribution_cards):
+        assert_shows(card.value, figure(pillar, w["contribution"]), lang)
+        spend_shown = card.delta.split(" · ")[0].removeprefix(w["spend"]).strip()  # 'Spend ₽911.2K · 50.0%'
+        assert_shows(spend_shown, figure(pillar, w["spend"]), lang)
+        assert figure(pillar, w["contribution"], w["low"]) <= figure(pillar, w["contribution"]) \
+            <= figure(pillar, w["contribution"], w["high"])
+    headlines = [m for m in cards if m.label != w["contribution"]]  # each pillar's main result
+    assert len(headlines) == 3
+    for pillar, card in zip(w["pillars"], headlines):
+        value = figure(pillar, card.label)
+        unit = frame.filter((pl.col(w["group"]) == pillar) & (pl.col(w["figure"]) == card.label))[w["unit"]][0]
+        shown = card.value.split(" ±")[0]
+        assert_shows(shown, value / 100 if unit == "%" else value, lang)
+        if " ±" in card.value:  # NPS: its margin of error
+            assert_shows(card.value.split(" ±")[1], figure(pillar, card.label, w["margin"]), lang)
+    total = w["total"]
+    assert figure(total, w["spend"]) == pytest.approx(sum(figure(p, w["spend"]) for p in w["pillars"]), abs=0.02)
+    found = ANSWER_FIGURES[lang].search(header[4].replace("\u00a0", " "))
+    assert found, header[4]
+    assert_shows(found["spend"], figure(total, w["spend"]), lang)
+    assert_shows(found["total"], figure(total, w["contribution"]), lang)
+    assert_shows(found["low"], figure(total, w["contribution"], w["low"]), lang)
+    assert_shows(found["high"], figure(total, w["contribution"], w["high"]), lang)
+    assert_shows(found["romi"], figure(total, w["romi"]) / 100, lang)
+    assert_shows(found["change"], figure(total, w["change"]) / 100, lang)
+
+
+def test_the_overview_download_names_the_filter_and_leaves_out_what_the_page_does_not_show(
+        app_env, monkeypatch) -> None:
+    at, files = overview_files(monkeypatch, {"ch": "search_ads"})
+    header, frame = parse_csv(next(v for n, v in files.items() if n.endswith(".csv")))
+    assert header[2] == "Channels: Search ads (Yandex Direct)"  # the name, not the code
+    contributions = frame.filter(pl.col("Figure") == "Profit contribution (estimate)")
+    assert contributions["Group"].to_list() == ["Sales", "Reputation", "Communication", "Total"]
+    assert [v is None for v in contributions["Value"].to_list()] == [False, True, True, False]  # as the cards: '—'
+    cards = [m.value for m in at.metric if m.label == "Profit contribution (estimate)"]
+    assert cards[1:] == ["—", "—"]

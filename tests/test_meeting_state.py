@@ -149,13 +149,16 @@ def test_comparison_dates_of_ones_choice_reach_the_link_and_the_period_line(app_
 
 def test_a_bad_link_names_the_controls_and_their_values(app_env) -> None:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    for k, v in {"period": "forever", "compare": "x` <b>", "lang": "ru"}.items():
+    for k, v in {"period": "forever", "compare": "x` <b>", "ch": "nosuch", "region": "Атлантида",
+                 "lang": "ru"}.items():
         at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception
     [notice] = [w.value for w in at.warning]
     assert "Период `forever`" in notice and "Сравнение `x' <b>`" in notice  # names in Russian, values as code
-    assert "`period`" not in notice and "`compare`" not in notice
+    assert "Каналы `nosuch`" in notice and "Регионы `Атлантида`" in notice  # an unknown channel and region too
+    for code in ("period", "compare", "ch", "region"):
+        assert f"`{code}`" not in notice, notice
 
 
 def test_every_link_parameter_has_a_name_in_both_languages() -> None:

@@ -66,3 +66,31 @@ def test_a_pillar_outside_the_channel_filter_shows_no_money(app_env, small_store
     figure = re.search(r"→ (.+?) (estimated|\()", answer) if lang == "en" else re.search(r"прибыль (.+?) \(", answer)
     assert figure, answer
     assert_shows(figure.group(1), sales, lang)
+
+
+SIGNED_PCT = re.compile(r"[+\-−]\s?\d[\d.,\u00a0]*\s?%")  # a change such as "+41.0%" / "−3,2 %"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_answer_has_no_change_against_a_comparison_before_the_data(app_env, lang) -> None:
+    # all of the data (from 1 May 2023) against the year before: the comparison starts in May 2022, without spend or
+    # orders; the cards already say so, and the answer line says the same instead of a change
+    at = run_app({"period": "all", "compare": "year", "lang": lang})
+    assert not at.exception, at.exception
+    shown = answer_markdown(at)
+    flagged = ("no comparison data: the comparison period starts before the spend or orders data begin" if lang == "en"
+               else "нет данных для сравнения: период сравнения начинается раньше, чем данные о затратах или заказах")
+    assert shown.endswith(f", {flagged}**"), shown
+    assert not SIGNED_PCT.search(shown), shown
+    assert ("vs the comparison period" if lang == "en" else "к периоду сравнения") not in shown
+    revenue = next(m for m in at.metric if m.label in ("Revenue", "Выручка"))
+    assert revenue.delta == ("no comparison data" if lang == "en" else "нет данных для сравнения")  # as the card
+
+
+def test_a_covered_comparison_still_shows_its_change(app_env) -> None:
+    at = run_app({"compare": "year"})  # the last 90 days against the same days a year before: both within the data
+    assert not at.exception, at.exception
+    shown = answer_markdown(at)
+    found = ANSWER.search(shown)
+    assert found and SIGNED_PCT.fullmatch(found["change"]), shown
+    assert "no comparison data" not in shown

@@ -110,11 +110,15 @@ def raw_results(ctx: PageContext, model: str, lookback: int, grain: str) -> dict
     margin, sizes = read_cohort_margin(store, flt, data_end=ctx.bounds.last)
     curve = cohort_margin_curve(margin, sizes)
     payback, observed = payback_months(curve, now["cac"])
+    # the channel and campaign tables: the whole spend of the sales channels and of any channel with leads or credit
+    shown = set(sales_spend(ctx.channels, ctx.channels)["channel_id"]) | set(leads["channel_id"]) | set(
+        credit["channel"])
+    table_spend = spend.filter(pl.col("channel_id").is_in(list(shown)))
     return {
         "kpis": {name: (now[name], prev.get(name)) for name in now},
         "trend": full_buckets(trend, start=ctx.period[0], end=ctx.period[1], grain=grain),
-        "channels": _selected(channel_results(sales_spend(spend, ctx.channels), leads, credit, ctx.channels), ctx),
-        "campaigns": campaign_results(sales_spend(spend, ctx.channels), leads, ctx.campaigns),
+        "channels": _selected(channel_results(table_spend, leads, credit, ctx.channels), ctx),
+        "campaigns": campaign_results(table_spend, leads, ctx.campaigns),
         "attribution": _selected(long, ctx, "channel"),
         "funnel": funnel(journeys=touch_rows["journey_id"].n_unique(), leads=lead_rows.height,
                          new_customers=touches.new_customers, repeat_customers=int(sizes["repeat"].sum())),

@@ -32,8 +32,13 @@ def expected(store, model: str = "markov", lookback: int = 30, start=START, end=
     money = sales_totals(read_fact(store, "orders", flt)).row(0, named=True)
     paths = read_paths(store, flt, lookback_days=lookback).paths
     credit = attribute_paths(paths if model == "time_decay" else aggregate_paths(paths), model)
-    table = channel_results(spend, leads, credit, channels)
-    paid = table.filter(pl.col("spend") > 0).select(pl.col("spend", "revenue", "gross_profit").sum())
+    paid = channel_results(spend, leads, credit, channels).filter(pl.col("spend") > 0).select(
+        pl.col("spend", "revenue", "gross_profit").sum())  # the KPI row: the sales channels with spend
+    # the channel table: every channel's whole spend (the same money as in the page's other tables)
+    shown = set(spend["channel_id"]) | set(channels.filter(pl.col("pillar") == "sales")["channel_id"]) | set(
+        leads["channel_id"]) | set(credit["channel"])
+    every = spend_sums(read_fact(store, "spend", flt))
+    table = channel_results(every.filter(pl.col("channel_id").is_in(list(shown))), leads, credit, channels)
     ret = return_on_spend(paid).row(0, named=True)
     return acq, money, ret, table
 

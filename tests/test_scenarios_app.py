@@ -96,9 +96,9 @@ def test_the_lead_source_table_shows_the_return_first_and_the_total_change_of_it
     link = ",".join(f"{k}:{v}" for k, v in budgets.items())
     at = run_app({"budget": link, "weeks": "8"}, page=PAGE)
     assert not at.exception, at.exception
-    table = next(d.value for d in at.dataframe if "Marginal ROMI" in d.value.columns)
-    assert list(table.columns[:6]) == ["Channel", "Budget", "Change", "ROMI (12-month value)", "ROMI 90%",
-                                       "Marginal ROMI"]
+    table = next(d.value for d in at.dataframe if "Marginal ROMI (12-month value)" in d.value.columns)
+    assert list(table.columns[:6]) == ["Channel", "Budget", "Change", "ROMI (12-month value)",
+                                       "ROMI (12-month value), 90% range", "Marginal ROMI (12-month value)"]
     total = table.iloc[-1]
     assert total["Channel"] == "Total"
     paid = sum(base[ch] for ch in plan(8).channels)
@@ -208,6 +208,12 @@ def test_changing_the_period_keeps_weekly_budgets_and_compare_shows_saved_ones(a
         assert "Lean quarter" in table.columns and table.shape[1] == 4  # result, last period, this one, saved
         weeks_row = table[table.iloc[:, 0] == "Weeks"].iloc[0]
         assert weeks_row["Lean quarter"] == "4"
+        # ROMI counts each scenario's own value of a new customer: one row per value, each named
+        romi = {row.iloc[0]: row for _, row in table[table.iloc[:, 0].str.startswith("ROMI")].iterrows()}
+        assert set(romi) == {"ROMI (12-month value)", "ROMI (first orders)"}
+        twelve, first = romi["ROMI (12-month value)"], romi["ROMI (first orders)"]
+        assert twelve["Lean quarter"] == "—" and first["Lean quarter"] != "—"  # the saved one counts first orders
+        assert first.iloc[1] == "—" and twelve.iloc[1] != "—"  # the last period continued: 12 months
         bad = run_app({"compare_ids": "nothere1,<x>"}, page=PAGE)
         assert any("could not be used" in w.value and "Compared scenarios" in w.value for w in bad.warning)
     finally:

@@ -209,7 +209,8 @@ def pillar_card(summary: PillarSummary, ctx: PageContext, mix: MixEstimate | Non
 
 def answer_text(answer: dict, ctx: PageContext) -> str:
     """'₽12.4M spent → ₽31.0M estimated profit contribution (₽27.1M–₽35.2M), ROMI (12-month value) 250%,
-    +8.0% vs the comparison period'."""
+    +8.0% vs the comparison period' ('no comparison data' instead of the change when the comparison period starts
+    before the spend or the orders have data, as the cards say)."""
     lang = ctx.lang
 
     def money(x: float) -> str:
@@ -220,7 +221,9 @@ def answer_text(answer: dict, ctx: PageContext) -> str:
     if answer["romi"] is not None:
         text += t("overview.answer.romi", lang, label=spec("romi_12m").label_for(lang),
                   romi=fmt_pct(answer["romi"], lang, digits=0))
-    if ctx.comparison is not None:
+    if ctx.comparison is not None and not comparison_covered(ctx.bounds, ctx.comparison, "romi_12m"):
+        text += t("overview.answer.no_comparison", lang)  # the comparison starts before the spend or the orders
+    elif ctx.comparison is not None:
         rel = answer["change"]
         change = "—" if rel is None else fmt_pct(0.0, lang) if round(rel, 3) == 0 else \
             f"{'-' if rel < 0 else '+'}{fmt_pct(abs(rel), lang)}"

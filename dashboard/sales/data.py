@@ -161,6 +161,15 @@ def _selected(frame: pl.DataFrame, ctx: PageContext, column: str = "channel_id")
     return frame.filter(pl.col(column).is_in(list(ctx.view.channels))) if ctx.view.channels else frame
 
 
+def _table_spend(all_spend: pl.DataFrame, leads: pl.DataFrame, credit: pl.DataFrame, ctx: PageContext) -> pl.DataFrame:
+    """The spend rows of the channels the channel and campaign tables show — the sales channels, and any other
+    channel with leads or attribution credit — each with its whole spend, so a channel shows
+    the same money in every table of the page (the KPI row's acquisition spend counts the sales channels only)."""
+    shown = (set(sales_spend(ctx.channels, ctx.channels)["channel_id"].to_list())
+             | set(leads["channel_id"].to_list()) | set(credit["channel"].to_list()))
+    return all_spend.filter(pl.col("channel_id").is_in(list(shown)))
+
+
 def _period_numbers(ctx: PageContext, model: str, lookback: int, *, comparison: bool) -> dict[str, float | None]:
     """The KPI values of the period (or of the comparison period)."""
     spend = sales_spend(_spend(ctx, comparison=comparison), ctx.channels)
@@ -188,10 +197,10 @@ def sales_results(ctx: PageContext, model: str, lookback: int, grain: str) -> Sa
     prev = _period_numbers(ctx, model, lookback, comparison=True) if ctx.comparison else {}
 
     all_spend = _spend(ctx)
-    spend = sales_spend(all_spend, ctx.channels)
     leads = _leads(ctx)
     long = attribution(ctx, lookback)
     credit = long.filter(pl.col("model") == model)
+    spend = _table_spend(all_spend, leads, credit, ctx)
     channels = _selected(channel_results(spend, leads, credit, ctx.channels), ctx)
     campaigns = campaign_results(spend, leads, ctx.campaigns)
     by_period = spend_and_margin_by_period(

@@ -83,9 +83,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'sales.tab.campaigns': ('Campaigns', 'Кампании'),
     'sales.table.caption': (
         'New customers, revenue, gross profit, CAC, ROAS and ROMI are attributed by the {model} model (first orders, '
-        'look-back {lookback} days). Leads, CPL and conversion count leads by their source. Click a column to sort.',
+        'look-back {lookback} days). Leads, CPL and conversion count leads by their source. Spend is each channel\'s '
+        'whole spend, as in every table here; the acquisition spend, ROAS and ROMI above count the sales channels '
+        'only. Click a column to sort.',
         'Новые клиенты, выручка, валовая прибыль, CAC, ROAS и ROMI — по модели «{model}» (первые заказы, окно '
-        '{lookback} дн.). Лиды, CPL и конверсия — по источнику лида. Нажмите на столбец, чтобы отсортировать.',
+        '{lookback} дн.). Лиды, CPL и конверсия — по источнику лида. Затраты — все затраты канала, как во всех '
+        'таблицах страницы; затраты на привлечение, ROAS и ROMI выше учитывают только каналы продаж. Нажмите на '
+        'столбец, чтобы отсортировать.',
     ),
     'sales.campaigns.caption': (
         'Campaign results by lead source: customers won from each campaign\'s leads.',

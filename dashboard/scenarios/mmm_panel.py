@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts import NEUTRAL, escapes_labels, require_columns
-from dashboard.components import table
+from dashboard.components import chart, table
 from dashboard.context import PageContext
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_number, fmt_pct, t
 from dashboard.scenarios.charts import channel_color
@@ -83,7 +83,7 @@ def section(ctx: PageContext, mix: MixModel) -> None:
     names = {ch: ctx.channel_name(ch) for ch in fit.channels} | {"baseline": t("scn.mmm.baseline", lang)}
     fig = decomposition_chart(decomposition(fit), names=names,
                               y_title=t("scn.mmm.chart_y", lang, outcome=t(f"scn.outcome.{outcome}", lang)))
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    chart(fig, lang, config={"displayModeBar": False})
     with st.spinner(t("scn.mmm.fitting", lang)):
         diag = mix_diagnostics(ctx, outcome)
     if diag is None:

@@ -21,7 +21,7 @@ from dashboard.auth import access as auth
 from dashboard.components import table
 from metrics.optimiser import InfeasibleBudget, optimise_budget, smallest_budget, whole_units
 from metrics.response import fit_summary
-from metrics.scenarios import Planner, period_start
+from metrics.scenarios import HORIZONS, Planner, period_start
 
 # --- the optimiser ----------------------------------------------------------------------------------
 
@@ -275,10 +275,14 @@ def compare_panel(ctx: PageContext, data: S.ScenarioData, inputs: S.Inputs, tota
     rows = [{head: t("scn.col.weeks", lang), **{k: str(c[1].weeks) for k, c in zip(titles, columns)}}]
     model = mix_view.compare_rows(ctx, [c[1] for c in columns], baseline=frozenset({0}))
     rows += [{head: label, **dict(zip(titles, cells))} for label, cells in model]
-    for name in ("budget", *RESULTS):
-        row = {head: t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang)}
-        for title, (_, _, tot) in zip(titles, columns):
-            row[title] = fmt_money(tot["budget"], lang, ctx.currency) if name == "budget" else (
+    horizons = [h for h in HORIZONS if any(c[1].horizon == h for c in columns)]
+    shown_rows = [("budget", None), *((r, None) for r in RESULTS if r != "romi"), *(("romi", h) for h in horizons)]
+    for name, horizon in shown_rows:
+        # ROMI: one row per value of a new customer the scenarios count, each scenario's figure in its own row
+        row = {head: t("scn.kpi.budget", lang) if name == "budget" else _label(name, lang, horizon)}
+        for title, (_, scenario, tot) in zip(titles, columns):
+            row[title] = fmt_money(tot["budget"], lang, ctx.currency) if name == "budget" else "—" if (
+                horizon is not None and scenario.horizon != horizon) else (
                 f"{fmt_result(ctx, name, tot[name])} ({fmt_range(ctx, name, tot[f'{name}_lo'], tot[f'{name}_hi'])})")
         rows.append(row)
     shown = pl.DataFrame(rows)

@@ -222,7 +222,7 @@ def headline(ctx: PageContext, total: dict, base_total: dict, inputs: S.Inputs) 
 def _label(name: str, lang: str, horizon: str | None = None) -> str:
     """The short name of a projected result (the full definition is in the help); ROMI names the value of a new
     customer it counts (first 12 months or first order), as on the Sales page and the Overview."""
-    if name == "romi" and horizon:
+    if name == "romi":
         return t(f"scn.short.romi.{horizon}", lang)
     return t(f"scn.short.{name}", lang)
 
@@ -245,8 +245,8 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
             t("scn.col.change", lang): "—" if organic else (
                 delta_text(r["budget"], float(base.budgets.get(r["channel_id"], 0)), lang) or "—"),
             _label("romi", lang, base.horizon): fmt_pct(r["romi"], lang, digits=0),
-            t("scn.col.romi_range", lang): fmt_range(ctx, "romi", r["romi_lo"], r["romi_hi"]),
-            t("scn.col.marginal", lang): fmt_pct(r["marginal_romi"], lang, digits=0),
+            t(f"scn.col.romi_range.{base.horizon}", lang): fmt_range(ctx, "romi", r["romi_lo"], r["romi_hi"]),
+            t(f"scn.col.marginal.{base.horizon}", lang): fmt_pct(r["marginal_romi"], lang, digits=0),
             _label("leads", lang): fmt_number(r["leads"], lang),
             t("scn.col.range", lang): fmt_range(ctx, "leads", r["leads_lo"], r["leads_hi"]),
             _label("customers", lang): fmt_number(r["customers"], lang),
@@ -258,8 +258,8 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
         t("scn.col.budget", lang): fmt_money(total["budget"], lang, ctx.currency),
         t("scn.col.change", lang): delta_text(total["budget"], base_budget, lang) or "—",
         _label("romi", lang, base.horizon): fmt_pct(total["romi"], lang, digits=0),
-        t("scn.col.romi_range", lang): fmt_range(ctx, "romi", total["romi_lo"], total["romi_hi"]),
-        t("scn.col.marginal", lang): "—",
+        t(f"scn.col.romi_range.{base.horizon}", lang): fmt_range(ctx, "romi", total["romi_lo"], total["romi_hi"]),
+        t(f"scn.col.marginal.{base.horizon}", lang): "—",
         _label("leads", lang): fmt_number(total["leads"], lang),
         t("scn.col.range", lang): fmt_range(ctx, "leads", total["leads_lo"], total["leads_hi"]),
         _label("customers", lang): fmt_number(total["customers"], lang),
@@ -339,7 +339,7 @@ def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -
     fig = what_if_chart(
         curve, y=_y_of(objective), budget=budget, current=current,
         x_title=money_title(ctx, "scn.axis.budget"), y_title=_y_title(ctx, objective, inputs.weeks),
-        romi_title=t("scn.axis.marginal", lang),
+        romi_title=t(f"scn.col.marginal.{inputs.horizon}", lang),
         labels={"current": t("scn.point.scenario", lang), "what_if": t("scn.point.what_if", lang)},
         color=channel_color(idx),
     )
@@ -359,7 +359,8 @@ def what_if(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs) -
             help=metric_help("projected_gross_profit", lang))
         kpi(_label("romi", lang, inputs.horizon), fmt_pct((gp - budget) / budget, lang, digits=0) if budget else "—",
             help=metric_help("projected_romi", lang))
-        kpi(t("scn.col.marginal", lang), fmt_pct(marginal, lang, digits=0), help=metric_help("marginal_romi", lang))
+        kpi(t(f"scn.col.marginal.{inputs.horizon}", lang), fmt_pct(marginal, lang, digits=0),
+            help=metric_help("marginal_romi", lang))
         st.caption(t("scn.what_if_total", lang, objective=t(f"scn.objective.{objective}", lang).lower(),
                      before=fmt_result(ctx, objective, before), after=fmt_result(ctx, objective, after),
                      change=delta_text(after, before, lang) or "0%"))
