@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 from connectors import schema
 from connectors.demo import build_demo
 from connectors.demo.company import HALO_CURVES, OTHER_WEEKLY_SPEND, SALES_CURVES, Company
-from connectors.demo.marketing import Calendar, adstock, draw_leads, hill
+from connectors.demo.marketing import Calendar, adstock, draw_leads, expected_weekly_halo_leads, hill
 from connectors.read import read_fact
 from connectors.store import truth_of
 
@@ -221,3 +221,14 @@ def test_halo_leads_are_drawn_after_the_sales_channels() -> None:
     assert_frame_equal(with_halo.head(without.height), without)
     extra = with_halo.slice(without.height)
     assert extra.height > 0 and extra["channel_id"].unique().to_list() == ["direct"]
+
+
+def test_halo_scales_like_the_sales_curves(small_demo) -> None:
+    """At a larger scale spend and half-saturation are multiplied by the scale's factor, as for the sales
+    channels, so the halo keeps its shape and its leads grow by the same factor."""
+    weekly = {ch: np.array(small_demo.truth["weekly_spend"][ch]) for ch in HALO_CURVES}
+    small = expected_weekly_halo_leads(weekly, 1.0)
+    large = expected_weekly_halo_leads({ch: 68.0 * v for ch, v in weekly.items()}, 68.0)
+    for ch in HALO_CURVES:
+        np.testing.assert_allclose(large[ch], 68.0 * small[ch], rtol=1e-9)
+        np.testing.assert_allclose(small[ch], small_demo.truth["expected_weekly_halo_leads"][ch], atol=1e-3)

@@ -3,8 +3,8 @@
 Everything here is a parameter of the simulation and is written, as is, into the
 ground truth (``meta.demo_truth``) so tests can check that the metrics recover it.
 
-Scales: ``small`` (default, builds in seconds) and ``large`` (about 1M customers,
-10M orders, 20M touchpoints) share every rate; ``large`` multiplies volumes, spend
+Scales: ``small`` (default, builds in seconds) and ``large`` (about 1.3M customers,
+10M orders, 27M touchpoints) share every rate; ``large`` multiplies volumes, spend
 and half-saturation points by ``factor`` so curves keep their shape.
 """
 
