@@ -15,7 +15,6 @@ from dashboard.i18n import fmt_money, fmt_number
 from metrics.mmm import channel_summary, fit_mmm, mmm_input
 from metrics.mmm.diagnostics import uncertain_channels
 from metrics.mmm.scenario import last_budgets, observed_range, project
-from tests.overview_expected import parse_figure
 from tests.test_app import query, run_app
 
 PAGE = "pages/scenarios.py"
@@ -34,7 +33,9 @@ def sql_weekly(store, outcome_sql: str, table: str, day: str) -> pl.DataFrame:
     wide = spend.pivot(on="channel_id", index="week", values="spend", sort_columns=True)
     frame = (got.join(wide, on="week", how="left").fill_null(0.0)
              .filter(pl.col("week") + pl.duration(days=6) <= LAST_DAY).sort("week"))
-    return frame.select("week", "outcome", *sorted(c for c in frame.columns if c not in ("week", "outcome")))
+    # to two decimals, as the page's weekly frame (metrics/mmm/data.py: parallel sums differ in their last bits)
+    frame = frame.select("week", "outcome", *sorted(c for c in frame.columns if c not in ("week", "outcome")))
+    return frame.with_columns(pl.exclude("week").round(2))
 
 
 def sql_gross_profit_fit(store):
@@ -65,13 +66,7 @@ def test_the_projection_at_last_periods_budgets_is_the_fitted_gross_profit_of_th
     assert cards == {"Budget, all channels": fmt_money(fit.data.spend[-WEEKS:].sum(), "en"),
                      "Projected: Gross profit": fmt_money(hand, "en"), "Of it from marketing": fmt_money(media, "en")}
     lo, hi = project(fit, last_budgets(fit, WEEKS), WEEKS).outcome_range
-    caption = next(c.value for c in at.caption if c.value.startswith("90% range: ₽"))
-    for text, want in zip(caption.removeprefix("90% range: ").split(" – "), (lo, hi), strict=True):
-        value, rounding = parse_figure(text, "en")
-        # On the demo the ends of the range move by up to 0.3% when the weekly spend changes by 1e-13 (relative,
-        # the last digits of a sum of floats, which this refit and the page's own queries need not share): they
-        # agree only that closely, so a figure near a rounding step (₽30.507M here) may show either way.
-        assert abs(value - want) <= rounding + 0.004 * want, (text, want)
+    assert f"90% range: {fmt_money(lo, 'en')} – {fmt_money(hi, 'en')}" in [c.value for c in at.caption]
     shown = next(df.value for df in at.dataframe if "From the channel" in df.value.columns)
     assert len(shown) == len(fit.channels)  # every channel with spend, all three pillars
     flagged = uncertain_channels(channel_summary(fit))
