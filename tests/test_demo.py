@@ -11,8 +11,8 @@ from polars.testing import assert_frame_equal
 
 from connectors import schema
 from connectors.demo import build_demo
-from connectors.demo.company import SALES_CURVES, Company
-from connectors.demo.marketing import adstock, hill
+from connectors.demo.company import HALO_CURVES, OTHER_WEEKLY_SPEND, SALES_CURVES, Company
+from connectors.demo.marketing import Calendar, adstock, draw_leads, expected_weekly_halo_leads, hill
 from connectors.read import read_fact
 from connectors.store import truth_of
 
@@ -49,6 +49,7 @@ def test_ground_truth_is_stored_with_the_data(small_store, small_demo) -> None:
     assert truth["seed"] == 42 and truth["scale"] == "small"
     assert truth["rows"] == {name: f.height for name, f in small_demo.frames.items()}
     assert set(truth["response_curves"]["channels"]) == set(SALES_CURVES)
+    assert set(truth["halo_curves"]["channels"]) == set(HALO_CURVES)
 
 
 def test_dates_lie_inside_the_demo_period(small_demo) -> None:
@@ -155,3 +156,79 @@ def test_seasonal_customers_in_truth_exist(small_demo) -> None:
 
 def test_lead_sources_sum_to_one(small_demo) -> None:
     assert sum(small_demo.truth["lead_sources"].values()) == pytest.approx(1.0, abs=1e-4)
+
+
+def _weekly_counts(leads: pl.DataFrame, channel: str, n_weeks: int) -> np.ndarray:
+    start = Company().start
+    weekly = (
+        leads.filter(pl.col("channel_id") == channel)
+        .with_columns(week=((pl.col("created_at").dt.date() - pl.lit(start)).dt.total_days() // 7))
+        .group_by("week").len()
+    )
+    counts = np.zeros(n_weeks)
+    counts[weekly["week"].to_numpy()] = weekly["len"].to_numpy()
+    return counts
+
+
+def test_halo_truth_is_recorded_and_consistent(small_demo) -> None:
+    """PR, sponsorship, events and social media bring leads of their own: the truth records their curves and
+    expected weekly leads, and the expected leads follow from the recorded weekly spend."""
+    truth = small_demo.truth
+    halo = truth["halo_curves"]
+    assert halo["lead_source"] == "direct"
+    assert set(halo["channels"]) == set(truth["expected_weekly_halo_leads"]) == {"pr", "sponsorship", "events",
+                                                                                 "social_media"}
+    assert not set(halo["channels"]) & set(truth["response_curves"]["channels"])
+    for ch, p in halo["channels"].items():
+        assert p["weekly_spend"] == OTHER_WEEKLY_SPEND[ch] * truth["factor"]
+        assert len(truth["expected_weekly_halo_leads"][ch]) == len(truth["weekly_spend"][ch])
+        assert min(truth["expected_weekly_halo_leads"][ch]) > 0, ch
+    # PR by hand: a_t = spend_t + theta * a_{t-1}; leads_t = beta * a_t^s / (a_t^s + kappa^s)
+    p = halo["channels"]["pr"]
+    assert (p["theta"], p["kappa"], p["s"], p["beta"]) == (0.5, 22_000, 1.2, 38)
+    carry, by_hand = 0.0, []
+    for spend in truth["weekly_spend"]["pr"]:
+        carry = spend + p["theta"] * carry
+        by_hand.append(p["beta"] * carry ** p["s"] / (carry ** p["s"] + p["kappa"] ** p["s"]))
+    np.testing.assert_allclose(truth["expected_weekly_halo_leads"]["pr"], by_hand, rtol=1e-6, atol=1e-3)
+
+
+def test_direct_leads_carry_the_halo(small_demo) -> None:
+    """Leads recorded as 'direct' are the organic baseline plus the halo: over the whole period their excess over
+    the baseline's expectation equals the expected halo within 3 standard deviations of a Poisson sum (the halo
+    is about 58 such deviations, so a demo without it fails), and week by week the excess follows the halo."""
+    truth = small_demo.truth
+    n = len(truth["weekly_spend"]["pr"])
+    counts = _weekly_counts(small_demo.frames["leads"], "direct", n)
+    baseline = np.array(truth["expected_weekly_leads"]["direct"])
+    halo = np.sum([truth["expected_weekly_halo_leads"][ch] for ch in truth["halo_curves"]["channels"]], axis=0)
+    sd = np.sqrt(baseline.sum() + halo.sum())
+    assert halo.sum() > 20 * sd
+    assert abs((counts.sum() - baseline.sum()) - halo.sum()) < 3 * sd
+    # slope of the weekly excess on the weekly expected halo: 1 within about 3 standard errors (0.08 each)
+    excess, centred = counts - baseline, halo - halo.mean()
+    assert (excess * centred).sum() / (centred**2).sum() == pytest.approx(1.0, abs=0.25)
+
+
+def test_halo_leads_are_drawn_after_the_sales_channels() -> None:
+    """With the halo the leads drawn before it (sales channels, baseline) are the very same; the halo's
+    leads come on top, recorded as 'direct'."""
+    cal = Calendar(dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    expected = {"direct": np.full(cal.n_weeks, 20.0)}
+    spend = pl.DataFrame(schema={"day": pl.Date, "channel_id": pl.String, "region": pl.String, "amount": pl.Float64})
+    without = draw_leads(cal, expected, spend, np.random.default_rng(3))
+    with_halo = draw_leads(cal, expected, spend, np.random.default_rng(3), halo={"pr": np.full(cal.n_weeks, 10.0)})
+    assert_frame_equal(with_halo.head(without.height), without)
+    extra = with_halo.slice(without.height)
+    assert extra.height > 0 and extra["channel_id"].unique().to_list() == ["direct"]
+
+
+def test_halo_scales_like_the_sales_curves(small_demo) -> None:
+    """At a larger scale spend and half-saturation are multiplied by the scale's factor, as for the sales
+    channels, so the halo keeps its shape and its leads grow by the same factor."""
+    weekly = {ch: np.array(small_demo.truth["weekly_spend"][ch]) for ch in HALO_CURVES}
+    small = expected_weekly_halo_leads(weekly, 1.0)
+    large = expected_weekly_halo_leads({ch: 68.0 * v for ch, v in weekly.items()}, 68.0)
+    for ch in HALO_CURVES:
+        np.testing.assert_allclose(large[ch], 68.0 * small[ch], rtol=1e-9)
+        np.testing.assert_allclose(small[ch], small_demo.truth["expected_weekly_halo_leads"][ch], atol=1e-3)

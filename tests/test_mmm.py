@@ -9,6 +9,7 @@ import time
 import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from metrics.mmm import (
     LiftTest, MixBudgetError, MMMInputError, channel_summary, decomposition, diagnose, fit_mmm, mmm_input,
@@ -241,6 +242,20 @@ def test_weekly_frame_keeps_full_weeks_and_fills_weeks_without_spend():
     assert frame["week"].to_list() == [dt.date(2024, 1, 1), dt.date(2024, 1, 8), dt.date(2024, 1, 15)]
     assert frame["tv"].to_list() == [10.0, 0.0, 7.0] and frame["radio"].to_list() == [5.0, 0.0, 0.0]
     assert frame["leads"].to_list() == [3.0, 4.0, 5.0]
+
+
+def test_weekly_frame_is_the_same_for_sums_that_differ_in_their_last_bits():
+    """A database that adds rows in parallel may return 0.1 + 0.2 one time and 0.3 the next: the frame is one."""
+    from metrics.mmm.data import weekly_frame
+
+    def frame(spend: float, outcome: float) -> pl.DataFrame:
+        return weekly_frame(pl.DataFrame({"period": [dt.date(2024, 1, 1)], "channel_id": ["tv"], "spend": [spend]}),
+                            pl.DataFrame({"period": [dt.date(2024, 1, 1)], "gross_profit": [outcome]}),
+                            last_day=dt.date(2024, 1, 7), outcome_name="gross_profit")
+
+    assert 0.1 + 0.2 != 0.3 and 1e6 + 0.1 + 0.2 != 1e6 + 0.3
+    assert_frame_equal(frame(0.1 + 0.2, 1e6 + 0.1 + 0.2), frame(0.3, 1e6 + 0.3), check_exact=True)
+    assert frame(1234.567, 7.0)["tv"].to_list() == [1234.57]  # to kopecks
 
 
 def test_a_known_delay_is_used_and_fits_a_delayed_effect_better():

@@ -94,9 +94,11 @@ def test_on_a_fitted_model_the_groups_add_up_to_the_weeks_fitted_parts(simulated
 def test_on_the_demos_leads_the_sales_pillars_truth_lies_in_its_range(small_store):
     """The demo records each channel's true weekly leads (not its gross profit), so the grouping is checked on
     the model of leads over the Overview's default weeks (3 Aug to 25 Oct 2026). Sales: the truth (about 1,590
-    leads) lies inside the 90% range around about 1,770. Reputation and communication cause no leads in the demo,
-    yet the model credits them some (a steady channel is confounded with the baseline): their ranges start just
-    above zero, written down here so that a change shows."""
+    leads) lies inside the 90% range around about 1,630. Communication: the halo of events and social media
+    (about 165 leads) lies inside its range (about 50-1,870, point 430). Reputation: the halo of PR and
+    sponsorship is about 415 leads, and the model gives those two about 460, but customer care and gifts, which
+    cause none, are in that pillar too (steady spend is confounded with the baseline; about 360 more), so the
+    truth lies just under the pillar's range (about 420-1,880, point 820): written down so that a change shows."""
     import json
 
     import polars as pl
@@ -117,5 +119,7 @@ def test_on_the_demos_leads_the_sales_pillars_truth_lies_in_its_range(small_stor
     assert got["sales"]["weeks"] == 12
     assert got["sales"]["low"] <= true["sales"] <= got["sales"]["high"]
     assert true["sales"] > 1000 and abs(got["sales"]["contribution"] - true["sales"]) / true["sales"] < 0.2
-    for p in ("reputation", "communication"):
-        assert true[p] == 0.0 and got[p]["contribution"] > 0 and got[p]["low"] >= 0, p
+    assert true["communication"] > 100 and true["reputation"] > 300  # the halo
+    assert got["communication"]["low"] <= true["communication"] <= got["communication"]["high"]
+    assert true["reputation"] < got["reputation"]["low"] < 1.1 * true["reputation"]  # the miss, just under
+    assert got["reputation"]["contribution"] > 1.5 * true["reputation"]

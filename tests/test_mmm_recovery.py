@@ -26,6 +26,7 @@ from tests.mmm_reference import PYMC_EXAMPLE, PYMC_EXAMPLE_SHA256, PYMC_TRUE_DEC
 
 DECAY_TOL, SHARE_TOL, MIN_SHARE = 0.07, 0.03, 0.05
 CORRELATED = ("display_a", "display_b")
+HALO = ("pr", "sponsorship", "events", "social_media")  # the demo's reputation and communication channels with leads
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def test_demo_weekly_frame_from_sql_matches_the_truth_and_a_plain_query(demo_mmm
     assert frame["leads"].sum() == plain["n"][0]
 
 
-def test_demo_truth_export_is_the_expected_leads_and_zero_elsewhere(demo_mmm):
+def test_demo_truth_export_is_the_expected_leads_the_halo_and_zero_elsewhere(demo_mmm):
     truth, _, _ = demo_mmm
     table = true_weekly_contribution(truth)
     by = table.group_by("channel_id").agg(pl.col("contribution").sum())
@@ -139,7 +140,11 @@ def test_demo_truth_export_is_the_expected_leads_and_zero_elsewhere(demo_mmm):
     assert set(sums) == set(truth["weekly_spend"])
     for channel in truth["response_curves"]["channels"]:
         assert sums[channel] == pytest.approx(sum(truth["expected_weekly_leads"][channel]))
-    assert sums["customer_care"] == 0.0 and sums["pr"] == 0.0 and sums["newsletter"] == 0.0
+    for channel in HALO:
+        assert sums[channel] == pytest.approx(sum(truth["expected_weekly_halo_leads"][channel]))
+        assert sums[channel] > 0.0, channel
+    assert set(HALO) == set(truth["halo_curves"]["channels"])
+    assert sums["customer_care"] == sums["gifts"] == sums["newsletter"] == sums["referral"] == 0.0
 
 
 def _demo_shares(truth, frame):
@@ -149,22 +154,66 @@ def _demo_shares(truth, frame):
     return dict(zip(by["channel_id"], by["contribution"]))
 
 
-def test_demo_recovery_where_it_holds(demo_mmm):
-    """The demo's leads fitted with all fourteen spend channels (sales, reputation, communication) at once.
-
-    Within tolerance: decays of search ads and display; shares of social ads, display, promotions and
-    retargeting. Not within tolerance (written down, not asserted): search ads' share (about 33% against a
-    true 24%: its spend never stops, so the level of its contribution is an extrapolation), the decays of
-    social ads, retargeting and promotions, and customer care, whose steady spend takes about 15% although
-    it causes no leads in the demo (a steady channel is confounded with the baseline; the weak ROI prior
-    does not hold it at zero).
-    """
+def _demo_tables(demo_mmm):
     truth, frame, fit = demo_mmm
-    shares = _demo_shares(truth, frame)
-    table = {r["channel"]: r for r in channel_summary(fit).iter_rows(named=True)}
-    curves = truth["response_curves"]["channels"]
-    for channel in ("search_ads", "display"):
+    curves = {**truth["response_curves"]["channels"], **truth["halo_curves"]["channels"]}
+    return _demo_shares(truth, frame), {r["channel"]: r for r in channel_summary(fit).iter_rows(named=True)}, curves
+
+
+def test_demo_recovery_where_it_holds(demo_mmm):
+    """The demo's leads fitted with all fourteen spend channels (sales, reputation, communication) at once; the
+    true contribution includes the halo of PR, sponsorship, events and social media (their leads arrive as
+    'direct').
+
+    Within tolerance: the decays of search ads, display and promotions; the shares of display, promotions, PR
+    and sponsorship (the channels with at least 5% that are not written down as misses below). Retargeting fell
+    to 4.9% with the halo in the total, under the 5% of the tolerance; it, direct mail and events are still
+    checked at ±3 pp. The misses are in ``test_demo_known_misses_are_written_down``.
+    """
+    shares, table, curves = _demo_tables(demo_mmm)
+    for channel in ("search_ads", "display", "promotions"):
         assert table[channel]["decay"] == pytest.approx(curves[channel]["theta"], abs=DECAY_TOL), channel
-    for channel in ("social_ads", "display", "promotions", "retargeting"):
+    for channel in ("display", "promotions", "pr", "sponsorship"):
+        assert shares[channel] >= MIN_SHARE, channel
+        assert table[channel]["contribution_share"] == pytest.approx(shares[channel], abs=SHARE_TOL), channel
+    for channel in ("retargeting", "direct_mail", "events"):
+        assert shares[channel] < MIN_SHARE, channel
+        assert table[channel]["contribution_share"] == pytest.approx(shares[channel], abs=SHARE_TOL), channel
+
+
+def test_demo_model_sees_the_halo_that_last_click_misses(demo_mmm, small_store):
+    """No lead names PR, sponsorship, events or social media as its source, yet the model gives each of them a
+    share of the leads (at least 1%), and the two halo channels with at least 5% (PR, sponsorship) within
+    ±3 pp; social media's share is a written-down miss (below)."""
+    shares, table, _ = _demo_tables(demo_mmm)
+    sources = small_store.execute_sql("SELECT DISTINCT channel_id FROM leads")["channel_id"].to_list()
+    assert not set(HALO) & set(sources)
+    for channel in HALO:
+        assert table[channel]["contribution_share"] > 0.01, channel
+    for channel in ("pr", "sponsorship"):
         assert shares[channel] >= MIN_SHARE
         assert table[channel]["contribution_share"] == pytest.approx(shares[channel], abs=SHARE_TOL), channel
+    true_halo = sum(shares[c] for c in HALO)
+    assert true_halo > 0.15  # the halo is a sixth of the leads
+
+
+def test_demo_known_misses_are_written_down(demo_mmm):
+    """Where the demo's fit misses the tolerance (each assertion fails loudly once it is fixed).
+
+    Shares: search ads about 25% against a true 19.7% and social ads about 8.0% against 11.3%: the spend of
+    both never stops (its lowest flight is 0.3 of the budget), so the level of their contribution against the
+    baseline rests on the curve's shape at low spend (fitted with only the ten channels that cause leads, the
+    same: 26.0% and 8.2%). Customer care (9.2%, causes none), social media (7.2% against 3.0%) and the
+    newsletter (3.4%, causes none) have steady spend (a flat budget with 8% noise), which the model cannot tell
+    from the baseline; the weak ROI prior does not hold them at their true share.
+    Decays: social ads about 0.61 (true 0.45), PR about 0.61 (0.5), sponsorship about 0.30 (0.6), and among
+    the channels under 5%: retargeting about 0.65 (0.15), direct mail about 0.19 (0.5), events about 0.57 (0.3);
+    social media's 0.328 (0.4) is outside by 0.002, too close to the line to assert either way.
+    """
+    shares, table, curves = _demo_tables(demo_mmm)
+    over = {ch: table[ch]["contribution_share"] - shares[ch] for ch in table}
+    assert over["search_ads"] > SHARE_TOL and over["social_ads"] < -SHARE_TOL
+    for channel in ("customer_care", "social_media", "newsletter"):
+        assert over[channel] > SHARE_TOL, channel
+    for channel in ("social_ads", "pr", "sponsorship", "retargeting", "direct_mail", "events"):
+        assert abs(table[channel]["decay"] - curves[channel]["theta"]) > DECAY_TOL, channel

@@ -3,11 +3,12 @@
 period's budgets (the page's loader and projection, so the very numbers it shows).
 
 What holds: every channel's true contribution lies within the page's 90% range, and for the channels that
-cause leads and vary their spend (direct mail, display, promotions, retargeting, social ads) the point is within
-±3 percentage points of the period's leads. What does not (written down, asserted as it is so that a change
-shows): search ads' point is about 10 points too high (its spend never stops), customer care takes about 15
-points although it causes no leads (a steady channel is confounded with the baseline), and so marketing as a
-whole is credited with about 86% of the leads against a true 57%.
+cause leads and vary their spend (direct mail, display, promotions, retargeting, social ads, and PR and
+sponsorship through their halo: leads that arrive as direct) the point is within ±3 percentage points of the
+period's leads. What does not (written down, asserted as it is so that a change shows): search ads' point is
+about 6 points too high (its spend never stops), customer care takes about 9 points although it causes no leads
+and social media about 7 against a true 3 (steady channels are confounded with the baseline), and so marketing
+as a whole is credited with about 84% of the leads against a true 63%.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from metrics.mmm.scenario import last_budgets, project
 
 WEEKS = 13
 SHARE_TOL = 0.03
-WITHIN = ("direct_mail", "display", "promotions", "retargeting", "social_ads")
+WITHIN = ("direct_mail", "display", "promotions", "retargeting", "social_ads", "pr", "sponsorship")
 
 
 @pytest.fixture(scope="module")
@@ -59,5 +60,7 @@ def test_where_the_page_misses_the_truth(page_and_truth):
     fit, shown, true, leads = page_and_truth
     point = dict(zip(fit.channels, shown.contribution / leads))
     assert point["search_ads"] - true["search_ads"] / leads > SHARE_TOL
-    assert true["customer_care"] == 0.0 and point["customer_care"] > 0.1
-    assert shown.contribution.sum() / leads - sum(true.values()) / leads > 0.2
+    assert true["customer_care"] == 0.0 and point["customer_care"] > 0.05  # about 9 points (15 before the halo)
+    assert point["social_media"] - true["social_media"] / leads > SHARE_TOL
+    # about 21 points (29 before the halo: its leads raised the true share from 57% to 63%, the point stayed ~85%)
+    assert shown.contribution.sum() / leads - sum(true.values()) / leads > 0.15

@@ -33,7 +33,9 @@ def sql_weekly(store, outcome_sql: str, table: str, day: str) -> pl.DataFrame:
     wide = spend.pivot(on="channel_id", index="week", values="spend", sort_columns=True)
     frame = (got.join(wide, on="week", how="left").fill_null(0.0)
              .filter(pl.col("week") + pl.duration(days=6) <= LAST_DAY).sort("week"))
-    return frame.select("week", "outcome", *sorted(c for c in frame.columns if c not in ("week", "outcome")))
+    # to two decimals, as the page's weekly frame (metrics/mmm/data.py: parallel sums differ in their last bits)
+    frame = frame.select("week", "outcome", *sorted(c for c in frame.columns if c not in ("week", "outcome")))
+    return frame.with_columns(pl.exclude("week").round(2))
 
 
 def sql_gross_profit_fit(store):

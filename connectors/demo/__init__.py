@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from connectors.demo.company import SALES_CURVES, SCALES, Company
+from connectors.demo.company import HALO_CURVES, HALO_LEAD_SOURCE, SALES_CURVES, SCALES, Company
 from connectors.demo.customers import CLASSES, REVIEW_SOURCE_SHARES, REVIEW_SOURCES, TOUCHPOINTS, simulate
 from connectors.demo.journeys import build_touchpoints
 from connectors.demo.marketing import (
-    Calendar, campaigns_frame, channels_frame, daily_spend, draw_leads, expected_weekly_leads,
-    realised_weekly, weekly_spend,
+    Calendar, campaigns_frame, channels_frame, daily_spend, draw_leads, expected_weekly_halo_leads,
+    expected_weekly_leads, realised_weekly, weekly_spend,
 )
 from connectors.demo.social import email_sends, social
 from connectors.demo.texts import compose
@@ -73,7 +73,8 @@ def build_demo(scale: str = "small", seed: int = 42, *, progress: Progress | Non
     spend = daily_spend(company, cal, planned, campaigns, rng, factor)
     weekly = realised_weekly(spend, cal)
     expected = expected_weekly_leads(company, cal, weekly, factor)
-    leads0 = draw_leads(cal, expected, spend, rng)
+    halo = expected_weekly_halo_leads(weekly, factor)
+    leads0 = draw_leads(cal, expected, spend, rng, halo=halo)
     lap("spend_and_leads")
 
     say(0.10, "Simulating customers and their purchases")
@@ -136,7 +137,7 @@ def build_demo(scale: str = "small", seed: int = 42, *, progress: Progress | Non
         "social_followers": followers, "email_sends": emails, "referrals": referrals,
     }
     say(0.90, "Recording the ground truth")
-    truth = _truth(company, scale, seed, factor, cal, weekly, expected, cust, pop, id_map, brand_truth, frames)
+    truth = _truth(company, scale, seed, factor, cal, weekly, expected, halo, cust, pop, id_map, brand_truth, frames)
     truth["build_seconds"] = timings
     return Demo(frames, truth)
 
@@ -264,7 +265,7 @@ def _brand_surveys(company: Company, cal: Calendar, weekly: dict[str, np.ndarray
     return frame, truth
 
 
-def _truth(company: Company, scale: str, seed: int, factor: float, cal: Calendar, weekly, expected,
+def _truth(company: Company, scale: str, seed: int, factor: float, cal: Calendar, weekly, expected, halo,
            cust: pl.DataFrame, pop, id_map: pl.DataFrame, brand_truth, frames) -> dict:
     """Parameters plus realised facts that the metrics should recover."""
     orders = pl.concat(pop.orders).select("customer", "t")
@@ -324,8 +325,20 @@ def _truth(company: Company, scale: str, seed: int, factor: float, cal: Calendar
             },
             "baseline_channel": "direct",
         },
+        "halo_curves": {
+            "convention": "weekly leads = beta * a^s / (a^s + kappa^s), a_t = spend_t + theta * a_{t-1}; "
+                          "weeks start on Monday at the data start; money in roubles; the leads are recorded "
+                          f"with lead source '{HALO_LEAD_SOURCE}'",
+            "channels": {
+                ch: {"theta": c.theta, "kappa": c.kappa * factor, "s": c.s, "beta": c.beta * factor,
+                     "weekly_spend": c.weekly_spend * factor}
+                for ch, c in HALO_CURVES.items()
+            },
+            "lead_source": HALO_LEAD_SOURCE,
+        },
         "weekly_spend": {ch: [round(float(x), 2) for x in v] for ch, v in weekly.items()},
         "expected_weekly_leads": {ch: [round(float(x), 4) for x in v] for ch, v in expected.items()},
+        "expected_weekly_halo_leads": {ch: [round(float(x), 4) for x in v] for ch, v in halo.items()},
         "lead_sources": {r["channel_id"]: round(r["n"] / total, 6) for r in source_counts.to_dicts()},
         "upper_funnel": list(company.journeys.upper_funnel),
         "closers": list(company.journeys.closers),

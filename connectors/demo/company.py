@@ -3,8 +3,8 @@
 Everything here is a parameter of the simulation and is written, as is, into the
 ground truth (``meta.demo_truth``) so tests can check that the metrics recover it.
 
-Scales: ``small`` (default, builds in seconds) and ``large`` (about 1M customers,
-10M orders, 20M touchpoints) share every rate; ``large`` multiplies volumes, spend
+Scales: ``small`` (default, builds in seconds) and ``large`` (about 1.3M customers,
+10M orders, 27M touchpoints) share every rate; ``large`` multiplies volumes, spend
 and half-saturation points by ``factor`` so curves keep their shape.
 """
 
@@ -72,6 +72,20 @@ OTHER_WEEKLY_SPEND = {
     "pr": 10_000, "sponsorship": 8_000, "customer_care": 12_000, "gifts": 6_000,
     "social_media": 18_000, "newsletter": 5_000, "referral": 4_000, "events": 7_000,
 }
+
+# The halo: reputation and communication spend that brings leads of its own. A PR article, a sponsored city
+# event, a workshop or a community post makes people come to the shop directly, so these leads are recorded
+# with lead source ``direct`` (last-click cannot see the halo) and convert at the ``direct`` rate. Same form
+# and scaling as ``SALES_CURVES``; ``weekly_spend`` is the channel's ``OTHER_WEEKLY_SPEND``.
+HALO_CURVES: dict[str, ResponseCurve] = {
+    "pr": ResponseCurve(theta=0.5, kappa=22_000, s=1.2, beta=38, weekly_spend=OTHER_WEEKLY_SPEND["pr"]),
+    "sponsorship": ResponseCurve(theta=0.6, kappa=20_000, s=1.0, beta=30,
+                                 weekly_spend=OTHER_WEEKLY_SPEND["sponsorship"]),
+    "events": ResponseCurve(theta=0.3, kappa=10_000, s=1.3, beta=12, weekly_spend=OTHER_WEEKLY_SPEND["events"]),
+    "social_media": ResponseCurve(theta=0.4, kappa=30_000, s=1.0, beta=17,
+                                  weekly_spend=OTHER_WEEKLY_SPEND["social_media"]),
+}
+HALO_LEAD_SOURCE = "direct"
 
 # Lead -> customer conversion by lead source channel.
 CONVERSION = {

@@ -9,7 +9,8 @@ import numpy as np
 import polars as pl
 
 from connectors.demo.company import (
-    CHANNELS, OTHER_WEEKLY_SPEND, REGIONAL_CHANNELS, REGIONS, SALES_CURVES, Company,
+    CHANNELS, HALO_CURVES, HALO_LEAD_SOURCE, OTHER_WEEKLY_SPEND, REGIONAL_CHANNELS, REGIONS, SALES_CURVES,
+    Company,
 )
 
 REGION_SLUG = {"Москва": "msk", "Красногорск": "krasnogorsk", "Тверь": "tver"}
@@ -255,14 +256,30 @@ def expected_weekly_leads(company: Company, cal: Calendar, weekly: dict[str, np.
     return out
 
 
+def expected_weekly_halo_leads(weekly: dict[str, np.ndarray], factor: float) -> dict[str, np.ndarray]:
+    """Expected weekly leads that reputation and communication spend brings (``HALO_CURVES``), by that channel."""
+    return {
+        ch: curve.beta * factor * hill(adstock(weekly[ch], curve.theta), curve.kappa * factor, curve.s)
+        for ch, curve in HALO_CURVES.items()
+    }
+
+
 def draw_leads(
-    cal: Calendar, expected: dict[str, np.ndarray], spend: pl.DataFrame, rng: np.random.Generator
+    cal: Calendar, expected: dict[str, np.ndarray], spend: pl.DataFrame, rng: np.random.Generator,
+    halo: dict[str, np.ndarray] | None = None,
 ) -> pl.DataFrame:
-    """Leads by source channel: Poisson weekly counts placed on days in proportion to spend."""
+    """Leads by source channel: Poisson weekly counts placed on days in proportion to spend.
+
+    ``halo`` (expected weekly leads by reputation or communication channel) is drawn after every channel of
+    ``expected``, so the draws before it are the same with or without it; those leads are recorded with lead
+    source ``direct``: the people come to the shop directly and no click names the channel that brought them.
+    """
     region_names = list(REGION_SLUG)
     n_days = cal.n_days
     out = []
-    for ch, lam in expected.items():
+    sources = [(ch, ch, lam) for ch, lam in expected.items()]
+    sources += [(ch, HALO_LEAD_SOURCE, lam) for ch, lam in (halo or {}).items()]
+    for ch, recorded, lam in sources:
         counts = rng.poisson(lam)
         week = np.repeat(np.arange(cal.n_weeks), counts)
         if ch in REGIONAL_CHANNELS:
@@ -294,7 +311,7 @@ def draw_leads(
         region_idx = (rng.random(day.size)[:, None] > rcdf).sum(1).clip(0, 2)
         t = day + rng.uniform(8 / 24, 23 / 24, day.size)
         out.append(pl.DataFrame({
-            "t": t, "channel_id": ch, "region_idx": region_idx.astype(np.int64),
+            "t": t, "channel_id": recorded, "region_idx": region_idx.astype(np.int64),
         }))
     leads = pl.concat(out)
     leads = leads.with_columns(
@@ -310,5 +327,5 @@ def draw_leads(
 
 __all__ = [
     "Calendar", "adstock", "hill", "campaigns_frame", "channels_frame", "weekly_spend", "daily_spend",
-    "realised_weekly", "expected_weekly_leads", "draw_leads", "season_shape", "_CHANNEL_RU",
+    "realised_weekly", "expected_weekly_leads", "expected_weekly_halo_leads", "draw_leads", "season_shape", "_CHANNEL_RU",
 ]

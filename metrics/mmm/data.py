@@ -111,7 +111,11 @@ def weekly_frame(spend: pl.DataFrame, outcome: pl.DataFrame, *, last_day: dt.dat
     """The model's weekly frame from two grouped frames: ``spend`` (``period`` = the week's Monday, ``channel_id``,
     ``spend``) and ``outcome`` (``period``, ``<outcome_name>``). Returns ``week`` (date), ``<outcome_name>`` (f64)
     and one spend column per channel (f64, 0 where a week had none), full weeks only (the week must end by
-    ``last_day`` and start on or after ``first_day``), oldest first."""
+    ``last_day`` and start on or after ``first_day``), oldest first.
+
+    Sums are rounded to two decimals (kopecks or cents; counts stay whole): a database that adds a table's rows
+    in parallel returns sums that differ in their last bits from one query to the next, and the model's 90%
+    ranges are sensitive to differences that small, so the same data must give the very same frame."""
     wide = (spend.with_columns(pl.col("spend").cast(pl.Float64))
             .pivot(on="channel_id", index="period", values="spend", aggregate_function="sum", sort_columns=True))
     frame = (outcome.select("period", pl.col(outcome_name).cast(pl.Float64))
@@ -119,7 +123,8 @@ def weekly_frame(spend: pl.DataFrame, outcome: pl.DataFrame, *, last_day: dt.dat
              .with_columns(pl.exclude("period", outcome_name).fill_null(0.0))
              .rename({"period": "week"})
              .filter(pl.col("week") + pl.duration(days=6) <= pl.lit(last_day))
-             .sort("week"))
+             .sort("week")
+             .with_columns(pl.exclude("week").round(2)))
     if first_day is not None:
         frame = frame.filter(pl.col("week") >= pl.lit(first_day))
     return frame
