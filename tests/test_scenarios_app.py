@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -97,8 +98,11 @@ def test_the_lead_source_table_shows_the_return_first_and_the_total_change_of_it
     at = run_app({"budget": link, "weeks": "8"}, page=PAGE)
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "Marginal ROMI (12-month value)" in d.value.columns)
-    assert list(table.columns[:6]) == ["Channel", "Budget", "Change", "ROMI (12-month value)",
-                                       "ROMI (12-month value), 90% range", "Marginal ROMI (12-month value)"]
+    assert list(table.columns[:5]) == ["Channel", "Budget", "Change", "ROMI (12-month value)",
+                                       "Marginal ROMI (12-month value)"]
+    # a value's 90% range sits in brackets beside it: '250% (180% – 320%)'
+    assert re.fullmatch(r"-?[\d,.]+% \(-?[\d,.]+% – -?[\d,.]+%\)", table.iloc[-1]["ROMI (12-month value)"]), table.iloc[-1]
+    assert re.fullmatch(r"[\d,.]+ \([\d,.]+ – [\d,.]+\)", table.iloc[-1]["Leads"]), table.iloc[-1]
     total = table.iloc[-1]
     assert total["Channel"] == "Total"
     paid = sum(base[ch] for ch in plan(8).channels)

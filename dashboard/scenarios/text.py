@@ -103,9 +103,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     'scn.kpi.budget': ('Budget', 'Бюджет'),
     'scn.vs_last': ('Last period: {value}', 'Прошлый период: {value}'),
     'scn.range': ('90% range: {range}', '90% диапазон: {range}'),
-    'scn.col.range': ('Leads 90%', 'Лиды 90%'),
-    'scn.col.romi_range.12m': ('ROMI (12-month value), 90% range', 'ROMI (ценность за 12 месяцев), 90% диапазон'),
-    'scn.col.romi_range.first': ('ROMI (first orders), 90% range', 'ROMI (первые заказы), 90% диапазон'),
     'scn.col.marginal.12m': ('Marginal ROMI (12-month value)', 'Предельный ROMI (ценность за 12 месяцев)'),
     'scn.col.marginal.first': ('Marginal ROMI (first orders)', 'Предельный ROMI (первые заказы)'),
     'scn.organic': ('baseline', 'базовый уровень'),
@@ -120,11 +117,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Leads: those the period\'s budget brings during the period and afterwards while its carry-over fades; '
         'organic leads over the period\'s weeks from their trend and season. Customers = leads × the channel\'s '
         'conversion; revenue and gross profit = customers × the value of a new customer. ROMI = (gross profit − '
-        'budget) / budget, organic leads not counted. Ranges: 90% of refits of the curves on resampled history.',
+        'budget) / budget, organic leads not counted. In brackets: the 90% range, from refits of the curves on '
+        'resampled history.',
         'Лиды: те, что бюджет периода приносит в течение периода и после него, пока затухает перенос эффекта; '
         'органические лиды за недели периода — по их тренду и сезонности. Клиенты = лиды × конверсия канала; '
         'выручка и валовая прибыль = клиенты × ценность нового клиента. ROMI = (валовая прибыль − бюджет) / бюджет, '
-        'без органических лидов. Диапазоны: 90% переподборов кривых на перевыборках истории.',
+        'без органических лидов. В скобках — 90% диапазон по переподборам кривых на перевыборках истории.',
     ),
     'scn.tab.curves': ('Response curves', 'Кривые отклика'),
     'scn.tab.what_if': ('What if: one channel (curves)', 'Что если: один канал (кривые)'),

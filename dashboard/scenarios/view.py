@@ -41,6 +41,11 @@ def fmt_range(ctx: PageContext, name: str, lo: float | None, hi: float | None) -
     return f"{fmt_result(ctx, name, lo)} – {fmt_result(ctx, name, hi)}"
 
 
+def with_range(value: str, ctx: PageContext, name: str, lo: float | None, hi: float | None) -> str:
+    """'250% (180% – 320%)': a value with its 90% range in brackets (the value alone when there is no range)."""
+    return value if lo is None or hi is None or value == "—" else f"{value} ({fmt_range(ctx, name, lo, hi)})"
+
+
 def flash(lang: str, where: str) -> None:
     """A message left by a button's callback for the run that follows it, shown next to that button."""
     note = st.session_state.get(S.FLASH)
@@ -228,8 +233,8 @@ def _label(name: str, lang: str, horizon: str | None = None) -> str:
 
 
 def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base: S.Inputs) -> pl.DataFrame:
-    """The projection by channel as shown (strings in the interface's formats), the return next to the budget so
-    it shows without scrolling sideways; returns the shown frame. The total's change compares the budget of the
+    """The projection by channel as shown (strings in the interface's formats, a value's 90% range in brackets beside
+    it), the return next to the budget so it shows without scrolling sideways; returns the shown frame. The total's change compares the budget of the
     same channels (those with a curve) in the baseline."""
     lang = ctx.lang
     paid = by_channel.filter(pl.col("kind") != "baseline")["channel_id"].to_list()
@@ -244,11 +249,10 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
             t("scn.col.budget", lang): "—" if organic else fmt_money(r["budget"], lang, ctx.currency),
             t("scn.col.change", lang): "—" if organic else (
                 delta_text(r["budget"], float(base.budgets.get(r["channel_id"], 0)), lang) or "—"),
-            _label("romi", lang, base.horizon): fmt_pct(r["romi"], lang, digits=0),
-            t(f"scn.col.romi_range.{base.horizon}", lang): fmt_range(ctx, "romi", r["romi_lo"], r["romi_hi"]),
+            _label("romi", lang, base.horizon): with_range(fmt_pct(r["romi"], lang, digits=0), ctx, "romi",
+                                                           r["romi_lo"], r["romi_hi"]),
             t(f"scn.col.marginal.{base.horizon}", lang): fmt_pct(r["marginal_romi"], lang, digits=0),
-            _label("leads", lang): fmt_number(r["leads"], lang),
-            t("scn.col.range", lang): fmt_range(ctx, "leads", r["leads_lo"], r["leads_hi"]),
+            _label("leads", lang): with_range(fmt_number(r["leads"], lang), ctx, "leads", r["leads_lo"], r["leads_hi"]),
             _label("customers", lang): fmt_number(r["customers"], lang),
             _label("revenue", lang): fmt_money(r["revenue"], lang, ctx.currency),
             _label("gross_profit", lang): fmt_money(r["gross_profit"], lang, ctx.currency),
@@ -257,11 +261,11 @@ def channel_table(ctx: PageContext, by_channel: pl.DataFrame, total: dict, base:
         t("scn.col.channel", lang): t("scn.total", lang),
         t("scn.col.budget", lang): fmt_money(total["budget"], lang, ctx.currency),
         t("scn.col.change", lang): delta_text(total["budget"], base_budget, lang) or "—",
-        _label("romi", lang, base.horizon): fmt_pct(total["romi"], lang, digits=0),
-        t(f"scn.col.romi_range.{base.horizon}", lang): fmt_range(ctx, "romi", total["romi_lo"], total["romi_hi"]),
+        _label("romi", lang, base.horizon): with_range(fmt_pct(total["romi"], lang, digits=0), ctx, "romi",
+                                                       total["romi_lo"], total["romi_hi"]),
         t(f"scn.col.marginal.{base.horizon}", lang): "—",
-        _label("leads", lang): fmt_number(total["leads"], lang),
-        t("scn.col.range", lang): fmt_range(ctx, "leads", total["leads_lo"], total["leads_hi"]),
+        _label("leads", lang): with_range(fmt_number(total["leads"], lang), ctx, "leads",
+                                          total["leads_lo"], total["leads_hi"]),
         _label("customers", lang): fmt_number(total["customers"], lang),
         _label("revenue", lang): fmt_money(total["revenue"], lang, ctx.currency),
         _label("gross_profit", lang): fmt_money(total["gross_profit"], lang, ctx.currency),
