@@ -8,6 +8,7 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
+from dashboard import state
 from dashboard.scenarios import data as S
 from dashboard.components import delta_text
 from dashboard.components import chart, kpi, metric_help, table
@@ -84,7 +85,7 @@ def main_controls(ctx: PageContext, data: S.ScenarioData, outcomes: tuple[str, .
     c1, c2 = st.columns(2)
     with c1:
         st.selectbox(
-            t("scn.weeks", lang), S.WEEK_CHOICES, key=S.WEEKS, on_change=_on_weeks_change, args=(data,),
+            t("scn.weeks", lang), S.WEEK_CHOICES, **state.translated(S.WEEKS, on_change=_on_weeks_change, args=(data,)),
             format_func=lambda w: t("scn.weeks_option", lang, weeks=w, start=fmt_date(start, lang),
                                     end=fmt_date(start + dt.timedelta(days=7 * w - 1), lang)),
             help=t("scn.weeks_help", lang),
@@ -95,7 +96,7 @@ def main_controls(ctx: PageContext, data: S.ScenarioData, outcomes: tuple[str, .
         if ss.get(S.OUTCOME) != shown:
             ss[S.OUTCOME] = shown
         with c2:
-            st.selectbox(t("scn.outcome", lang), outcomes, key=S.OUTCOME,
+            st.selectbox(t("scn.outcome", lang), outcomes, **state.translated(S.OUTCOME),
                          format_func=lambda o: t(f"scn.outcome.{o}", lang), help=t("scn.outcome_help", lang))
 
 
@@ -105,10 +106,10 @@ def lead_controls(ctx: PageContext) -> None:
     lang = ctx.lang
     c1, c2 = st.columns(2)
     with c1:
-        st.selectbox(t("scn.objective", lang), OBJECTIVES, key=S.OBJECTIVE,
+        st.selectbox(t("scn.objective", lang), OBJECTIVES, **state.translated(S.OBJECTIVE),
                      format_func=lambda o: t(f"scn.objective.{o}", lang), help=t("scn.objective_help", lang))
     with c2:
-        st.selectbox(t("scn.horizon", lang), tuple(HORIZONS), key=S.HORIZON,
+        st.selectbox(t("scn.horizon", lang), tuple(HORIZONS), **state.translated(S.HORIZON),
                      format_func=lambda h: t(f"scn.horizon.{h}", lang), help=t("scn.horizon_help", lang))
 
 
