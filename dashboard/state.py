@@ -229,7 +229,9 @@ def translated(key: str, *, on_change=None, args: tuple = ()) -> dict[str, Any]:
 def page_param(param: str, widget_key: str, *, parse, default) -> None:
     """Seed a page widget from the URL, before the widget is drawn.
 
-    Only when the widget has no state yet (first view of the page in this session),
+    ``widget_key`` is where the value is kept: the widget's own key, or for a widget with translated labels the
+    key of its value in codes (:func:`translated`). Only when that has no state yet (first view of the page in
+    this session),
     so the user's later changes win. ``parse(text)`` returns the value, or ``None``
     when the text is unusable (a parameter given twice is unusable too): then the parameter is dropped from the
     link and a notice says so. ``param`` must be declared among the page's ``params`` in
