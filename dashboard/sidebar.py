@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import state
+from dashboard.browser_locale import follow_view_language
 from dashboard.components import share_link
 from dashboard.filters import COMPARISONS, LANGUAGES, PRESETS, Bounds, ViewState
 from dashboard.i18n import fmt_date, t
@@ -27,6 +28,7 @@ def render_sidebar(*, default: ViewState, channels: pl.DataFrame, regions: tuple
         for r in channels.iter_rows(named=True)
     }
     with st.sidebar:
+        follow_view_language(lang)  # first: the app redraws with it while the rest of the run arrives
         st.subheader(t("filters", lang))
         bound = dict(default=default, bounds=bounds)
         period = st.selectbox(t("period", lang), PRESETS, **state.bind(state.PERIOD, **bound),

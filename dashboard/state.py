@@ -201,14 +201,37 @@ def lang(default: str = "en") -> str:
 
 __all__ = [
     "VIEW", "PERIOD", "DATES", "COMPARE", "COMPARE_DATES", "CHANNELS", "REGIONS", "LANG", "all_page_params", "read_url_once",
-    "current_view", "widget_key", "bind", "write_url", "url_problems", "lang", "P_CFROM", "P_CHANNELS", "P_COMPARE", "P_CTO", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
+    "current_view", "widget_key", "bind", "translated", "write_url", "url_problems", "lang", "P_CFROM", "P_CHANNELS", "P_COMPARE", "P_CTO", "P_FROM", "P_LANG", "P_PERIOD", "P_REGIONS", "P_TO",
 ]
+
+
+def _take_translated(key: str, shown: str, then, args: tuple) -> None:
+    st.session_state[key] = st.session_state.get(shown)
+    if then is not None:
+        then(*args)
+
+
+def translated(key: str, *, on_change=None, args: tuple = ()) -> dict[str, Any]:
+    """The keyword arguments of a page widget whose option labels change with the language.
+
+    Its value is kept under ``key``, in codes (seeded by :func:`page_param`, read by the page and by
+    :func:`write_page_param`); the widget itself is keyed per language (:func:`widget_key`), seeded from ``key``
+    on every run and writes a change back before ``on_change(*args)`` runs. So after a language switch the widget
+    is a new one, drawn in the new language with the same choice, as the shared filters are (see the module
+    docstring).
+    """
+    shown = widget_key(key, lang())
+    if key in st.session_state:
+        st.session_state[shown] = st.session_state[key]
+    return {"key": shown, "on_change": _take_translated, "args": (key, shown, on_change, args)}
 
 
 def page_param(param: str, widget_key: str, *, parse, default) -> None:
     """Seed a page widget from the URL, before the widget is drawn.
 
-    Only when the widget has no state yet (first view of the page in this session),
+    ``widget_key`` is where the value is kept: the widget's own key, or for a widget with translated labels the
+    key of its value in codes (:func:`translated`). Only when that has no state yet (first view of the page in
+    this session),
     so the user's later changes win. ``parse(text)`` returns the value, or ``None``
     when the text is unusable (a parameter given twice is unusable too): then the parameter is dropped from the
     link and a notice says so. ``param`` must be declared among the page's ``params`` in

@@ -263,6 +263,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Trend line: {count} points {grain}, {start} – {end}',
         'Линия тренда: {count} точек {grain}, {start} – {end}',
     ),
+    'trend.ends': ('first point {first}, last {last}', 'первая точка {first}, последняя {last}'),
     'trend.grain.day': ('by day', 'по дням'),
     'trend.grain.week': ('by week', 'по неделям'),
     'trend.grain.month': ('by month', 'по месяцам'),

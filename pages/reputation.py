@@ -19,7 +19,7 @@ st.caption(t("rep.company_wide", lang))
 
 state.page_param("grain", rep.GRAIN_KEY, parse=rep.parse_grain, default=rep.DEFAULT_GRAIN)
 state.page_param("score", rep.SCORE_KEY, parse=rep.parse_scores, default=rep.DEFAULT_SCORES)
-st.segmented_control(t("rep.grain", lang), rep.GRAINS, key=rep.GRAIN_KEY, required=True,
+st.segmented_control(t("rep.grain", lang), rep.GRAINS, **state.translated(rep.GRAIN_KEY), required=True,
                      format_func=lambda g: t(f"rep.grain.{g}", lang))
 scores = tuple(st.session_state[rep.SCORE_KEY])
 

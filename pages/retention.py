@@ -51,7 +51,7 @@ table(frame, column_config=columns, hide_index=True, width="stretch", export="cu
 st.caption(t("retention.segments.caption", lang, years=years, rate=rate))
 pick, button = st.columns([2, 1], vertical_alignment="bottom")
 with pick:
-    status = st.selectbox(t("export.pick", lang), STATUSES, key=rd.EXPORT_STATUS,
+    status = st.selectbox(t("export.pick", lang), STATUSES, **state.translated(rd.EXPORT_STATUS),
                           format_func=lambda s: t(f"status.{s}", lang))
 with button:
     st.download_button(t("export.button", lang), data=lambda: rd.segment_csv(ctx, clv, status),
@@ -65,7 +65,7 @@ if sens.height == 0:
     st.info(t("impact.no_projection", lang), icon=":material/info:")
 else:
     state.page_param(rd.DELTA_PARAM, rd.DELTA, parse=rd.parse_delta, default=rd.DELTA_DEFAULT)
-    delta = st.slider(t("impact.delta", lang), 0.0, rd.DELTA_MAX, step=0.5, key=rd.DELTA,
+    delta = st.slider(t("impact.delta", lang), 0.0, rd.DELTA_MAX, step=0.5, key=rd.DELTA, format="%.1f",
                       help=t("impact.delta.help", lang))
     state.write_page_param(rd.DELTA_PARAM, rd.DELTA, dump=rd.dump_delta, default=rd.DELTA_DEFAULT)
     row = sens.filter(sens["delta_points"] == delta).row(0, named=True)

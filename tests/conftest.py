@@ -54,7 +54,7 @@ LANES = ("browser", "postgres", "spark", "app", "slow")
 # The browser test modules in two halves of about the same time (other modules: by a hash of their name).
 BROWSER_HALVES = {
     "test_browser.py": 0, "test_hostile_browser.py": 0, "test_own_data_browser.py": 0, "test_present_browser.py": 0,
-    "test_report_browser.py": 0, "test_reputation_browser.py": 0,
+    "test_report_browser.py": 0, "test_reputation_browser.py": 0, "test_meeting_pages_browser.py": 0,
     "test_auth_browser.py": 1, "test_communication_browser.py": 1,
     "test_browser_import.py": 1, "test_scenarios_browser.py": 1, "test_meeting_browser.py": 1,
 }

@@ -94,24 +94,24 @@ def test_the_numbers_shown_equal_the_metric_functions(app_env, small_store) -> N
 def test_denominator_and_trend_step_come_from_the_link_and_go_back_into_it(app_env, small_store) -> None:
     at = run_app({"er": "followers", "grain": "month"}, page=PAGE)
     assert not at.exception, at.exception
-    assert at.radio(key="comm_er").value == "followers"
-    assert at.selectbox(key="comm_grain").value == "month"
+    assert at.radio(key="comm_er.en").value == "followers"
+    assert at.selectbox(key="comm_grain.en").value == "month"
     values = shown(at)
     assert values["er_followers"] == expected(small_store, NOW, denominator="followers")["er_followers"]
     assert "Top posts by Engagement rate (by followers)" in [s.value for s in at.subheader]
     assert query(at) == {"er": "followers", "grain": "month"}
-    at.radio(key="comm_er").set_value("impressions").run()
+    at.radio(key="comm_er.en").set_value("impressions").run()
     assert shown(at)["er_impressions"] == expected(small_store, NOW, denominator="impressions")["er_impressions"]
     assert query(at) == {"er": "impressions", "grain": "month"}
-    at.radio(key="comm_er").set_value("reach").run()
-    at.selectbox(key="comm_grain").select("week").run()
+    at.radio(key="comm_er.en").set_value("reach").run()
+    at.selectbox(key="comm_grain.en").select("week").run()
     assert query(at) == {}  # defaults are left out of the link
 
 
 def test_a_bad_page_link_falls_back_with_a_notice(app_env) -> None:
     at = run_app({"er": "<script>alert(1)</script>", "grain": "fortnight"}, page=PAGE)
     assert not at.exception, at.exception
-    assert at.radio(key="comm_er").value == "reach" and at.selectbox(key="comm_grain").value == "week"
+    assert at.radio(key="comm_er.en").value == "reach" and at.selectbox(key="comm_grain.en").value == "week"
     notices = " ".join(w.value for w in at.warning)
     assert "Engagement rate denominator `<script>alert(1)</script>`" in notices  # shown literally, as inline code
     assert "Trend grain `fortnight`" in notices

@@ -74,7 +74,7 @@ def test_budget_scenarios_survive_odd_numbers_in_the_link(app_env, params, bad) 
     assert not at.exception, at.exception
     assert any(t(f"param.{bad}", "en") in w for w in link_notices(at)), link_notices(at)
     assert bad not in query(at)
-    assert at.selectbox(key="scn_weeks").value == 13
+    assert at.selectbox(key="scn_weeks.en").value == 13
     again = run_app(query(at), page="pages/scenarios.py")  # the cleaned link opens without a notice
     assert not again.exception and not link_notices(again)
 

@@ -137,6 +137,9 @@ def test_a_russian_page_draws_its_charts_and_dates_the_russian_way(app_env) -> N
             assert "%d %b %Y" not in trace.get("hovertemplate", "")
     dates = at.date_input(key=state.widget_key(state.DATES, "ru"))
     assert dates.proto.format == "DD.MM.YYYY"
+    # the calendar's locale, which Streamlit takes from the browser: Russian, weeks from Monday
+    [script] = [h.value for h in at.html if "dashboardLocale" in h.value]
+    assert '"ru-RU"' in script
     shown, _ = _shown(at)  # the channel table
     assert any("\u00a0" in v for column in shown.values() for v in column if isinstance(v, str) and v[:1].isdigit())
 
@@ -171,3 +174,11 @@ def test_the_marketing_mix_chart_on_budget_scenarios_is_drawn_the_russian_way(ap
         assert figure["layout"]["separators"] == ", "
         assert config["locale"] == "ru" and config["locales"]["ru"]["format"]["decimal"] == ","
     assert decomposition[0][1]["displayModeBar"] is False  # the chart's own setting is kept
+
+
+def test_the_calendar_locale_follows_the_language_and_starts_weeks_on_monday() -> None:
+    from dashboard.browser_locale import LOCALES, SCRIPT
+
+    assert set(LOCALES) == {"en", "ru"}
+    assert LOCALES["ru"] == "ru-RU" and LOCALES["en"].endswith("-u-fw-mon")  # Monday first in English too
+    assert SCRIPT.count("%s") == 1 and "<script>" in SCRIPT

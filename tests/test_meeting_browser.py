@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from dashboard import state
 from dashboard.i18n import t
 from dashboard.registry import PAGES
 from tests.browser_layout import layout_problems
@@ -92,3 +93,70 @@ def test_every_page_holds_its_layout_on_meeting_screens(server, browser, artifac
             assert not problems, (lang, width, problems)
         assert not watch.errors(), watch.errors()
         context.close()
+
+
+CUSTOM = "/?period=custom&from=2026-09-01&to=2026-09-30"
+
+
+def _calendar(page, lang: str) -> tuple[list[str], str, str]:
+    """The custom dates' calendar opened: its weekday headers, the first day cell's name and the month shown."""
+    box = page.locator(f".st-key-{state.widget_key(state.DATES, lang).replace('.', '-')}")
+    box.get_by_role("button", name="Choose date range").click()
+    grid = page.locator('[role="grid"]').first
+    grid.wait_for(timeout=WAIT_MS)
+    headers = [h.inner_text().strip() for h in grid.locator("thead th").all()]
+    first_day = grid.locator("tbody td [aria-label]").first.get_attribute("aria-label")
+    month = grid.get_attribute("aria-label")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    return headers, first_day, month
+
+
+def test_the_calendar_speaks_the_views_language_and_starts_on_monday(server, browser, artifacts) -> None:
+    """An English (en-US) browser: a Russian view's calendar is Russian, weeks from Monday; after a switch to
+    English the calendar is English, weeks still from Monday (the app's weeks run Monday to Sunday)."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
+    page, watch = open_page(context, server["base"] + CUSTOM + "&lang=ru")
+    assert page.evaluate("navigator.languages[0]") == "en-US"  # the browser's own language
+    headers, first_day, month = _calendar(page, "ru")
+    page.screenshot(path=str(artifacts / "meeting-calendar-ru.png"))
+    assert headers == ["П", "В", "С", "Ч", "П", "С", "В"], headers
+    assert first_day.startswith("понедельник, 31 августа 2026"), first_day  # the grid's first day: a Monday
+    assert "сентябрь 2026" in month, month
+
+    _sidebar(page).get_by_text("English", exact=True).click()
+    page.wait_for_url(lambda url: "lang=ru" not in url, timeout=WAIT_MS)
+    _settle(page)
+    headers, first_day, month = _calendar(page, "en")
+    assert headers == ["M", "T", "W", "T", "F", "S", "S"], headers
+    assert first_day.startswith("Monday, August 31, 2026"), first_day
+    assert "September 2026" in month, month
+    assert not watch.errors(), watch.errors()
+    context.close()
+
+
+def test_a_cards_trend_line_shows_no_bare_number_and_its_help_the_ends(server, browser) -> None:
+    """Hovering a KPI card's small trend line shows nothing (Vega's label was a bare number such as '4017530');
+    the card's help names the line's dates and its first and last values, formatted."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page, watch = open_page(context, server["base"] + "/")
+    cards = page.locator('[data-testid="stMetric"]:has([data-testid="stMetricChart"])')
+    assert cards.count() >= 2, "the headline cards show their trend lines"
+    for card in cards.all():
+        chart = card.locator('[data-testid="stMetricChart"]')
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        for share in (0.1, 0.3, 0.5, 0.7, 0.9):
+            page.mouse.move(box["x"] + box["width"] * share, box["y"] + box["height"] * 0.6)
+            page.wait_for_timeout(150)
+            shown = page.evaluate("""() => [...document.querySelectorAll('#vg-tooltip-element.visible')]
+                                         .map(e => e.innerText.trim()).filter(Boolean)""")
+            assert not shown, shown
+        card.locator('[data-testid="stTooltipHoverTarget"]').hover()
+        help_text = page.locator('[data-testid="stTooltipContent"]').last.inner_text()
+        assert "Trend line:" in help_text and "first point" in help_text, help_text
+        assert not re.search(r"\d{5,}", help_text), help_text  # every figure formatted
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(200)
+    assert not watch.errors(), watch.errors()
+    context.close()

@@ -1,18 +1,27 @@
 """The view holds through a meeting: a language switch, another page, a reload and a fresh link keep every filter.
 
 The browser keeps a select box's choice as the label it shows; the sidebar's widgets therefore have one key per
-language and are seeded from the shared view on every run (``dashboard/state.py``). These tests drive the app
+language and are seeded from the shared view on every run, and so have the pages' own controls whose labels are
+translated (``dashboard/state.py``). These tests drive the app
 the way a presenter does: set the filters, switch the language, touch one more control.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
+from dashboard.communication import data as comm
 from dashboard.i18n import t
+from dashboard.registry import PAGES
+from dashboard.reputation import data as rep
+from dashboard.retention import data as rd
+from dashboard.sales import data as sales
+from dashboard.scenarios import data as scn
 from tests.conftest import ROOT
 from tests.overview_expected import parse_figure
 from tests.test_app import query
@@ -169,3 +178,84 @@ def test_every_link_parameter_has_a_name_in_both_languages() -> None:
     for param in set(GLOBAL_PARAMS) | all_page_params():
         en, ru = MESSAGES[f"param.{param}"]
         assert en and ru and en != param
+
+
+# --- every control of every page, in both languages ----------------------------------------------------------------
+
+# (link parameter, its code, widget kind, the value's key, the value to set)
+SHARED_CONTROLS = [("period", "last_30_days", "selectbox", state.PERIOD, "last_30_days"),
+                   ("compare", "year", "selectbox", state.COMPARE, "year"),
+                   ("ch", "search_ads", "multiselect", state.CHANNELS, ["search_ads"]),
+                   ("region", "Тверь", "multiselect", state.REGIONS, ["Тверь"])]
+PAGE_CONTROLS = {
+    "sales": [("model", "linear", "selectbox", sales.MODEL, "linear"),
+              ("lookback", "60", "selectbox", sales.LOOKBACK, 60),
+              ("grain", "month", "selectbox", sales.GRAIN, "month")],
+    "reputation": [("grain", "month", "segmented_control", rep.GRAIN_KEY, "month"),
+                   ("score", "3-8", "slider", rep.SCORE_KEY, (3, 8))],
+    "communication": [("er", "followers", "radio", comm.ER_KEY, "followers"),
+                      ("grain", "month", "selectbox", comm.GRAIN_KEY, "month")],
+    "retention": [("delta", "7.5", "slider", rd.DELTA, 7.5)],
+    "scenarios": [("weeks", "8", "selectbox", scn.WEEKS, 8), ("outcome", "revenue", "selectbox", scn.OUTCOME, "revenue"),
+                  ("objective", "leads", "selectbox", scn.OBJECTIVE, "leads"),
+                  ("horizon", "first", "selectbox", scn.HORIZON, "first")],
+}
+
+
+def _control(at: AppTest, kind: str, name: str, lang: str):
+    """A control's widget as drawn in ``lang``: sliders show numbers and keep one key, the others have one per
+    language."""
+    key = name if kind == "slider" else state.widget_key(name, lang)
+    return getattr(at, kind)(key=key)
+
+
+def _set(widget, kind: str, value) -> None:
+    if kind == "selectbox":
+        widget.select(value).run()
+    elif kind == "multiselect":
+        widget.select(value[0]).run()
+    else:
+        widget.set_value(value).run()
+
+
+def _same_figures(first: list[str], first_lang: str, second: list[str], second_lang: str) -> None:
+    """The same numbers, each written in its language (a text that is not one figure: the same digits)."""
+    assert len(first) == len(second)
+    for a, b in zip(first, second):
+        try:
+            (va, ta), (vb, tb) = _figure(a, first_lang), _figure(b, second_lang)
+        except AssertionError:
+            assert re.sub(r"\D", "", a) == re.sub(r"\D", "", b), (a, b)
+            continue
+        assert abs(va - vb) <= ta + tb + 1e-9, (a, b)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("registered", PAGES, ids=[p.key for p in PAGES])
+def test_every_control_of_every_page_reaches_the_link_and_survives_a_language_switch(app_env, registered,
+                                                                                       lang) -> None:
+    """On each page, in each language: every control (the page's own, then the shared filters) set away from its
+    default goes into the link with the page still showing its cards; a language switch then keeps every value,
+    in the link and in the widgets drawn in the other language, and the cards show the same numbers."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    if lang == "ru":
+        at.query_params["lang"] = "ru"
+    at.run()
+    at.switch_page(registered.file).run()
+    controls = PAGE_CONTROLS.get(registered.key, []) + SHARED_CONTROLS
+    wanted = {"lang": "ru"} if lang == "ru" else {}
+    for param, code, kind, name, value in controls:
+        _set(_control(at, kind, name, lang), kind, value)
+        assert not at.exception, (param, at.exception)
+        wanted[param] = code
+        assert query(at) == wanted, (param, query(at))
+        assert registered.key == "data" or at.metric, f"no KPI card after setting {param}"
+    cards = _cards(at)
+
+    other = "ru" if lang == "en" else "en"
+    _switch_language(at, other)
+    assert query(at) == {k: v for k, v in {**wanted, "lang": "ru" if other == "ru" else None}.items() if v}
+    for param, _code, kind, name, value in controls:
+        assert _control(at, kind, name, other).value == value, param
+    assert at.title[0].value == t(registered.heading, other)
+    _same_figures(cards, lang, _cards(at), other)

@@ -44,6 +44,7 @@ def test_the_answer_adds_up_the_pillars_against_sql(app_env, small_store) -> Non
     assert dt.date(2026, 8, 3).weekday() == 0 and dt.date(2026, 10, 25).weekday() == 6
     weeks = ((dt.date(2026, 10, 25) - dt.date(2026, 8, 3)).days + 1) // 7
     assert f"Trend line: {weeks} points by week, 3 Aug 2026 – 25 Oct 2026" in revenue.help  # the sparkline's dates
+    assert re.search(r"25 Oct 2026; first point ₽\d[\d.]*[KM]?, last ₽\d[\d.]*[KM]?$", revenue.help), revenue.help
     low, high = ox.parse_figure(found["low"], "en")[0], ox.parse_figure(found["high"], "en")[0]
     assert low < total < high  # seven attribution models and the promoter share's interval do not agree exactly
     assert high - low < abs(total)  # ... but the range is an estimate's spread, not the whole scale

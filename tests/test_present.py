@@ -65,7 +65,7 @@ def test_the_next_page_button_keeps_the_link(app_env) -> None:
 
 
 def key_scripts(at) -> list[str]:
-    return [h.value for h in at.html if "<script>" in h.value]
+    return [h.value for h in at.html if "dashboardPresentKeys" in h.value]  # the presentation keys script
 
 
 def test_the_arrow_keys_script_is_on_the_page_once_and_presses_the_bars_buttons(app_env) -> None:

@@ -71,3 +71,28 @@ def test_the_command_writes_a_png_of_the_width_and_scale_asked(server, tmp_path)
     width, height = written(done, one_to_one)
     assert width == 1024 and height > 900, (width, height)  # taller than one screen
     assert "laid out 1024 CSS px wide at pixel ratio 1" in done.stdout
+
+
+def test_a_sales_pdf_with_filters_holds_them_and_the_cards_shown(server, browser, tmp_path) -> None:
+    """Sales with a channel, a region and last year as comparison: the PDF names the period, the comparison, the
+    channel and the region, and holds every KPI card as the browser shows it."""
+    link = "ch=search_ads&region=%D0%A2%D0%B2%D0%B5%D1%80%D1%8C&compare=year&model=linear"
+    out = tmp_path / "sales.pdf"
+    render(page_url(server["base"], page_of("sales"), parse_link(link)), out, browser=browser)
+    text = plain(" ".join(p.extract_text() for p in PdfReader(out).pages))
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, _ = open_page(context, f"{server['base']}/sales?{link}&present=1")
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
+    wait_until_idle(page)
+    figures = [plain(v) for v in metric_values(page)]
+    line = plain(page.locator(".st-key-present_filters").inner_text())
+    context.close()
+
+    assert len(figures) >= 10 and sum(f != "—" for f in figures) >= 8, figures
+    for figure in figures:  # spend, leads, CPL, conversion, customers, CAC, ROAS, ROMI, revenue, profit, payback
+        assert figure in text, (figure, text[:2000])
+    assert line in text, (line, text[:2000])  # the period with its dates, the comparison, the filters, freshness
+    assert line.startswith("Last 90 days: 3 Aug 2026 – 31 Oct 2026 · compared with 3 Aug 2025 – 31 Oct 2025"), line
+    assert "Channels: Search ads (Yandex Direct)" in text and "Regions: Tver" in text
+    assert "Linear: " in text  # the page's own parameter: the attribution model's note

@@ -59,14 +59,14 @@ def test_page_numbers_equal_the_metric_functions(app_env, small_store) -> None:
 def test_grain_and_score_filter_come_from_the_link_and_go_back_into_it(app_env) -> None:
     at = run_app({"grain": "month", "score": "0-6"}, page=PAGE)
     assert not at.exception
-    assert at.segmented_control(key="rep_grain").value == "month"
+    assert at.segmented_control(key="rep_grain.en").value == "month"
     assert at.slider(key="rep_score").value == (0, 6)
     comment_scores = [c.value for c in at.caption if c.value.count(" · ") >= 2 and "Score" in c.value]
     assert comment_scores and all(int(c.split("Score ")[1].split(" ")[0]) <= 6 for c in comment_scores)
     assert query(at)["score"] == "0-6" and query(at)["grain"] == "month"
     at.slider(key="rep_score").set_range(9, 10).run()
     assert query(at)["score"] == "9-10"
-    at.segmented_control(key="rep_grain").set_value("auto").run()
+    at.segmented_control(key="rep_grain.en").set_value("auto").run()
     assert "grain" not in query(at)
 
 
@@ -75,7 +75,7 @@ def test_a_bad_page_link_falls_back_with_a_notice(app_env) -> None:
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
     assert "could not be used" in notices and "Trend grain `<b>decade</b>`" in notices
-    assert at.segmented_control(key="rep_grain").value == "auto"
+    assert at.segmented_control(key="rep_grain.en").value == "auto"
     assert at.slider(key="rep_score").value == (0, 10)
     assert "grain" not in query(at) and "score" not in query(at)
 

@@ -77,26 +77,26 @@ def test_sales_page_numbers_equal_metric_functions(app_env, small_store) -> None
 def test_model_and_lookback_come_from_the_link(app_env, small_store) -> None:
     at = run_app({"model": "last_touch", "lookback": "21", "grain": "month"}, page="pages/sales.py")
     assert not at.exception
-    assert at.selectbox(key="sales_model").value == "last_touch"
-    assert at.selectbox(key="sales_lookback").value == 21  # any window up to 180 days can come with a link
+    assert at.selectbox(key="sales_model.en").value == "last_touch"
+    assert at.selectbox(key="sales_lookback.en").value == 21  # any window up to 180 days can come with a link
     assert not at.warning
     _, _, ret, _ = expected(small_store, "last_touch", 21)
     shown = {label: value for label, value, _ in metrics_by_label(at)}
     assert shown["ROMI (first orders)"] == fmt_pct(ret["romi"])
     assert query(at)["model"] == "last_touch" and query(at)["lookback"] == "21"
-    at.selectbox(key="sales_model").select("shapley").run()
+    at.selectbox(key="sales_model.en").select("shapley").run()
     assert query(at)["model"] == "shapley"
     _, _, ret, _ = expected(small_store, "shapley", 21)
     assert {label: v for label, v, _ in metrics_by_label(at)}["ROMI (first orders)"] == fmt_pct(ret["romi"])
-    at.selectbox(key="sales_model").select("markov").run()
+    at.selectbox(key="sales_model.en").select("markov").run()
     assert "model" not in query(at)  # the default is left out of the link
 
 
 def test_a_bad_model_in_the_link_falls_back_with_a_notice(app_env) -> None:
     at = run_app({"model": "<b>last_click</b>", "lookback": "999"}, page="pages/sales.py")
     assert not at.exception
-    assert at.selectbox(key="sales_model").value == "markov"
-    assert at.selectbox(key="sales_lookback").value == 30
+    assert at.selectbox(key="sales_model.en").value == "markov"
+    assert at.selectbox(key="sales_lookback.en").value == 30
     notices = " ".join(w.value for w in at.warning)
     assert "Attribution model `<b>last_click</b>`" in notices and "Lookback window `999`" in notices
 

@@ -64,7 +64,7 @@ def test_the_page_shows_the_last_period_continued(app_env, planning) -> None:
     assert not any("not built yet" in i.value for i in at.info)
     assert kpis(at) == expected_kpis(plan(), baseline())
     assert at.number_input(key="scn_budget_search_ads").value == baseline()["search_ads"]
-    assert at.selectbox(key="scn_weeks").value == 13
+    assert at.selectbox(key="scn_weeks.en").value == 13
     assert "budget" not in query(at)  # the baseline needs no parameter
 
 
@@ -75,7 +75,7 @@ def test_a_budget_link_reproduces_its_numbers_and_edits_go_into_the_link(app_env
     at = run_app({"budget": link, "weeks": "8", "objective": "leads"}, page=PAGE)
     assert not at.exception, at.exception
     assert at.number_input(key="scn_budget_search_ads").value == 400_000
-    assert at.selectbox(key="scn_objective").value == "leads"
+    assert at.selectbox(key="scn_objective.en").value == "leads"
     assert kpis(at) == expected_kpis(plan(8), budgets)
     got = dict(item.split(":") for item in query(at)["budget"].split(","))
     assert {ch: int(got[ch]) for ch in budgets} == budgets
@@ -196,10 +196,10 @@ def test_changing_the_period_keeps_weekly_budgets_and_compare_shows_saved_ones(a
 
     plan, baseline = planning
     at = run_app(page=PAGE)
-    at.selectbox(key="scn_weeks").select(26).run()
+    at.selectbox(key="scn_weeks.en").select(26).run()
     assert {ch: at.number_input(key=f"scn_budget_{ch}").value for ch in baseline(26)} == baseline(26)
     at.number_input(key="scn_budget_search_ads").set_value(520_000).run()
-    at.selectbox(key="scn_weeks").select(13).run()  # an edited plan keeps its weekly rate
+    at.selectbox(key="scn_weeks.en").select(13).run()  # an edited plan keeps its weekly rate
     assert at.number_input(key="scn_budget_search_ads").value == 260_000
     assert "weeks" not in query(at) and "search_ads:260000" in query(at)["budget"]
     sid = save_scenario(small_store, name="Lean quarter", author=None, note=None,

@@ -89,3 +89,31 @@ def test_a_bad_scenario_link_shows_a_clear_message(server, browser, artifacts) -
     assert not page.locator('[data-testid="stException"]').count()
     assert not watch.errors(), watch.errors()
     context.close()
+
+
+def test_a_budget_typed_as_1e12_is_refused_and_the_numbers_stay(server, browser, artifacts) -> None:
+    """Typing "1e12" (a trillion) into a budget box: the page says it was not taken, names the limit, and the box,
+    the numbers and the link stay as they were."""
+    context = browser.new_context(viewport=VIEW)
+    page, watch = open_page(context, server["base"] + "/scenarios")
+    wait_for_numbers(page)
+    settle(page)
+    before, link = kpi_values(page), page.url
+    box = page.get_by_label("Budget of Search ads (Yandex Direct)", exact=True)
+    kept = box.input_value()
+    box.fill("1e12")
+    box.press("Enter")
+    refusal = page.locator('[data-testid="stAlert"]', has_text="was not taken")
+    refusal.wait_for(timeout=WAIT_MS)
+    wait_for_numbers(page)
+    settle(page)
+    text = refusal.inner_text()
+    assert "Search ads (Yandex Direct)" in text and "₽1,000,000,000,000" in text, text  # the value typed
+    assert "budgets go up to ₽" in text and f"The box is back at ₽{int(kept):,}" in text, text
+    assert box.input_value() == kept
+    assert kpi_values(page) == before
+    assert page.url == link
+    page.screenshot(path=str(artifacts / "scenarios-budget-refused.png"))
+    assert not page.locator('[data-testid="stException"]').count()
+    assert not watch.errors(), watch.errors()
+    context.close()

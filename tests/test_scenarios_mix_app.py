@@ -59,7 +59,7 @@ def test_the_projection_at_last_periods_budgets_is_the_fitted_gross_profit_of_th
     fit = gross_profit_fit
     at = run_app(page=PAGE)
     assert not at.exception, at.exception
-    assert at.selectbox(key="scn_outcome").value == "gross_profit"
+    assert at.selectbox(key="scn_outcome.en").value == "gross_profit"
     hand = float(fit.baseline[-WEEKS:].sum() + fit.contributions[-WEEKS:].sum())
     media = float(fit.contributions[-WEEKS:].sum())
     cards = mix_cards(at)
@@ -78,7 +78,7 @@ def test_the_projection_at_last_periods_budgets_is_the_fitted_gross_profit_of_th
 def test_an_outcome_link_fits_that_outcome_and_a_bad_one_falls_back(app_env, small_store):
     at = run_app({"outcome": "orders"}, page=PAGE)
     assert not at.exception, at.exception
-    assert at.selectbox(key="scn_outcome").value == "orders"
+    assert at.selectbox(key="scn_outcome.en").value == "orders"
     orders = sql_weekly(small_store, "count(*)", "orders", "ordered_at")
     fit = fit_mmm(mmm_input(orders, date="week", outcome="outcome",
                             spend=[c for c in orders.columns if c not in ("week", "outcome")]), n_draws=200, seed=0)
@@ -87,7 +87,7 @@ def test_an_outcome_link_fits_that_outcome_and_a_bad_one_falls_back(app_env, sma
     assert query(at).get("outcome") == "orders"
     bad = run_app({"outcome": "<b>sales"}, page=PAGE)
     assert not bad.exception
-    assert bad.selectbox(key="scn_outcome").value == "gross_profit"
+    assert bad.selectbox(key="scn_outcome.en").value == "gross_profit"
     assert "could not be used" in " ".join(w.value for w in bad.warning)
     assert "outcome" not in query(bad)
 
@@ -153,7 +153,7 @@ def test_a_scenario_saved_on_revenue_reopens_on_revenue_with_its_numbers(app_env
 
     fit = revenue_fit
     at = run_app(page=PAGE)
-    at.selectbox(key="scn_outcome").select("revenue").run()
+    at.selectbox(key="scn_outcome.en").select("revenue").run()
     at.number_input(key="scn_budget_search_ads").set_value(410_000).run()
     budgets = boxes(at, fit)
     hand = project(fit, budgets, WEEKS).outcome  # the model refitted here on a plain-SQL weekly frame
@@ -170,17 +170,17 @@ def test_a_scenario_saved_on_revenue_reopens_on_revenue_with_its_numbers(app_env
 
         fresh = run_app({"scenario": sid}, page=PAGE)
         assert not fresh.exception, fresh.exception
-        assert fresh.selectbox(key="scn_outcome").value == "revenue"
+        assert fresh.selectbox(key="scn_outcome.en").value == "revenue"
         assert mix_cards(fresh) == cards
         assert np.array_equal(boxes(fresh, fit), budgets)
         assert query(fresh) == {"scenario": sid}
         assert not any("changed it since opening" in i.value for i in fresh.info)
 
         beside = run_app({"scenario": sid, "outcome": "orders"}, page=PAGE)  # the scenario's own outcome wins
-        assert beside.selectbox(key="scn_outcome").value == "revenue"
+        assert beside.selectbox(key="scn_outcome.en").value == "revenue"
         assert mix_cards(beside) == cards and query(beside) == {"scenario": sid}
 
-        fresh.selectbox(key="scn_outcome").select("gross_profit").run()  # now it is not the saved scenario
+        fresh.selectbox(key="scn_outcome.en").select("gross_profit").run()  # now it is not the saved scenario
         assert "Projected: Gross profit" in mix_cards(fresh)
         assert "scenario" not in query(fresh) and "search_ads:410000" in query(fresh)["budget"]
         assert any("changed it since opening" in i.value for i in fresh.info)
@@ -197,14 +197,14 @@ def test_a_scenario_saved_without_an_outcome_opens_as_it_always_did(app_env, sma
     try:
         at = run_app({"scenario": sid}, page=PAGE)
         assert not at.exception, at.exception
-        assert at.selectbox(key="scn_outcome").value == "gross_profit"  # the default
+        assert at.selectbox(key="scn_outcome.en").value == "gross_profit"  # the default
         assert at.number_input(key="scn_budget_search_ads").value == 350_000
         hand = project(fit, boxes(at, fit), WEEKS).outcome
         assert mix_cards(at)["Projected: Gross profit"] == fmt_money(hand, "en")
         assert query(at) == {"scenario": sid}
         assert any("Plan" in i.value for i in at.info) and not at.error
         old_link = run_app({"scenario": sid, "outcome": "orders"}, page=PAGE)  # a link written before: as then
-        assert old_link.selectbox(key="scn_outcome").value == "orders"
+        assert old_link.selectbox(key="scn_outcome.en").value == "orders"
         assert old_link.number_input(key="scn_budget_search_ads").value == 350_000
         assert query(old_link) == {"scenario": sid, "outcome": "orders"}
         assert not any("changed it since opening" in i.value for i in old_link.info)
@@ -235,7 +235,7 @@ def test_a_saved_outcome_the_data_no_longer_supports_opens_on_another_with_a_not
         at = run_app({"scenario": sid}, page=PAGE)
         assert not at.exception, at.exception
         assert not at.error
-        outcomes = at.selectbox(key="scn_outcome")
+        outcomes = at.selectbox(key="scn_outcome.en")
         assert "new_customers" not in outcomes.options and "New customers" not in outcomes.options
         assert outcomes.value == "gross_profit"
         notice = next(i.value for i in at.info if "Acquisition" in i.value)
@@ -261,22 +261,22 @@ def test_the_lead_source_controls_steer_only_their_view_and_the_outcome_only_the
     at = run_app(page=PAGE)
     assert not at.exception, at.exception
     keys = [s.key for s in at.selectbox]
-    assert keys[:4] == ["scn_weeks", "scn_outcome", "scn_objective", "scn_horizon"]  # the main inputs first
-    assert at.selectbox(key="scn_outcome").label == "What to maximise"
-    assert "lead-source curves" in at.selectbox(key="scn_objective").label
-    assert "lead-source curves" in at.selectbox(key="scn_horizon").label
+    assert keys[:4] == ["scn_weeks.en", "scn_outcome.en", "scn_objective.en", "scn_horizon.en"]  # the main inputs first
+    assert at.selectbox(key="scn_outcome.en").label == "What to maximise"
+    assert "lead-source curves" in at.selectbox(key="scn_objective.en").label
+    assert "lead-source curves" in at.selectbox(key="scn_horizon.en").label
     model, lead = mix_cards(at), lead_cards(at)
 
-    at.selectbox(key="scn_horizon").select("first").run()
+    at.selectbox(key="scn_horizon.en").select("first").run()
     assert mix_cards(at) == model
     first_order = lead_cards(at)
     assert first_order["Revenue"] != lead["Revenue"] and first_order["Leads"] == lead["Leads"]
-    at.selectbox(key="scn_objective").select("leads").run()
+    at.selectbox(key="scn_objective.en").select("leads").run()
     assert mix_cards(at) == model and lead_cards(at) == first_order
     assert any(c.value.startswith("Finds the split of the budget that maximises leads") for c in at.caption)
     assert query(at) == {"objective": "leads", "horizon": "first"}
 
-    at.selectbox(key="scn_outcome").select("revenue").run()
+    at.selectbox(key="scn_outcome.en").select("revenue").run()
     assert not at.exception, at.exception
     assert lead_cards(at) == first_order
     hand = project(revenue_fit, boxes(at, revenue_fit), WEEKS).outcome

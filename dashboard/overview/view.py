@@ -77,13 +77,29 @@ def secondary_line(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> N
     st.markdown(text, help=metric_help(h.metric, lang))
 
 
+def point_value(metric: str, value: float, ctx: PageContext) -> str:
+    """One point of a card's trend line in the card's unit (no margin)."""
+    lang, unit = ctx.lang, spec(metric).unit
+    if unit == "money":
+        return fmt_money(value, lang, ctx.currency)
+    if unit == "points":
+        return fmt_points(value, lang, signed=True)
+    if unit == "ratio":
+        return fmt_pct(value, lang)
+    return fmt_number(value, lang, compact=True)
+
+
 def trend_note(h: Headline, ctx: PageContext) -> str | None:
-    """'Trend line: 13 points by week, 3 Aug 2026 – 31 Oct 2026': what the card's small line spans."""
+    """'Trend line: 13 points by week, 3 Aug 2026 – 31 Oct 2026; first point ₽4.0M, last ₽4.2M': what the card's
+    small line spans and where it starts and ends (the line itself shows no numbers)."""
     if h.grain is None or h.span is None or len(h.trend) < 2:
         return None
     lang = ctx.lang
-    return t("trend.span", lang, count=len(h.trend), grain=t(f"trend.grain.{h.grain}", lang),
+    span = t("trend.span", lang, count=len(h.trend), grain=t(f"trend.grain.{h.grain}", lang),
              start=fmt_date(h.span[0], lang), end=fmt_date(h.span[1], lang))
+    ends = t("trend.ends", lang, first=point_value(h.metric, h.trend[0], ctx),
+             last=point_value(h.metric, h.trend[-1], ctx))
+    return f"{span}; {ends}"
 
 
 def headline_kpi(h: Headline, ctx: PageContext, *, pillar_selected: bool) -> None:

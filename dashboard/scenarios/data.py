@@ -266,7 +266,7 @@ def inputs_from_payload(payload: dict[str, Any], data: ScenarioData, *, outcome:
 def current_inputs(data: ScenarioData) -> Inputs:
     ss = st.session_state
     weeks = ss.get(WEEKS, DEFAULT_WEEKS)
-    budgets = {ch: int(ss.get(budget_key(ch), 0) or 0) for ch in data.budget_channels()}
+    budgets = {ch: int(round(ss.get(budget_key(ch), 0) or 0)) for ch in data.budget_channels()}
     return Inputs(weeks, ss.get(OBJECTIVE, DEFAULT_OBJECTIVE), ss.get(HORIZON, DEFAULT_HORIZON), budgets,
                   ss.get(OUTCOME, DEFAULT_OUTCOME))
 

@@ -12,6 +12,7 @@ from connectors.export import neutralise_formulas
 from connectors.scenarios import MAX_AUTHOR, MAX_NAME, MAX_NOTE, delete_scenario, get_scenario, save_scenario
 from connectors.roles import Forbidden
 from connectors.store import StoreError
+from dashboard import state
 from dashboard.scenarios import data as S
 from dashboard.scenarios import mix_view
 from dashboard.context import PageContext
@@ -72,7 +73,7 @@ def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs,
     lang = ctx.lang
     objective = inputs.objective
     st.caption(t("scn.opt_intro", lang, objective=t(f"scn.objective.{objective}", lang).lower()))
-    mode = st.radio(t("scn.opt_mode", lang), ("total", "target"), key=S.OPT_MODE, horizontal=True,
+    mode = st.radio(t("scn.opt_mode", lang), ("total", "target"), **state.translated(S.OPT_MODE), horizontal=True,
                     format_func=lambda m: t(f"scn.opt_mode.{m}", lang))
     current_total = int(sum(inputs.budgets.get(ch, 0) for ch in plan.channels))  # the curves' channels only
     if mode == "total":

@@ -8,6 +8,7 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
+from dashboard import state
 from dashboard.scenarios import data as S
 from dashboard.components import delta_text
 from dashboard.components import chart, kpi, metric_help, table
@@ -89,7 +90,7 @@ def main_controls(ctx: PageContext, data: S.ScenarioData, outcomes: tuple[str, .
     c1, c2 = st.columns(2)
     with c1:
         st.selectbox(
-            t("scn.weeks", lang), S.WEEK_CHOICES, key=S.WEEKS, on_change=_on_weeks_change, args=(data,),
+            t("scn.weeks", lang), S.WEEK_CHOICES, **state.translated(S.WEEKS, on_change=_on_weeks_change, args=(data,)),
             format_func=lambda w: t("scn.weeks_option", lang, weeks=w, start=fmt_date(start, lang),
                                     end=fmt_date(start + dt.timedelta(days=7 * w - 1), lang)),
             help=t("scn.weeks_help", lang),
@@ -100,7 +101,7 @@ def main_controls(ctx: PageContext, data: S.ScenarioData, outcomes: tuple[str, .
         if ss.get(S.OUTCOME) != shown:
             ss[S.OUTCOME] = shown
         with c2:
-            st.selectbox(t("scn.outcome", lang), outcomes, key=S.OUTCOME,
+            st.selectbox(t("scn.outcome", lang), outcomes, **state.translated(S.OUTCOME),
                          format_func=lambda o: t(f"scn.outcome.{o}", lang), help=t("scn.outcome_help", lang))
 
 
@@ -110,10 +111,10 @@ def lead_controls(ctx: PageContext) -> None:
     lang = ctx.lang
     c1, c2 = st.columns(2)
     with c1:
-        st.selectbox(t("scn.objective", lang), OBJECTIVES, key=S.OBJECTIVE,
+        st.selectbox(t("scn.objective", lang), OBJECTIVES, **state.translated(S.OBJECTIVE),
                      format_func=lambda o: t(f"scn.objective.{o}", lang), help=t("scn.objective_help", lang))
     with c2:
-        st.selectbox(t("scn.horizon", lang), tuple(HORIZONS), key=S.HORIZON,
+        st.selectbox(t("scn.horizon", lang), tuple(HORIZONS), **state.translated(S.HORIZON),
                      format_func=lambda h: t(f"scn.horizon.{h}", lang), help=t("scn.horizon_help", lang))
 
 
@@ -193,8 +194,13 @@ def budget_editor(ctx: PageContext, data: S.ScenarioData, base: S.Inputs) -> Non
         c1.markdown(escape_markdown(ctx.channel_name(ch), limit=60) + (" ·  :gray[*" + t("scn.constant_tag", lang)
                                                                          + "*]" if constant else ""))
         c2.markdown(fmt_money(base.budgets[ch], lang, ctx.currency))
-        c3.number_input(t("scn.budget_of", lang, channel=ctx.channel_name(ch)), min_value=0, step=10_000,
-                        key=S.budget_key(ch), label_visibility="collapsed", format="%d",
+        key = S.budget_key(ch)
+        if isinstance(st.session_state.get(key), int):  # set in whole units (a link, the optimiser, a reset)
+            st.session_state[key] = float(st.session_state[key])
+        # a box of decimals shown in whole units: the browser reads what was typed as a decimal number, so "1e12"
+        # is a trillion (refused below) where a box of integers would read it as 1
+        c3.number_input(t("scn.budget_of", lang, channel=ctx.channel_name(ch)), min_value=0.0, step=10_000.0,
+                        key=key, label_visibility="collapsed", format="%.0f",
                         help=t("scn.budget_help", lang, limit=fmt_money(limit, lang, ctx.currency, compact=False)),
                         on_change=_check_budget, args=(ch, limit, lang, ctx.currency, ctx.channel_name(ch)))
         now = st.session_state.get(S.budget_key(ch), 0)
