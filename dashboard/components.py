@@ -44,6 +44,19 @@ def kpi(label: str, value: str, *, delta: str | None = None, delta_color: str = 
     )
 
 
+def amount_input(container, label: str, *, key: str, step: float, value: float | None = None,
+                max_value: float | None = None, **kwargs):
+    """A box of an amount (money, leads) in whole units that reads what is typed as a decimal number: "1e12" is a
+    trillion (refused by ``max_value`` or the caller's check), where a box of integers reads it as 1 in the browser
+    (``parseInt``). A value set in whole units beforehand (a link, the optimiser, a reset) is taken as it is."""
+    if isinstance(st.session_state.get(key), int):
+        st.session_state[key] = float(st.session_state[key])
+    if value is not None and key not in st.session_state:
+        kwargs["value"] = float(value)
+    return container.number_input(label, min_value=0.0, max_value=None if max_value is None else float(max_value),
+                                  step=float(step), key=key, format="%.0f", **kwargs)
+
+
 def show_link_notice(problems: Sequence[str | tuple[str, Sequence[str]]], lang: str) -> None:
     """The parts of a link that could not be used, each named as the user knows it: the control's name and the
     value the link gave it ('Period `forever`'), never a parameter code (an unknown parameter is shown as

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import streamlit as st
 
-from dashboard.components import delta_text, kpi, table
+from dashboard.components import amount_input, delta_text, kpi, table
 from dashboard.context import PageContext
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, t
 from dashboard.scenarios import data as S
@@ -163,8 +163,8 @@ def optimiser(ctx: PageContext, mix: MixModel, inputs: S.Inputs, boxes: list[str
     current = int(round(start.sum()))
     total_key = f"{S.MIX_TOTAL}_{current}"  # starts again from the scenario's total when the budgets change
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
-    c1.number_input(t("scn.mix.opt_total", lang, currency=CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)),
-                    min_value=0, max_value=S.MAX_BUDGET, value=current, step=50_000, key=total_key, format="%d")
+    amount_input(c1, t("scn.mix.opt_total", lang, currency=CURRENCY_SYMBOLS.get(ctx.currency, ctx.currency)),
+                max_value=S.MAX_BUDGET, value=current, step=50_000, key=total_key)
     allow = c2.checkbox(t("scn.mix.opt_outside", lang), key=S.MIX_OUTSIDE, help=t("scn.mix.opt_outside_help", lang))
     boxes = tuple(ch for ch in mix.fit.channels if ch in boxes)
     lo, hi = _bounds(mix, inputs.weeks, allow, start, set(boxes))

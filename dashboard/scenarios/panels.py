@@ -19,7 +19,7 @@ from dashboard.context import PageContext
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from dashboard.scenarios.view import RESULTS, _label, flash, fmt_range, fmt_result
 from dashboard.auth import access as auth
-from dashboard.components import table
+from dashboard.components import amount_input, table
 from metrics.optimiser import InfeasibleBudget, optimise_budget, smallest_budget, whole_units
 from metrics.response import fit_summary
 from metrics.scenarios import HORIZONS, Planner, period_start
@@ -78,15 +78,14 @@ def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs,
     current_total = int(sum(inputs.budgets.get(ch, 0) for ch in plan.channels))  # the curves' channels only
     if mode == "total":
         amount_key = f"{S.OPT_TOTAL}_{current_total}"
-        st.number_input(t("scn.opt_total", lang), min_value=0, max_value=S.MAX_BUDGET, value=current_total,
-                        step=50_000, key=amount_key, format="%d")
+        amount_input(st, t("scn.opt_total", lang), max_value=S.MAX_BUDGET, value=current_total, step=50_000,
+                    key=amount_key)
     else:
         now = plan.total_value(inputs.budgets, objective)
         amount_key = f"{S.OPT_TARGET}_{objective}_{int(now)}"
         unit = t("scn.opt_target_unit.leads", lang) if objective == "leads" else ctx.currency
-        st.number_input(t("scn.opt_target", lang, objective=t(f"scn.objective.{objective}", lang).lower(), unit=unit),
-                        min_value=0, value=int(round(now * 1.1)), step=10_000 if objective != "leads" else 10,
-                        key=amount_key, format="%d")
+        amount_input(st, t("scn.opt_target", lang, objective=t(f"scn.objective.{objective}", lang).lower(), unit=unit),
+                     value=int(round(now * 1.1)), step=10_000 if objective != "leads" else 10, key=amount_key)
     frame = _bounds_frame(ctx, plan, inputs, base)
     st.caption(t("scn.opt_bounds", lang))
     edited = st.data_editor(

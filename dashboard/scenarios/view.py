@@ -10,8 +10,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.scenarios import data as S
-from dashboard.components import delta_text
-from dashboard.components import chart, kpi, metric_help, table
+from dashboard.components import amount_input, chart, delta_text, kpi, metric_help, table
 from dashboard.context import PageContext
 from dashboard.filters import escape_markdown
 from dashboard.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_number, fmt_pct, t
@@ -194,15 +193,10 @@ def budget_editor(ctx: PageContext, data: S.ScenarioData, base: S.Inputs) -> Non
         c1.markdown(escape_markdown(ctx.channel_name(ch), limit=60) + (" ·  :gray[*" + t("scn.constant_tag", lang)
                                                                          + "*]" if constant else ""))
         c2.markdown(fmt_money(base.budgets[ch], lang, ctx.currency))
-        key = S.budget_key(ch)
-        if isinstance(st.session_state.get(key), int):  # set in whole units (a link, the optimiser, a reset)
-            st.session_state[key] = float(st.session_state[key])
-        # a box of decimals shown in whole units: the browser reads what was typed as a decimal number, so "1e12"
-        # is a trillion (refused below) where a box of integers would read it as 1
-        c3.number_input(t("scn.budget_of", lang, channel=ctx.channel_name(ch)), min_value=0.0, step=10_000.0,
-                        key=key, label_visibility="collapsed", format="%.0f",
-                        help=t("scn.budget_help", lang, limit=fmt_money(limit, lang, ctx.currency, compact=False)),
-                        on_change=_check_budget, args=(ch, limit, lang, ctx.currency, ctx.channel_name(ch)))
+        amount_input(c3, t("scn.budget_of", lang, channel=ctx.channel_name(ch)), key=S.budget_key(ch), step=10_000,
+                    label_visibility="collapsed",
+                    help=t("scn.budget_help", lang, limit=fmt_money(limit, lang, ctx.currency, compact=False)),
+                    on_change=_check_budget, args=(ch, limit, lang, ctx.currency, ctx.channel_name(ch)))
         now = st.session_state.get(S.budget_key(ch), 0)
         if now is not None and now <= limit:
             st.session_state[_budget_ok_key(ch)] = now
