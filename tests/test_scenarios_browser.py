@@ -114,6 +114,13 @@ def test_a_budget_typed_as_1e12_is_refused_and_the_numbers_stay(server, browser,
     assert kpi_values(page) == before
     assert page.url == link
     page.screenshot(path=str(artifacts / "scenarios-budget-refused.png"))
+
+    # the optimiser's total reads what is typed as a number too: "5e6" is five million, not 5
+    total = page.get_by_label("Total budget to split, ₽", exact=True)
+    total.fill("5e6")
+    total.press("Enter")
+    settle(page)
+    assert total.input_value() == "5000000", total.input_value()
     assert not page.locator('[data-testid="stException"]').count()
     assert not watch.errors(), watch.errors()
     context.close()
