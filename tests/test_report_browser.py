@@ -43,6 +43,18 @@ def pdf_pages(path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", poppler("pdfinfo", str(path)), re.M).group(1))
 
 
+def as_shown(browser, url: str) -> tuple[list[str], str]:
+    """The KPI cards' values and the filters line of a page in presentation mode, as the browser shows them."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, _ = open_page(context, url)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
+    wait_until_idle(page)
+    figures = [plain(v) for v in metric_values(page)]
+    line = plain(page.locator(".st-key-present_filters").inner_text())
+    context.close()
+    return figures, line
+
+
 def test_the_pdf_holds_the_period_and_the_pages_figures(server, browser, tmp_path) -> None:
     out = tmp_path / "overview.pdf"
     url = page_url(server["base"], page_of("overview"), parse_link("period=last_90_days&lang=ru"))
@@ -50,13 +62,7 @@ def test_the_pdf_holds_the_period_and_the_pages_figures(server, browser, tmp_pat
     assert pdf_pages(out) == 1  # one page as tall as the content
     text = pdf_text(out)
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page, _ = open_page(context, f"{server['base']}/?lang=ru&present=1")
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
-    wait_until_idle(page)
-    figures = [plain(v) for v in metric_values(page)]
-    line = plain(page.locator(".st-key-present_filters").inner_text())
-    context.close()
+    figures, line = as_shown(browser, f"{server['base']}/?lang=ru&present=1")
 
     assert len(figures) == 6 and all(f != "—" for f in figures), figures
     for figure in figures:  # the three contributions and the three headline results, as the browser shows them
@@ -95,13 +101,7 @@ def test_a_sales_pdf_with_filters_holds_them_and_the_cards_shown(server, browser
     render(page_url(server["base"], page_of("sales"), parse_link(link)), out, browser=browser)
     text = pdf_text(out)
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page, _ = open_page(context, f"{server['base']}/sales?{link}&present=1")
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=WAIT_MS)
-    wait_until_idle(page)
-    figures = [plain(v) for v in metric_values(page)]
-    line = plain(page.locator(".st-key-present_filters").inner_text())
-    context.close()
+    figures, line = as_shown(browser, f"{server['base']}/sales?{link}&present=1")
 
     assert len(figures) >= 10 and sum(f != "—" for f in figures) >= 8, figures
     for figure in figures:  # spend, leads, CPL, conversion, customers, CAC, ROAS, ROMI, revenue, profit, payback
