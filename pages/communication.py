@@ -25,7 +25,8 @@ state.page_param(comm.P_GRAIN, comm.GRAIN_KEY, parse=comm.parse_grain, default=c
 left, right = st.columns([3, 1])
 left.radio(t("comm.er_by", lang), DENOMINATORS, **state.translated(comm.ER_KEY), horizontal=True,
            format_func=lambda d: t(f"comm.denominator.{d}", lang), help=t("comm.er_by.help", lang))
-right.selectbox(t("comm.grain", lang), comm.GRAINS, **state.translated(comm.GRAIN_KEY), format_func=lambda g: t(f"comm.grain.{g}", lang))
+right.selectbox(t("comm.grain", lang), comm.GRAINS, **state.translated(comm.GRAIN_KEY),
+                format_func=lambda g: t(f"comm.grain.{g}", lang))
 state.write_page_param(comm.P_ER, comm.ER_KEY, default=comm.DEFAULT_DENOMINATOR)
 state.write_page_param(comm.P_GRAIN, comm.GRAIN_KEY, default=comm.DEFAULT_GRAIN)
 denominator, grain = st.session_state[comm.ER_KEY], st.session_state[comm.GRAIN_KEY]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.app import context
 from dashboard.overview.export import overview_downloads
-from dashboard.overview.view import answer_line, answer_text, pillar_card, retention_headline
+from dashboard.overview.view import answer_line, pillar_card, retention_headline
 from dashboard.components import period_line
 from dashboard.i18n import t
 from dashboard.overview.data import overview_answer, pillar_summaries
@@ -28,4 +28,4 @@ with page:
     retention_headline(headline(ctx), ctx)
     if ctx.view.regions:
         st.caption(t("notice.filters_scope", lang))
-    overview_downloads(summaries, answer, answer_text(answer, ctx) if answer is not None else None, ctx, mix)
+    overview_downloads(summaries, answer, ctx, mix)

@@ -265,6 +265,12 @@ def _brand_surveys(company: Company, cal: Calendar, weekly: dict[str, np.ndarray
     return frame, truth
 
 
+def _curves(curves: dict, factor: float) -> dict[str, dict[str, float]]:
+    """The truth's record of response curves, money at the demo's scale."""
+    return {ch: {"theta": c.theta, "kappa": c.kappa * factor, "s": c.s, "beta": c.beta * factor,
+                 "weekly_spend": c.weekly_spend * factor} for ch, c in curves.items()}
+
+
 def _truth(company: Company, scale: str, seed: int, factor: float, cal: Calendar, weekly, expected, halo,
            cust: pl.DataFrame, pop, id_map: pl.DataFrame, brand_truth, frames) -> dict:
     """Parameters plus realised facts that the metrics should recover."""
@@ -318,22 +324,14 @@ def _truth(company: Company, scale: str, seed: int, factor: float, cal: Calendar
         "response_curves": {
             "convention": "weekly leads = beta * a^s / (a^s + kappa^s), a_t = spend_t + theta * a_{t-1}; "
                           "weeks start on Monday at the data start; money in roubles",
-            "channels": {
-                ch: {"theta": c.theta, "kappa": c.kappa * factor, "s": c.s, "beta": c.beta * factor,
-                     "weekly_spend": c.weekly_spend * factor}
-                for ch, c in SALES_CURVES.items()
-            },
+            "channels": _curves(SALES_CURVES, factor),
             "baseline_channel": "direct",
         },
         "halo_curves": {
             "convention": "weekly leads = beta * a^s / (a^s + kappa^s), a_t = spend_t + theta * a_{t-1}; "
                           "weeks start on Monday at the data start; money in roubles; the leads are recorded "
                           f"with lead source '{HALO_LEAD_SOURCE}'",
-            "channels": {
-                ch: {"theta": c.theta, "kappa": c.kappa * factor, "s": c.s, "beta": c.beta * factor,
-                     "weekly_spend": c.weekly_spend * factor}
-                for ch, c in HALO_CURVES.items()
-            },
+            "channels": _curves(HALO_CURVES, factor),
             "lead_source": HALO_LEAD_SOURCE,
         },
         "weekly_spend": {ch: [round(float(x), 2) for x in v] for ch, v in weekly.items()},

@@ -244,9 +244,7 @@ def realised_weekly(spend: pl.DataFrame, cal: Calendar) -> dict[str, np.ndarray]
 
 
 def expected_weekly_leads(company: Company, cal: Calendar, weekly: dict[str, np.ndarray], factor: float) -> dict[str, np.ndarray]:
-    out = {}
-    for ch, curve in SALES_CURVES.items():
-        out[ch] = curve.beta * factor * hill(adstock(weekly[ch], curve.theta), curve.kappa * factor, curve.s)
+    out = curve_leads(SALES_CURVES, weekly, factor)
     weeks = np.arange(cal.n_weeks)
     b = company.baseline
     years = weeks * 7 / 365.25
@@ -256,12 +254,17 @@ def expected_weekly_leads(company: Company, cal: Calendar, weekly: dict[str, np.
     return out
 
 
-def expected_weekly_halo_leads(weekly: dict[str, np.ndarray], factor: float) -> dict[str, np.ndarray]:
-    """Expected weekly leads that reputation and communication spend brings (``HALO_CURVES``), by that channel."""
+def curve_leads(curves: dict, weekly: dict[str, np.ndarray], factor: float) -> dict[str, np.ndarray]:
+    """Expected weekly leads of each channel of ``curves``: beta * hill(adstock(spend)), money at the demo's scale."""
     return {
         ch: curve.beta * factor * hill(adstock(weekly[ch], curve.theta), curve.kappa * factor, curve.s)
-        for ch, curve in HALO_CURVES.items()
+        for ch, curve in curves.items()
     }
+
+
+def expected_weekly_halo_leads(weekly: dict[str, np.ndarray], factor: float) -> dict[str, np.ndarray]:
+    """Expected weekly leads that reputation and communication spend brings (``HALO_CURVES``), by that channel."""
+    return curve_leads(HALO_CURVES, weekly, factor)
 
 
 def draw_leads(

@@ -19,6 +19,7 @@ from dashboard.i18n import CURRENCY_SYMBOLS, t
 from dashboard.overview.data import Headline, PillarSummary
 from dashboard.overview.data import pillar_selected as is_selected
 from dashboard.overview.mix import MixEstimate
+from dashboard.overview.view import answer_text
 from metrics.specs import spec
 
 COLUMNS = ("group", "figure", "value", "low", "high", "margin", "previous", "unit")
@@ -102,11 +103,11 @@ def overview_frame(summaries: list[PillarSummary], answer: dict | None, ctx: Pag
     return pl.DataFrame(rows, schema=SCHEMA)
 
 
-def overview_downloads(summaries: list[PillarSummary], answer: dict | None, answer_line: str | None,
-                       ctx: PageContext, mix: dict[str, MixEstimate | None]) -> None:
+def overview_downloads(summaries: list[PillarSummary], answer: dict | None, ctx: PageContext,
+                       mix: dict[str, MixEstimate | None]) -> None:
     """CSV and Excel of the page's figures, the view's filters and the one-line answer in their header."""
     lang = ctx.lang
     config = {c: st.column_config.Column(t(f"overview.export.col.{c}", lang)) for c in COLUMNS}
     frame = export_frame(overview_frame(summaries, answer, ctx, mix), config, lang)
     st.caption(t("overview.export", lang))
-    download_buttons(frame, "overview", lang, extra_lines=[answer_line] if answer_line else [])
+    download_buttons(frame, "overview", lang, extra_lines=[answer_text(answer, ctx)] if answer is not None else [])

@@ -31,16 +31,12 @@ def headline_value(h: Headline, ctx: PageContext) -> str:
     lang = ctx.lang
     if h.value is None:
         return "—"
-    unit = spec(h.metric).unit
-    if unit == "money":
-        return fmt_money(h.value, lang, ctx.currency)
-    if unit == "points":
-        margin = f" ±{fmt_number(h.margin, lang, digits=1)}" if h.margin is not None else ""
-        return fmt_points(h.value, lang, signed=True) + margin
-    if unit == "ratio":
-        margin = f" ±{fmt_pct(h.margin, lang)}" if h.margin is not None else ""
-        return fmt_pct(h.value, lang) + margin
-    return fmt_number(h.value, lang, compact=True)
+    unit, margin = spec(h.metric).unit, ""
+    if h.margin is not None and unit == "points":
+        margin = f" ±{fmt_number(h.margin, lang, digits=1)}"
+    elif h.margin is not None and unit == "ratio":
+        margin = f" ±{fmt_pct(h.margin, lang)}"
+    return point_value(h.metric, h.value, ctx) + margin
 
 
 def headline_delta(h: Headline, lang: str, *, covered: bool = True) -> str | None:

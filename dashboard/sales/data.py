@@ -26,6 +26,7 @@ from metrics.journeys import (
     touches_by_first_channel, touches_distribution,
 )
 from metrics.periods import full_buckets
+from metrics.rules import acquisition_channel_ids
 from metrics.sales import (
     acquisition_totals, campaign_results, channel_results, return_on_spend, sales_spend,
     spend_and_margin_by_period, with_gross_profit,
@@ -165,7 +166,7 @@ def _table_spend(all_spend: pl.DataFrame, leads: pl.DataFrame, credit: pl.DataFr
     """The spend rows of the channels the channel and campaign tables show — the sales channels, and any other
     channel with leads or attribution credit — each with its whole spend, so a channel shows
     the same money in every table of the page (the KPI row's acquisition spend counts the sales channels only)."""
-    shown = (set(sales_spend(ctx.channels, ctx.channels)["channel_id"].to_list())
+    shown = (set(acquisition_channel_ids(ctx.channels))
              | set(leads["channel_id"].to_list()) | set(credit["channel"].to_list()))
     return all_spend.filter(pl.col("channel_id").is_in(list(shown)))
 

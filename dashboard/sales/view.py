@@ -36,14 +36,15 @@ def controls(ctx: PageContext) -> tuple[str, int, str]:
     left, mid, right = st.columns([2, 1, 1])
     half_life = ctx.settings.half_life_days
     with left:
-        st.selectbox(t("sales.model", lang), MODELS, **state.translated(MODEL), format_func=lambda m: t(f"model.{m}", lang),
-                     help=t("sales.model.help", lang))
+        st.selectbox(t("sales.model", lang), MODELS, **state.translated(MODEL),
+                     format_func=lambda m: t(f"model.{m}", lang), help=t("sales.model.help", lang))
     with mid:
         st.selectbox(t("sales.lookback", lang), lookback_options(default_lookback, st.session_state[LOOKBACK]),
                      **state.translated(LOOKBACK),
                      format_func=lambda n: t("sales.lookback.days", lang, n=n), help=t("sales.lookback.help", lang))
     with right:
-        st.selectbox(t("sales.grain", lang), GRAIN_CHOICES, **state.translated(GRAIN), format_func=lambda g: t(f"sales.grain.{g}", lang))
+        st.selectbox(t("sales.grain", lang), GRAIN_CHOICES, **state.translated(GRAIN),
+                     format_func=lambda g: t(f"sales.grain.{g}", lang))
     state.write_page_param("model", MODEL, default=DEFAULT_MODEL)
     state.write_page_param("lookback", LOOKBACK, dump=str, default=default_lookback)
     state.write_page_param("grain", GRAIN, default="week")

@@ -79,7 +79,7 @@ def optimiser(ctx: PageContext, plan: Planner, inputs: S.Inputs, base: S.Inputs,
     if mode == "total":
         amount_key = f"{S.OPT_TOTAL}_{current_total}"
         amount_input(st, t("scn.opt_total", lang), max_value=S.MAX_BUDGET, value=current_total, step=50_000,
-                    key=amount_key)
+                     key=amount_key)
     else:
         now = plan.total_value(inputs.budgets, objective)
         amount_key = f"{S.OPT_TARGET}_{objective}_{int(now)}"
