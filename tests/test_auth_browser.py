@@ -47,8 +47,9 @@ def signed_app(small_store, tmp_path_factory) -> Iterator[dict]:
             yield {**running, "store": store, "provider": provider}
 
 
-def sign_in(browser, app: dict, username: str, artifacts, shot: str):
-    """A fresh browser: the app's sign-in screen, the provider's form, back in the app signed in."""
+def sign_in(browser, app: dict, username: str, artifacts, shot: str, drawn: str):
+    """A fresh browser: the app's sign-in screen, the provider's form, back in the app signed in, on the Data page
+    once ``drawn`` (a selector) is in the page."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     watch = Watch(page)
@@ -67,13 +68,15 @@ def sign_in(browser, app: dict, username: str, artifacts, shot: str):
     assert page.url.startswith(app["base"])
     page.goto(f"{app['base']}/data")
     page.get_by_text("Signed in as").wait_for(timeout=WAIT_MS)
+    page.locator(drawn).first.wait_for(state="attached", timeout=WAIT_MS)
     wait_until_idle(page)
     page.wait_for_timeout(800)
     return context, page, watch
 
 
 def test_a_viewer_signs_in_and_gets_no_write_controls(signed_app, browser, artifacts) -> None:
-    context, page, watch = sign_in(browser, signed_app, "vera", artifacts, "viewer")
+    context, page, watch = sign_in(browser, signed_app, "vera", artifacts, "viewer",
+                                   "text=Your role (viewer) can look at the data")
     body = page.locator("body").inner_text()
     assert "Signed in as Vera · viewer" in body
     assert "Your role (viewer) can look at the data and export it" in body
@@ -95,7 +98,8 @@ def test_a_viewer_signs_in_and_gets_no_write_controls(signed_app, browser, artif
 def test_an_editor_signs_in_imports_under_their_name_and_undoes_it(signed_app, browser, artifacts, tmp_path) -> None:
     store = signed_app["store"]
     before = snapshot(store, schema.FACT_TABLES)
-    context, page, watch = sign_in(browser, signed_app, "egor", artifacts, "editor")
+    context, page, watch = sign_in(browser, signed_app, "egor", artifacts, "editor",
+                                   '[data-testid="stFileUploaderDropzoneInput"]')
     assert "Signed in as Egor · editor" in page.locator("body").inner_text()
     path = tmp_path / "october.csv"
     path.write_bytes(GOOD)
