@@ -72,7 +72,8 @@ def _position_weight(pos, n, first_weight: float, last_weight: float) -> sa.Colu
 
 def _ordered_conversions(filters: Filters, lookback_days: int, half_life_days: float) -> tuple[sa.CTE, sa.CTE]:
     """The converting journeys' touches in order (``jid``, ``channel_id``, ``pos``, ``n``, ``prev``,
-    ``decay``, ``decay_sum``), and the first orders' value."""
+    ``decay``, ``decay_sum``, and the journey's ``day`` and ``region``: its customer's first order's), and the
+    first orders' value."""
     _, first, touches = conversion_touches(filters, lookback_days)
     journey = touches.c.customer_id
     order = (touches.c.ts, touches.c.journey_id, touches.c.channel_id)
@@ -85,13 +86,15 @@ def _ordered_conversions(filters: Filters, lookback_days: int, half_life_days: f
         sa.func.lag(touches.c.channel_id).over(partition_by=journey, order_by=order).label("prev"),
         decay.label("decay"),
         sa.cast(sa.func.sum(decay).over(partition_by=journey), sa.Double).label("decay_sum"),
+        sa.cast(touches.c.first_seen, sa.Date).label("day"), touches.c.region,
     ).cte("conv_ordered")
     return ordered, first
 
 
 def credit_query(filters: Filters, lookback_days: int, *, half_life_days: float = 7.0,
-                 first_weight: float = 0.4, last_weight: float = 0.4) -> sa.Select:
-    """Per channel, each heuristic model's credit: ``channel`` and ``<model>_<conversions|value|gross_profit>``."""
+                 first_weight: float = 0.4, last_weight: float = 0.4, daily: bool = False) -> sa.Select:
+    """Per channel, each heuristic model's credit: ``channel`` and ``<model>_<conversions|value|gross_profit>``;
+    ``daily``: per journey day and region too (``day``, ``region`` first: :mod:`connectors.rollups`)."""
     if lookback_days < 1:
         raise ValueError("lookback_days must be at least 1")
     if not half_life_days > 0:
@@ -112,10 +115,11 @@ def credit_query(filters: Filters, lookback_days: int, *, half_life_days: float 
     for model, weight in weights.items():
         sums.append(sa.cast(sa.func.sum(weight), sa.Double).label(f"{model}_conversions"))
         sums += [sa.cast(sa.func.sum(weight * amount), sa.Double).label(f"{model}_{name}") for name, amount in money.items()]
+    keys = [ordered.c.day, ordered.c.region] if daily else []
     return (
-        sa.select(ordered.c.channel_id.label("channel"), *sums)
+        sa.select(*keys, ordered.c.channel_id.label("channel"), *sums)
         .select_from(ordered.outerjoin(first, ordered.c.jid == first.c.customer_id))
-        .group_by(ordered.c.channel_id)
+        .group_by(*keys, ordered.c.channel_id)
     )
 
 
@@ -123,20 +127,22 @@ def _steps(visits: sa.CTE) -> sa.CTE:
     """Each visit's step from the previous state, and whether it is the journey's last visit."""
     window = {"partition_by": visits.c.jid, "order_by": visits.c.pos}
     return sa.select(
-        visits.c.jid,
+        visits.c.jid, visits.c.day, visits.c.region,
         sa.func.coalesce(sa.func.lag(visits.c.channel_id).over(**window), sa.literal(START)).label("source"),
         visits.c.channel_id.label("target"),
         sa.case((sa.func.lead(visits.c.channel_id).over(**window).is_(None), 1), else_=0).label("last"),
     ).cte(f"{visits.name}_steps")
 
 
-def transitions_query(filters: Filters, lookback_days: int) -> sa.Select:
-    """The chain's steps counted: ``source``, ``target``, ``journeys``, ``value``, ``gross_profit``."""
+def transitions_query(filters: Filters, lookback_days: int, *, daily: bool = False) -> sa.Select:
+    """The chain's steps counted: ``source``, ``target``, ``journeys``, ``value``, ``gross_profit``; ``daily``:
+    per journey day (a conversion's first order, an anonymous journey's last touch) and region (the customer's;
+    null for anonymous journeys) too, ``day`` and ``region`` first (:mod:`connectors.rollups`)."""
     if lookback_days < 1:
         raise ValueError("lookback_days must be at least 1")
     ordered, first = _ordered_conversions(filters, lookback_days, 7.0)
     conv_visits = (
-        sa.select(ordered.c.jid, ordered.c.channel_id, ordered.c.pos)
+        sa.select(ordered.c.jid, ordered.c.channel_id, ordered.c.pos, ordered.c.day, ordered.c.region)
         .where(sa.or_(ordered.c.prev.is_(None), ordered.c.prev != ordered.c.channel_id))
         .cte("conv_visits")
     )
@@ -146,9 +152,11 @@ def transitions_query(filters: Filters, lookback_days: int) -> sa.Select:
         anon.c.journey_id.label("jid"), anon.c.channel_id,
         sa.func.row_number().over(partition_by=anon.c.journey_id, order_by=anon_order).label("pos"),
         sa.func.lag(anon.c.channel_id).over(partition_by=anon.c.journey_id, order_by=anon_order).label("prev"),
+        sa.cast(anon.c.ended_at, sa.Date).label("day"), sa.cast(sa.null(), sa.String).label("region"),
     ).cte("anon_ordered")
     anon_visits = (
-        sa.select(anon_ordered.c.jid, anon_ordered.c.channel_id, anon_ordered.c.pos)
+        sa.select(anon_ordered.c.jid, anon_ordered.c.channel_id, anon_ordered.c.pos, anon_ordered.c.day,
+                  anon_ordered.c.region)
         .where(sa.or_(anon_ordered.c.prev.is_(None), anon_ordered.c.prev != anon_ordered.c.channel_id))
         .cte("anon_visits")
     )
@@ -157,26 +165,38 @@ def transitions_query(filters: Filters, lookback_days: int) -> sa.Select:
     value = sa.cast(sa.func.coalesce(first.c.value, 0.0), sa.Double)
     profit = sa.cast(sa.func.coalesce(first.c.gross_profit, 0.0), sa.Double)
     every = sa.union_all(
-        sa.select(conv.c.source, conv.c.target, one.label("journeys"), zero.label("value"), zero.label("gross_profit")),
-        sa.select(conv.c.target, sa.literal(CONVERSION), one, value, profit)
+        sa.select(conv.c.day, conv.c.region, conv.c.source, conv.c.target, one.label("journeys"),
+                  zero.label("value"), zero.label("gross_profit")),
+        sa.select(conv.c.day, conv.c.region, conv.c.target, sa.literal(CONVERSION), one, value, profit)
         .select_from(conv.outerjoin(first, conv.c.jid == first.c.customer_id)).where(conv.c.last == 1),
-        sa.select(lost.c.source, lost.c.target, one, zero, zero),
-        sa.select(lost.c.target, sa.literal(NULL), one, zero, zero).where(lost.c.last == 1),
+        sa.select(lost.c.day, lost.c.region, lost.c.source, lost.c.target, one, zero, zero),
+        sa.select(lost.c.day, lost.c.region, lost.c.target, sa.literal(NULL), one, zero, zero).where(lost.c.last == 1),
     ).subquery("steps")
+    keys = [every.c.day, every.c.region] if daily else []
     return sa.select(
-        every.c.source, every.c.target, *[sa.cast(sa.func.sum(every.c[c]), sa.Double).label(c)
-                                          for c in ("journeys", *VALUES)],
-    ).group_by(every.c.source, every.c.target)
+        *keys, every.c.source, every.c.target, *[sa.cast(sa.func.sum(every.c[c]), sa.Double).label(c)
+                                                 for c in ("journeys", *VALUES)],
+    ).group_by(*keys, every.c.source, every.c.target)
 
 
 def read_attribution_counts(store: Store, filters: Filters, *, lookback_days: int = 30, half_life_days: float = 7.0,
                             first_weight: float = 0.4, last_weight: float = 0.4) -> AttributionCounts:
-    """The period's attribution counts (:class:`AttributionCounts`)."""
-    with query_log.labelled("attribution.credit"):
-        wide = store.query(credit_query(filters, lookback_days, half_life_days=half_life_days,
-                                        first_weight=first_weight, last_weight=last_weight))
-    with query_log.labelled("attribution.transitions"):
-        steps = store.query(transitions_query(filters, lookback_days))
+    """The period's attribution counts (:class:`AttributionCounts`): summed from the daily rollup when it is
+    current and built with these parameters (:mod:`connectors.rollups`), else counted on the journeys."""
+    from connectors import rollups
+
+    built = rollups.built(store)
+    if built is not None and built.covers(lookback_days, half_life_days, first_weight, last_weight):
+        with query_log.labelled("attribution.credit_rollup"):
+            wide = store.query(rollups.credit_rollup_query(filters, lookback_days))
+        with query_log.labelled("attribution.transitions_rollup"):
+            steps = store.query(rollups.transitions_rollup_query(filters, lookback_days))
+    else:
+        with query_log.labelled("attribution.credit"):
+            wide = store.query(credit_query(filters, lookback_days, half_life_days=half_life_days,
+                                            first_weight=first_weight, last_weight=last_weight))
+        with query_log.labelled("attribution.transitions"):
+            steps = store.query(transitions_query(filters, lookback_days))
     cust, _, _ = conversion_touches(filters, lookback_days)
     with query_log.labelled("attribution.new_customers"):
         new_customers = int(store.query(sa.select(sa.func.count()).select_from(cust)).item())

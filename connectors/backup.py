@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from connectors import schema
+from connectors import rollups, schema
 from connectors.protocol import Store, StoreError
 
 KEEP_META = ("schema_version", "data_version")
@@ -53,6 +53,7 @@ def remove_all_data(store: Store) -> None:
                                         if t.name != "meta"]
     deletes.append(schema.meta.delete().where(schema.meta.c.key.not_in(KEEP_META)))
     store.execute(deletes)  # one transaction, data version + 1
+    rollups.refresh_configured(store)  # empty, like the facts
 
 
 def restore_tables(store: Store, folder: str | Path) -> None:
@@ -63,3 +64,4 @@ def restore_tables(store: Store, folder: str | Path) -> None:
     meta = pl.read_parquet(folder / "meta.parquet")
     items = {k: v for k, v in meta.select("key", "value").iter_rows() if k != "data_version"}
     store.replace_all({name: frame for name, frame in frames.items() if frame.height}, meta=items)
+    rollups.refresh_configured(store)

@@ -72,13 +72,13 @@ def _days(later: sa.ColumnElement, earlier: sa.ColumnElement) -> sa.ColumnElemen
 
 def conversion_touches(filters: Filters, lookback_days: int) -> tuple[sa.CTE, sa.CTE, sa.CTE]:
     """CTEs of the converting journeys' parts: the period's new customers (``customer_id``,
-    ``first_seen``), their first orders' value (``customer_id``, ``value``, ``gross_profit``) and their
-    touches within the look-back window before the first order (``customer_id``, ``journey_id``, ``ts``,
-    ``channel_id``, ``first_seen``)."""
+    ``first_seen``, ``region``), their first orders' value (``customer_id``, ``value``, ``gross_profit``) and
+    their touches within the look-back window before the first order (``customer_id``, ``journey_id``, ``ts``,
+    ``channel_id``, ``first_seen``, ``region``)."""
     c, o, t = schema.customers, schema.orders, schema.touchpoints
     # new customers of the period in its regions; the channel filter does not cut journeys
     where = where_clauses("customers", Filters(filters.start, filters.end, (), filters.regions))
-    cust = sa.select(c.c.customer_id, c.c.first_seen).where(*where).cte("cust")
+    cust = sa.select(c.c.customer_id, c.c.first_seen, c.c.region).where(*where).cte("cust")
     first = (
         sa.select(o.c.customer_id, sa.func.sum(o.c.revenue).label("value"),
                   sa.func.sum(o.c.revenue - o.c.cost_of_goods).label("gross_profit"))
@@ -88,7 +88,7 @@ def conversion_touches(filters: Filters, lookback_days: int) -> tuple[sa.CTE, sa
     )
     window = dt.timedelta(days=lookback_days)
     touches = (
-        sa.select(t.c.customer_id, t.c.journey_id, t.c.ts, t.c.channel_id, cust.c.first_seen)
+        sa.select(t.c.customer_id, t.c.journey_id, t.c.ts, t.c.channel_id, cust.c.first_seen, cust.c.region)
         .join(cust, t.c.customer_id == cust.c.customer_id)
         .where(t.c.ts <= cust.c.first_seen, t.c.ts >= cust.c.first_seen - window)
         .cte("conv_touches")
@@ -149,7 +149,8 @@ def _channels_in_order_duckdb(element: channels_in_order, compiler, **kw) -> str
 
 
 def anonymous_touches(filters: Filters, lookback_days: int) -> sa.CTE:
-    """The touches of the period's non-converting journeys: ``journey_id``, ``ts``, ``channel_id``.
+    """The touches of the period's non-converting journeys: ``journey_id``, ``ts``, ``channel_id``, ``ended_at``
+    (the journey's last touch).
 
     One pass over the anonymous touches of [period start − window, period end): each
     journey's end is ``max(ts) over (partition by journey_id)``; a journey counts when
@@ -174,7 +175,7 @@ def anonymous_touches(filters: Filters, lookback_days: int) -> sa.CTE:
         .cte("anon")
     )
     kept = [anon.c.ts >= anon.c.ended_at - window, *_in_period(anon.c.ended_at, lo, None)]
-    return sa.select(anon.c.journey_id, anon.c.ts, anon.c.channel_id).where(*kept).cte("anon_touches")
+    return sa.select(anon.c.journey_id, anon.c.ts, anon.c.channel_id, anon.c.ended_at).where(*kept).cte("anon_touches")
 
 
 def null_paths_query(filters: Filters, lookback_days: int) -> sa.Select:

@@ -27,7 +27,7 @@ def compile_statement(stmt: sa.sql.Executable, dialect: sa.engine.Dialect) -> tu
     """SQL text with positional placeholders and the list of bound values."""
     compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
-    order = compiled.positiontup or []
+    order = getattr(compiled, "positiontup", None) or []  # DDL has no placeholders
     return str(compiled), [params[name] for name in order]
 
 

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
-from connectors import schema
+from connectors import rollups, schema
 from connectors.sql import polars_type
 from connectors.sql_bulk import differs, key_match, new_rows
 from connectors.transaction import Transaction, session, typed
@@ -244,6 +244,7 @@ def _later(tx: Transaction, import_id: int) -> list[int]:
 def undo_import(store: Any, import_id: int, *, user: str | None, now: dt.datetime | None = None) -> UndoResult:
     """Roll one import back (see the module docstring); :class:`UndoRefused` when it cannot be."""
     table, changes = _refusal(store, import_id)
+    before = store.data_version()
     now = now or dt.datetime.now().replace(microsecond=0)
     t = schema.metadata.tables[table]
     key = list(schema.natural_key(table).columns)
@@ -286,6 +287,8 @@ def undo_import(store: Any, import_id: int, *, user: str | None, now: dt.datetim
         if any(removed.values()):
             with session(store, write=True) as bump_tx:
                 version = _bump(bump_tx)
+    rollups.after_write(store, [table, *(name for name, n in removed.items() if n)], before=before,
+                        after=str(version))
     return UndoResult(import_id, table, added.height, restored.height, removed, kept, version)
 
 

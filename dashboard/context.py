@@ -96,7 +96,7 @@ def ensure_data() -> Store:
             def progress(fraction: float, message: str) -> None:
                 bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-            load_demo(st_, s.demo_scale, s.demo_seed, progress=progress)
+            load_demo(st_, s.demo_scale, s.demo_seed, progress=progress, settings=s)
             status.update(label=t("build.done", lang), state="complete", expanded=False)
     return st_
 

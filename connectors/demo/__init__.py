@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from connectors import rollups
 from connectors.demo.company import HALO_CURVES, HALO_LEAD_SOURCE, SALES_CURVES, SCALES, Company
 from connectors.demo.customers import CLASSES, REVIEW_SOURCE_SHARES, REVIEW_SOURCES, TOUCHPOINTS, simulate
 from connectors.demo.journeys import build_touchpoints
@@ -364,8 +365,10 @@ def _truth(company: Company, scale: str, seed: int, factor: float, cal: Calendar
     }
 
 
-def load_demo(store, scale: str = "small", seed: int = 42, *, progress: Progress | None = None) -> Demo:
-    """Build the demo and write it, with its ground truth, in one transaction."""
+def load_demo(store, scale: str = "small", seed: int = 42, *, progress: Progress | None = None,
+              settings=None) -> Demo:
+    """Build the demo and write it, with its ground truth, in one transaction; then its rollups
+    (:mod:`connectors.rollups`, with what ``settings`` ask for; default: the configured settings)."""
     say = progress or (lambda f, msg: None)
     demo = build_demo(scale, seed, progress=progress)
     say(0.93, "Writing to the database")
@@ -375,6 +378,11 @@ def load_demo(store, scale: str = "small", seed: int = 42, *, progress: Progress
         "demo_seed": str(seed),
     }
     store.replace_all(demo.frames, meta=meta)
+    say(0.97, "Summing the attribution per day")
+    if settings is None:
+        rollups.refresh_configured(store)
+    else:
+        rollups.refresh(store, rollups.params_for(settings))
     say(1.0, "Done")
     return demo
 

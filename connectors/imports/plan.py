@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from connectors import schema
+from connectors import rollups, schema
 from connectors.imports.check import Checked, NewChannel, References, check
 from connectors.imports.files import ROW, FormatOptions, ParsedFile, read_file
 from connectors.imports.mapping import PRESETS, SavedMapping, meta_key, suggest
@@ -160,6 +160,7 @@ def apply_import(store: Store, plan: ImportPlan, *, imported_by: str | None = No
     checked = plan.checked
     now = now or dt.datetime.now().replace(microsecond=0)
     saved = SavedMapping(plan.mapping, plan.constants, plan.request.preset)
+    before = store.data_version()
     written = store.write_import(
         checked.table, checked.frame.drop(ROW),
         parents={"channels": checked.new_channels, "campaigns": checked.new_campaigns},
@@ -167,6 +168,8 @@ def apply_import(store: Store, plan: ImportPlan, *, imported_by: str | None = No
              "table_name": checked.table, "imported_by": imported_by, "source": source},
         meta={meta_key(checked.table, plan.parsed.columns): saved.dumps()},
     )
+    touched = [checked.table, *(name for name, rows in written.created.items() if rows)]
+    rollups.after_write(store, touched, before=before, after=written.data_version)
     return ImportResult(written.import_id, checked.table, written.added, written.updated,
                         written.created["channels"], written.created["campaigns"], written.data_version)
 
