@@ -186,7 +186,7 @@ def read_attribution_counts(store: Store, filters: Filters, *, lookback_days: in
     from connectors import rollups
 
     built = rollups.built(store)
-    if built is not None and built.covers(lookback_days, half_life_days, first_weight, last_weight):
+    if built is not None and built.attribution.covers(lookback_days, half_life_days, first_weight, last_weight):
         with query_log.labelled("attribution.credit_rollup"):
             wide = store.query(rollups.credit_rollup_query(filters, lookback_days))
         with query_log.labelled("attribution.transitions_rollup"):

@@ -58,8 +58,21 @@ def _offended(filters: Filters, as_of: dt.date, months: int) -> sa.CTE:
     return sa.union(open_complaint, detractor, bad_review).cte("offended")
 
 
-def _customers(filters: Filters, *, as_of: dt.date, active_months: int, lost_months: int,
+def _customers(store: Store, filters: Filters, *, as_of: dt.date, active_months: int, lost_months: int,
                loyal_orders: int) -> sa.CTE:
+    """:func:`customer_rows_query`, or the same rows from the customers' rollup where it serves the view
+    (:mod:`connectors.rollups`: current, as of the same day, with the same thresholds)."""
+    from connectors import rollups
+
+    built = rollups.built(store)
+    if built is not None and built.customers_cover(filters, as_of, active_months, lost_months, loyal_orders):
+        return rollups.customer_rows_rollup(filters)
+    return customer_rows_query(filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
+                               loyal_orders=loyal_orders)
+
+
+def customer_rows_query(filters: Filters, *, as_of: dt.date, active_months: int, lost_months: int,
+                        loyal_orders: int) -> sa.CTE:
     """One row per customer with a purchase up to ``as_of``: history, status (null for a buyer who is not among
     the filtered customers), RFM summary in days and the repeat-purchase flags."""
     cust = schema.customers
@@ -170,7 +183,7 @@ def status_groups(store: Store, filters: Filters, *, as_of: dt.date, active_mont
     need (each repeat customer's own mean value keeps most of them apart), so at most ``fit_customers`` + 8
     rows come back.
     """
-    rows = _customers(filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
+    rows = _customers(store, filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
                       loyal_orders=loyal_orders)
     if fit_customers is None:
         fitted = sa.literal(1, sa.Integer)
@@ -210,7 +223,7 @@ def prediction_sums(store: Store, filters: Filters, *, as_of: dt.date, r: float,
     group's expected purchases and CLV. Rows grow with statuses × frequencies × age buckets, not with the
     number of customers.
     """
-    rows = _customers(filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
+    rows = _customers(store, filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
                       loyal_orders=loyal_orders)
     week = number_param("week_days", 7.0)
     x, tx, T, m = rows.c.frequency, rows.c.recency_days / week, rows.c.T_days / week, rows.c.monetary_value
@@ -249,7 +262,7 @@ def status_customers(store: Store, filters: Filters, status: str, *, as_of: dt.d
     """The customers of one status, one row each (for a CRM export): ``customer_id``,
     ``acquisition_channel_id``, ``region``, ``segment``, ``first_order``, ``last_order``, ``purchases``,
     ``revenue``, ``gross_profit``, ``status`` and the RFM columns of :func:`status_groups`."""
-    rows = _customers(filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
+    rows = _customers(store, filters, as_of=as_of, active_months=active_months, lost_months=lost_months,
                       loyal_orders=loyal_orders)
     cols = ("customer_id", "acquisition_channel_id", "region", "segment", "first_order", "last_order", "purchases",
             "revenue", "gross_profit", *RFM_KEYS)

@@ -19,6 +19,7 @@ pages query the facts.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
@@ -57,8 +58,20 @@ attribution_credit = sa.Table(
     sa.Column("channel", sa.String, nullable=False),
     *(sa.Column(c, sa.Double, nullable=False) for c in CREDIT_SUMS),
 )
-TABLES = (attribution_steps, attribution_credit)
-SOURCES = ("customers", "orders", "touchpoints")  # the facts they are built from
+customer_rows = sa.Table(
+    "rollup_customers", metadata,
+    sa.Column("customer_id", sa.BigInteger, nullable=False), sa.Column("acquisition_channel_id", sa.String),
+    sa.Column("region", sa.String), sa.Column("segment", sa.String), sa.Column("first_order", sa.Date),
+    sa.Column("last_order", sa.Date), sa.Column("purchases", sa.BigInteger), sa.Column("revenue", sa.Double),
+    sa.Column("gross_profit", sa.Double), sa.Column("status", sa.String), sa.Column("frequency", sa.BigInteger),
+    sa.Column("recency_days", sa.Double), sa.Column("T_days", sa.Double), sa.Column("monetary_value", sa.Double),
+    sa.Column("eligible", sa.Integer), sa.Column("repeated", sa.Integer),
+)
+TABLES = (attribution_steps, attribution_credit, customer_rows)
+# the facts they are built from (spend: it moves the day the periods end on, the customers' "as of")
+SOURCES = ("customers", "orders", "touchpoints", "complaints", "nps_responses", "reviews", "spend")
+CONSISTENT = "rollups_regions_consistent"
+REGIONAL = ("orders", "complaints", "nps_responses", "reviews")  # facts of a customer with a region of their own
 
 
 @dataclass(frozen=True)
@@ -75,10 +88,59 @@ class AttributionParams:
                 and float(first_weight) == self.first_weight and float(last_weight) == self.last_weight)
 
 
-def params_for(settings) -> AttributionParams:
-    """The rollup the app's settings ask for: every offered look-back window and the configured one."""
+@dataclass(frozen=True)
+class CustomerParams:
+    """What the customers' rollup is built with: the status rules' thresholds (settings)."""
+
+    active_months: int
+    lost_months: int
+    loyal_orders: int
+
+
+@dataclass(frozen=True)
+class RollupParams:
+    attribution: AttributionParams
+    customers: CustomerParams
+
+
+@dataclass(frozen=True)
+class Built:
+    """The rollups as they stand, when current: their parameters, the day the customers' rows are as of (None
+    for a store without orders or spend), and whether every order, complaint, answer and review of a customer
+    lies in the customer's region (then a region filter picks whole customers, and the rows serve it)."""
+
+    params: RollupParams
+    customers_as_of: dt.date | None
+    regions_consistent: bool
+
+    @property
+    def attribution(self) -> AttributionParams:
+        return self.params.attribution
+
+    def customers_cover(self, filters: Filters, as_of: dt.date, active_months: int, lost_months: int,
+                        loyal_orders: int) -> bool:
+        return (self.customers_as_of == as_of and (not filters.regions or self.regions_consistent)
+                and self.params.customers == CustomerParams(int(active_months), int(lost_months), int(loyal_orders)))
+
+
+def params_for(settings) -> RollupParams:
+    """The rollups the app's settings ask for: every offered look-back window and the configured one, the
+    status thresholds."""
     lookbacks = tuple(sorted(set(LOOKBACK_CHOICES) | {int(settings.lookback_days)}))
-    return AttributionParams(lookbacks, float(settings.half_life_days))
+    return RollupParams(AttributionParams(lookbacks, float(settings.half_life_days)),
+                        CustomerParams(int(settings.active_months), int(settings.lost_months),
+                                       int(settings.loyal_orders)))
+
+
+def _mismatched_regions() -> sa.ColumnElement[bool]:
+    """Some fact of a customer in another region than the customer's (null regions of a fact match any)."""
+    c = schema.customers
+    checks = []
+    for name in REGIONAL:
+        t = schema.metadata.tables[name]
+        checks.append(sa.exists().where(t.c.customer_id == c.c.customer_id, t.c.region.is_not(None),
+                                        sa.or_(c.c.region.is_(None), t.c.region != c.c.region)))
+    return sa.or_(*checks)
 
 
 def _insert(table: sa.Table, query: sa.Select, lookback: int) -> sa.Insert:
@@ -88,24 +150,38 @@ def _insert(table: sa.Table, query: sa.Select, lookback: int) -> sa.Insert:
     return sa.insert(table).from_select(["lookback_days", *names], select)
 
 
-def refresh(store: Store, params: AttributionParams) -> bool:
+def refresh(store: Store, params: RollupParams) -> bool:
     """Rebuild every rollup from the facts in one transaction, stamped with the data version it read; False
     (nothing done) on a store the app does not write or on Spark."""
+    from connectors.customer_status import customer_rows_query
+    from connectors.read import activity_bounds
+
     if not getattr(store, "writable", False) or store.kind == "spark":
         return False
     m = schema.meta
+    a, cp = params.attribution, params.customers
     statements: list[sa.sql.Executable] = [CreateTable(t, if_not_exists=True) for t in TABLES]
     statements += [t.delete() for t in TABLES]
-    for lookback in params.lookbacks:
+    for lookback in a.lookbacks:
         statements.append(_insert(attribution_steps, transitions_query(Filters(), lookback, daily=True), lookback))
         statements.append(_insert(attribution_credit, credit_query(
-            Filters(), lookback, half_life_days=params.half_life_days, first_weight=params.first_weight,
-            last_weight=params.last_weight, daily=True), lookback))
+            Filters(), lookback, half_life_days=a.half_life_days, first_weight=a.first_weight,
+            last_weight=a.last_weight, daily=True), lookback))
+    bounds = activity_bounds(store)
+    as_of = bounds[1] if bounds else None
+    if as_of is not None:
+        rows = customer_rows_query(Filters(), as_of=as_of, **asdict(cp))
+        statements.append(sa.insert(customer_rows).from_select([c.name for c in customer_rows.c],
+                                                               sa.select(*(rows.c[c.name] for c in customer_rows.c))))
+    stored = {**asdict(params), "customers_as_of": as_of.isoformat() if as_of else None}
+    consistent = sa.case((_mismatched_regions(), "0"), else_="1")
     statements += [
-        m.delete().where(m.c.key.in_([STAMP, PARAMS])),
+        m.delete().where(m.c.key.in_([STAMP, PARAMS, CONSISTENT])),
         sa.insert(m).from_select(["key", "value"], sa.select(sa.literal(STAMP, sa.String), m.c.value)
                                  .where(m.c.key == "data_version")),
-        sa.insert(m).values(key=PARAMS, value=json.dumps(asdict(params))),
+        sa.insert(m).values(key=PARAMS, value=json.dumps(stored)),
+        sa.insert(m).from_select(["key", "value"], sa.select(sa.literal(CONSISTENT, sa.String),
+                                                             consistent)),
     ]
     with query_log.labelled("rollups.refresh"):
         store.execute(statements, bump_version=False)
@@ -140,20 +216,38 @@ def after_write(store: Store, tables: Sequence[str], *, before: str, after: str)
         return False
 
 
-def built(store: Store) -> AttributionParams | None:
-    """The parameters of the rollups when they were built from the data as they are now, else None."""
+def built(store: Store) -> Built | None:
+    """The rollups when they were built from the data as they are now, else None."""
     m = schema.meta
     with query_log.labelled("rollups.state"):
-        rows = store.query(sa.select(m.c.key, m.c.value).where(m.c.key.in_(["data_version", STAMP, PARAMS])))
+        rows = store.query(sa.select(m.c.key, m.c.value)
+                           .where(m.c.key.in_(["data_version", STAMP, PARAMS, CONSISTENT])))
     items = dict(zip(rows["key"].to_list(), rows["value"].to_list(), strict=True)) if rows.height else {}
     if not items.get(STAMP) or items.get(STAMP) != items.get("data_version") or not items.get(PARAMS):
         return None
     try:
         raw = json.loads(items[PARAMS])
-        return AttributionParams(tuple(int(x) for x in raw["lookbacks"]), float(raw["half_life_days"]),
-                                 float(raw["first_weight"]), float(raw["last_weight"]))
+        att, cust = raw["attribution"], raw["customers"]
+        params = RollupParams(
+            AttributionParams(tuple(int(x) for x in att["lookbacks"]), float(att["half_life_days"]),
+                              float(att["first_weight"]), float(att["last_weight"])),
+            CustomerParams(int(cust["active_months"]), int(cust["lost_months"]), int(cust["loyal_orders"])))
+        as_of = dt.date.fromisoformat(raw["customers_as_of"]) if raw.get("customers_as_of") else None
     except (ValueError, KeyError, TypeError):
         return None
+    return Built(params, as_of, items.get(CONSISTENT) == "1")
+
+
+def customer_rows_rollup(filters: Filters) -> sa.CTE:
+    """The customers' rollup under the channel and region filters, as the ``customer_rows`` CTE of
+    :mod:`connectors.customer_status` (only where :meth:`Built.customers_cover` says it serves the view)."""
+    t = customer_rows
+    where = []
+    if filters.channels:
+        where.append(t.c.acquisition_channel_id.in_(filters.channels))
+    if filters.regions:
+        where.append(sa.or_(t.c.region.in_(filters.regions), t.c.region.is_(None)))
+    return sa.select(t).where(*where).cte("customer_rows")
 
 
 def _in_view(table: sa.Table, filters: Filters, lookback_days: int) -> list[sa.ColumnElement[bool]]:

@@ -14,7 +14,8 @@ from connectors import query_log, rollups
 from connectors.attribution_counts import credit_query, read_attribution_counts, transitions_query
 from connectors.backup import backup_tables, restore_tables
 from connectors.imports.plan import ImportRequest, import_file
-from connectors.read import Filters
+from connectors.customer_status import prediction_sums, status_groups
+from connectors.read import Filters, activity_bounds
 from connectors.undo import undo_import
 from tests.importing import copy_store
 
@@ -49,7 +50,8 @@ def _labels(run) -> list[str]:
 def test_the_demo_is_loaded_with_its_rollup(small_store) -> None:
     built = rollups.built(small_store)
     assert built is not None
-    assert built.lookbacks == (7, 14, 30, 60, 90) and built.half_life_days == 7.0
+    assert built.attribution.lookbacks == (7, 14, 30, 60, 90) and built.attribution.half_life_days == 7.0
+    assert built.customers_as_of == activity_bounds(small_store)[1] and built.regions_consistent
     days = small_store.execute_sql("SELECT min(day) AS lo, max(day) AS hi, count(*) AS n "
                                    "FROM rollup_attribution_steps WHERE lookback_days = 30")
     assert days["n"][0] > 1000 and days["hi"][0] <= END
@@ -133,3 +135,47 @@ def test_a_restored_backup_gets_its_rollup(small_store, tmp_path) -> None:
     assert rollups.built(store) is not None
     assert_frame_equal(_rolled(store, VIEWS[0], 30)[1], _live(store, VIEWS[0], 30)[1], check_dtypes=False,
                        rel_tol=1e-9)
+
+
+def _no_rollups(monkeypatch) -> None:
+    monkeypatch.setattr(rollups, "built", lambda store: None)
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(None, None, ("search_ads", "referral"), ()),
+                                     Filters(None, None, (), ("Москва",))], ids=["all", "two channels", "one region"])
+def test_customer_rows_from_the_rollup_equal_the_rows_on_the_orders(small_store, filters, monkeypatch) -> None:
+    as_of = activity_bounds(small_store)[1]
+    labels = _labels(lambda: status_groups(small_store, filters, as_of=as_of, fit_customers=5000))
+    assert labels == ["rollups.state", "customer_status.status_groups(rollup_customers)"], labels
+    rolled = {"groups": status_groups(small_store, filters, as_of=as_of, fit_customers=5000),
+              "sums": prediction_sums(small_store, filters, as_of=as_of, r=0.5, alpha=10.0, a=0.8, b=2.5)}
+    _no_rollups(monkeypatch)
+    live = {"groups": status_groups(small_store, filters, as_of=as_of, fit_customers=5000),
+            "sums": prediction_sums(small_store, filters, as_of=as_of, r=0.5, alpha=10.0, a=0.8, b=2.5)}
+    for name, frame in rolled.items():
+        want = live[name]
+        assert frame.height > 100
+        assert_frame_equal(frame.sort(frame.columns, nulls_last=True), want.sort(want.columns, nulls_last=True),
+                           rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_customer_rows_serve_only_their_day_and_thresholds(small_store) -> None:
+    as_of = activity_bounds(small_store)[1]
+    for kwargs in ({"as_of": as_of - dt.timedelta(days=1)}, {"as_of": as_of, "loyal_orders": 4}):
+        labels = _labels(lambda k=kwargs: status_groups(small_store, Filters(), **k))
+        assert "rollup_customers" not in " ".join(labels), (kwargs, labels)
+
+
+def test_regions_of_facts_apart_from_their_customers_keep_region_views_on_the_facts(small_store, tmp_path) -> None:
+    store = copy_store(small_store, tmp_path)
+    store.execute_sql("SELECT 1")
+    with store.writing() as con:
+        con.execute("UPDATE orders SET region = 'Тверь' WHERE order_id = (SELECT min(o.order_id) FROM orders o "
+                    "JOIN customers c USING (customer_id) WHERE c.region = 'Москва')")
+    assert rollups.refresh_configured(store)
+    built = rollups.built(store)
+    assert built is not None and not built.regions_consistent
+    as_of = built.customers_as_of
+    moscow = Filters(None, None, (), ("Москва",))
+    assert "rollup_customers" not in " ".join(_labels(lambda: status_groups(store, moscow, as_of=as_of)))
+    assert "rollup_customers" in " ".join(_labels(lambda: status_groups(store, Filters(), as_of=as_of)))
