@@ -79,7 +79,7 @@ def _summary(store: DuckDBStore) -> pl.DataFrame:
     """Every customer's RFM summary in weeks (gross profit per purchase), with their status."""
     raw = ref.rows(store)
     summary = mclv.rfm_summary(raw.daily, AS_OF, "week", time_col="day", value_col="gross_profit")
-    rows = cs._customers(Filters(), as_of=AS_OF, active_months=12, lost_months=24, loyal_orders=3)
+    rows = cs.customer_rows_query(Filters(), as_of=AS_OF, active_months=12, lost_months=24, loyal_orders=3)
     statuses = store.query(sa.select(rows.c.customer_id, rows.c.status)).with_columns(
         pl.col("customer_id").cast(pl.Int64), pl.col("status").cast(pl.String))
     assert set(statuses["status"].drop_nulls()) <= set(rm.STATUSES)

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from connectors import schema, undo
+from connectors import rollups, schema, undo
 from connectors.imports import ImportRequest, apply_import, plan_import
 from connectors.store import SQLAlchemyStore
 from connectors.undo import UndoRefused, undo_import, undo_status
@@ -52,11 +52,12 @@ def load(store, text: str, name: str, table: str = "spend") -> int:
 
 
 def contents(store, tables=TABLES) -> dict[str, pl.DataFrame]:
-    """Every row of each table by plain SQL, in a fixed order (meta without the data version)."""
+    """Every row of each table by plain SQL, in a fixed order (meta without the data version and the version the
+    rollups are stamped with, which follows it)."""
     out = {}
     for name in tables:
         cols = ", ".join(f'"{c.name}"' for c in schema.metadata.tables[name].c)
-        where = " WHERE key <> 'data_version'" if name == "meta" else ""
+        where = f" WHERE key NOT IN ('data_version', '{rollups.STAMP}')" if name == "meta" else ""
         out[name] = store.execute_sql(f'SELECT {cols} FROM "{name}"{where} ORDER BY {cols}')
     return out
 
